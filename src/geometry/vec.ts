@@ -1,0 +1,2 @@
+/** A point or direction [mm unless stated]. */
+export type Vec3 = [number, number, number];
