@@ -1,0 +1,241 @@
+import type { Vec3 } from './vec.ts';
+
+/**
+ * Squared distance [mm²] from point p to the triangle starting at `o` in a soup (9 floats per
+ * triangle). Exact: closest point by Voronoi regions (Ericson, Real-Time Collision Detection §5.1.5).
+ */
+export function pointTriangleDistSq(
+  px: number, py: number, pz: number, soup: ArrayLike<number>, o: number,
+): number {
+  const ax = soup[o], ay = soup[o + 1], az = soup[o + 2];
+  const abx = soup[o + 3] - ax, aby = soup[o + 4] - ay, abz = soup[o + 5] - az;
+  const acx = soup[o + 6] - ax, acy = soup[o + 7] - ay, acz = soup[o + 8] - az;
+  const apx = px - ax, apy = py - ay, apz = pz - az;
+  const d1 = abx * apx + aby * apy + abz * apz;
+  const d2 = acx * apx + acy * apy + acz * apz;
+  let qx: number, qy: number, qz: number;
+  if (d1 <= 0 && d2 <= 0) {
+    qx = ax; qy = ay; qz = az; // vertex A
+  } else {
+    const bpx = apx - abx, bpy = apy - aby, bpz = apz - abz;
+    const d3 = abx * bpx + aby * bpy + abz * bpz;
+    const d4 = acx * bpx + acy * bpy + acz * bpz;
+    if (d3 >= 0 && d4 <= d3) {
+      qx = ax + abx; qy = ay + aby; qz = az + abz; // vertex B
+    } else {
+      const vc = d1 * d4 - d3 * d2;
+      if (vc <= 0 && d1 >= 0 && d3 <= 0) {
+        const v = d1 / (d1 - d3); // edge AB
+        qx = ax + v * abx; qy = ay + v * aby; qz = az + v * abz;
+      } else {
+        const cpx = apx - acx, cpy = apy - acy, cpz = apz - acz;
+        const d5 = abx * cpx + aby * cpy + abz * cpz;
+        const d6 = acx * cpx + acy * cpy + acz * cpz;
+        if (d6 >= 0 && d5 <= d6) {
+          qx = ax + acx; qy = ay + acy; qz = az + acz; // vertex C
+        } else {
+          const vb = d5 * d2 - d1 * d6;
+          if (vb <= 0 && d2 >= 0 && d6 <= 0) {
+            const w = d2 / (d2 - d6); // edge AC
+            qx = ax + w * acx; qy = ay + w * acy; qz = az + w * acz;
+          } else {
+            const va = d3 * d6 - d5 * d4;
+            if (va <= 0 && d4 - d3 >= 0 && d5 - d6 >= 0) {
+              const w = (d4 - d3) / (d4 - d3 + (d5 - d6)); // edge BC
+              qx = ax + abx + w * (acx - abx);
+              qy = ay + aby + w * (acy - aby);
+              qz = az + abz + w * (acz - abz);
+            } else {
+              const den = va + vb + vc; // face interior
+              if (den === 0) {
+                // Degenerate (zero-area) triangle that slipped past the edge tests: nearest vertex.
+                const da = apx * apx + apy * apy + apz * apz;
+                const db = bpx * bpx + bpy * bpy + bpz * bpz;
+                const dc = cpx * cpx + cpy * cpy + cpz * cpz;
+                return Math.min(da, db, dc);
+              }
+              const v = vb / den, w = vc / den;
+              qx = ax + abx * v + acx * w;
+              qy = ay + aby * v + acy * w;
+              qz = az + abz * v + acz * w;
+            }
+          }
+        }
+      }
+    }
+  }
+  const dx = px - qx, dy = py - qy, dz = pz - qz;
+  return dx * dx + dy * dy + dz * dz;
+}
+
+/**
+ * Uniform bucket grid over a triangle soup (9 floats per triangle, mm) answering exact nearest
+ * distances. Each triangle is listed in every bucket its bounding box overlaps (CSR arrays);
+ * queries visit Chebyshev shells of buckets around the query point and stop once no unvisited
+ * bucket can hold anything nearer. Not re-entrant (a per-triangle stamp avoids re-testing).
+ */
+export class TriangleIndex {
+  readonly soup: Float32Array;
+  readonly triangleCount: number;
+  /** Bucket edge [mm]. */
+  readonly bucketMm: number;
+  private readonly min: Vec3;
+  private readonly nb: [number, number, number];
+  private readonly start: Uint32Array;
+  private readonly items: Uint32Array;
+  private readonly stamp: Uint32Array;
+  private query = 0;
+
+  /** `bucketMm` defaults to about twice the mean triangle bounding-box edge. */
+  constructor(soup: Float32Array, bucketMm?: number) {
+    this.soup = soup;
+    const nTri = Math.floor(soup.length / 9);
+    this.triangleCount = nTri;
+    let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
+    let edgeSum = 0;
+    for (let t = 0; t < nTri; t++) {
+      let tx0 = Infinity, ty0 = Infinity, tz0 = Infinity, tx1 = -Infinity, ty1 = -Infinity, tz1 = -Infinity;
+      for (let v = 0; v < 3; v++) {
+        const o = t * 9 + v * 3;
+        const x = soup[o], y = soup[o + 1], z = soup[o + 2];
+        if (x < tx0) tx0 = x;
+        if (x > tx1) tx1 = x;
+        if (y < ty0) ty0 = y;
+        if (y > ty1) ty1 = y;
+        if (z < tz0) tz0 = z;
+        if (z > tz1) tz1 = z;
+      }
+      edgeSum += Math.max(tx1 - tx0, ty1 - ty0, tz1 - tz0);
+      if (tx0 < x0) x0 = tx0;
+      if (ty0 < y0) y0 = ty0;
+      if (tz0 < z0) z0 = tz0;
+      if (tx1 > x1) x1 = tx1;
+      if (ty1 > y1) y1 = ty1;
+      if (tz1 > z1) z1 = tz1;
+    }
+    if (nTri === 0) {
+      x0 = y0 = z0 = 0;
+      x1 = y1 = z1 = 0;
+    }
+    const extent = Math.max(x1 - x0, y1 - y0, z1 - z0, 1e-6);
+    let b = bucketMm ?? (nTri > 0 ? (2 * edgeSum) / nTri : extent);
+    // At most ~64 buckets per axis-ish budget: keep the bucket count bounded (≤ 2^21).
+    b = Math.max(b, extent / 128, 1e-6);
+    this.bucketMm = b;
+    this.min = [x0, y0, z0];
+    const nb: [number, number, number] = [
+      Math.max(1, Math.ceil((x1 - x0) / b + 1e-9)),
+      Math.max(1, Math.ceil((y1 - y0) / b + 1e-9)),
+      Math.max(1, Math.ceil((z1 - z0) / b + 1e-9)),
+    ];
+    this.nb = nb;
+    const nBuckets = nb[0] * nb[1] * nb[2];
+    const counts = new Uint32Array(nBuckets + 1);
+    let start = counts;
+    let items = new Uint32Array(0);
+    // Pass 1 counts, pass 2 fills.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let t = 0; t < nTri; t++) {
+        let tx0 = Infinity, ty0 = Infinity, tz0 = Infinity, tx1 = -Infinity, ty1 = -Infinity, tz1 = -Infinity;
+        for (let v = 0; v < 3; v++) {
+          const o = t * 9 + v * 3;
+          const x = soup[o], y = soup[o + 1], z = soup[o + 2];
+          if (x < tx0) tx0 = x;
+          if (x > tx1) tx1 = x;
+          if (y < ty0) ty0 = y;
+          if (y > ty1) ty1 = y;
+          if (z < tz0) tz0 = z;
+          if (z > tz1) tz1 = z;
+        }
+        const i0 = this.clampB((tx0 - x0) / b, 0), i1 = this.clampB((tx1 - x0) / b, 0);
+        const j0 = this.clampB((ty0 - y0) / b, 1), j1 = this.clampB((ty1 - y0) / b, 1);
+        const k0 = this.clampB((tz0 - z0) / b, 2), k1 = this.clampB((tz1 - z0) / b, 2);
+        for (let k = k0; k <= k1; k++) {
+          for (let j = j0; j <= j1; j++) {
+            for (let i = i0; i <= i1; i++) {
+              const bi = i + nb[0] * (j + nb[1] * k);
+              if (pass === 0) counts[bi + 1]++;
+              else items[start[bi] + counts[bi]++] = t;
+            }
+          }
+        }
+      }
+      if (pass === 0) {
+        for (let i = 0; i < nBuckets; i++) counts[i + 1] += counts[i];
+        start = counts.slice();
+        items = new Uint32Array(counts[nBuckets]);
+        counts.fill(0);
+      }
+    }
+    this.start = start;
+    this.items = items;
+    this.stamp = new Uint32Array(nTri);
+  }
+
+  private clampB(f: number, axis: number): number {
+    const i = Math.floor(f);
+    const n = this.nb[axis];
+    return i < 0 ? 0 : i >= n ? n - 1 : i;
+  }
+
+  /**
+   * Exact distance [mm] from p to the nearest triangle; at most `maxMm` (returned when nothing is
+   * nearer, which bounds the search). Infinity for an empty index with no limit.
+   */
+  nearestDistanceMm(p: Vec3, maxMm = Infinity): number {
+    return this.nearestDistanceXYZ(p[0], p[1], p[2], maxMm);
+  }
+
+  /** As nearestDistanceMm, without a Vec3 (for hot loops). */
+  nearestDistanceXYZ(px: number, py: number, pz: number, maxMm = Infinity): number {
+    if (this.triangleCount === 0) return maxMm;
+    const b = this.bucketMm;
+    const nx = this.nb[0], ny = this.nb[1], nz = this.nb[2];
+    const mx = this.min[0], my = this.min[1], mz = this.min[2];
+    // Distance from p to the index box (0 inside).
+    const ex = Math.max(mx - px, 0, px - (mx + nx * b));
+    const ey = Math.max(my - py, 0, py - (my + ny * b));
+    const ez = Math.max(mz - pz, 0, pz - (mz + nz * b));
+    const d0sq = ex * ex + ey * ey + ez * ez;
+    if (d0sq >= maxMm * maxMm) return maxMm;
+    const ci = this.clampB((px - mx) / b, 0);
+    const cj = this.clampB((py - my) / b, 1);
+    const ck = this.clampB((pz - mz) / b, 2);
+    const rMax = Math.max(ci, nx - 1 - ci, cj, ny - 1 - cj, ck, nz - 1 - ck);
+    let q = ++this.query;
+    if (q === 0xffffffff) {
+      this.stamp.fill(0);
+      this.query = q = 1;
+    }
+    const soup = this.soup;
+    const start = this.start, items = this.items, stamp = this.stamp;
+    let best = maxMm * maxMm;
+    for (let r = 0; r <= rMax; r++) {
+      // Buckets in shell r are ≥ (r-1)·b away from q, the projection of p on the index box
+      // (q lies in bucket c), and |x - p|² ≥ |x - q|² + |q - p|² for any x in the box.
+      if (r > 1 && ((r - 1) * b) * ((r - 1) * b) + d0sq >= best) break;
+      const k0 = Math.max(ck - r, 0), k1 = Math.min(ck + r, nz - 1);
+      const j0 = Math.max(cj - r, 0), j1 = Math.min(cj + r, ny - 1);
+      for (let k = k0; k <= k1; k++) {
+        const kEdge = k === ck - r || k === ck + r;
+        for (let j = j0; j <= j1; j++) {
+          const edge = kEdge || j === cj - r || j === cj + r;
+          const step = edge || r === 0 ? 1 : 2 * r;
+          for (let i = ci - r; i <= ci + r; i += step) {
+            if (i < 0 || i >= nx) continue;
+            const bi = i + nx * (j + ny * k);
+            const s1 = start[bi + 1];
+            for (let s = start[bi]; s < s1; s++) {
+              const t = items[s];
+              if (stamp[t] === q) continue;
+              stamp[t] = q;
+              const d = pointTriangleDistSq(px, py, pz, soup, t * 9);
+              if (d < best) best = d;
+            }
+          }
+        }
+      }
+    }
+    return Math.min(Math.sqrt(best), maxMm);
+  }
+}
