@@ -1,0 +1,103 @@
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useThree } from '@react-three/fiber';
+import { BufferGeometry, DoubleSide, type Mesh, type Plane } from 'three';
+import type { RunFrame } from '../engine/workerApi.ts';
+import { isLevelVisible, isoKey, isoStyle, type VisibleLevel } from './isoStyle.ts';
+import { writeSoup } from './isoBuffers.ts';
+
+interface Props {
+  frame: RunFrame | null;
+  visibleLevels?: readonly VisibleLevel[];
+  clippingPlanes: Plane[];
+}
+
+const noRaycast = (): void => undefined;
+
+/**
+ * Nested translucent isosurfaces. One persistent mesh per (field, level); a new frame copies its
+ * soups into the existing geometries (no remount, no new objects). Drawn innermost first with
+ * depthWrite off so the outer shells blend over the inner ones.
+ */
+export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
+  const invalidate = useThree((s) => s.invalidate);
+  // The set of surfaces changes rarely (new iso levels); only then does React re-render slots.
+  const keysSig = frame ? frame.isosurfaces.map((s) => `${isoKey(s)}@${s.level_C}`).join('|') : '';
+  const styles = useMemo(() => {
+    if (!keysSig) return [];
+    return keysSig.split('|').map((k) => {
+      const [key, lvl] = k.split('@');
+      const level_C = Number(lvl);
+      return isoStyle(key === 'ablation' ? { field: 'ablation', level_C } : { field: 'current', level_C });
+    });
+  }, [keysSig]);
+  const geometries = useRef(new Map<string, BufferGeometry>());
+  const meshes = useRef(new Map<string, Mesh>());
+
+  const geometryFor = (key: string): BufferGeometry => {
+    let g = geometries.current.get(key);
+    if (!g) {
+      g = new BufferGeometry();
+      geometries.current.set(key, g);
+    }
+    return g;
+  };
+
+  useLayoutEffect(() => {
+    const live = new Set(styles.map((s) => s.key));
+    for (const [k, g] of geometries.current) {
+      if (!live.has(k)) {
+        g.dispose();
+        geometries.current.delete(k);
+      }
+    }
+  }, [styles]);
+
+  useLayoutEffect(() => () => {
+    for (const g of geometries.current.values()) g.dispose();
+    geometries.current.clear();
+  }, []);
+
+  useLayoutEffect(() => {
+    if (!frame) return;
+    for (const s of frame.isosurfaces) {
+      const key = isoKey(s);
+      writeSoup(geometryFor(key), s.positions, s.normals);
+      const m = meshes.current.get(key);
+      if (m) m.visible = isLevelVisible(s, visibleLevels) && s.positions.length > 0;
+    }
+    invalidate();
+  }, [frame, visibleLevels, styles, invalidate]);
+
+  // Innermost (coldest) first; ablation zone sits between -40 and -20.
+  const order = [...styles].sort((a, b) => b.rank - a.rank);
+  return (
+    <group name="isosurfaces">
+      {order.map((s, i) => (
+        <mesh
+          key={s.key}
+          ref={(m: Mesh | null) => {
+            if (m) meshes.current.set(s.key, m);
+            else meshes.current.delete(s.key);
+          }}
+          geometry={geometryFor(s.key)}
+          renderOrder={10 + i}
+          frustumCulled={false}
+          raycast={noRaycast}
+        >
+          <meshStandardMaterial
+            color={s.color}
+            transparent
+            opacity={s.opacity}
+            depthWrite={false}
+            side={DoubleSide}
+            roughness={0.35}
+            metalness={0}
+            emissive={s.color}
+            emissiveIntensity={0.12}
+            clippingPlanes={clippingPlanes}
+          />
+        </mesh>
+      ))}
+    </group>
+  );
+}

@@ -1,0 +1,76 @@
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useThree } from '@react-three/fiber';
+import { BufferAttribute, DoubleSide, type Plane } from 'three';
+import type { RunFrame } from '../engine/workerApi.ts';
+import type { TriangleMesh } from '../geometry/mesh.ts';
+import { bandColors, computeMarginBands, type MarginResult } from './marginBands.ts';
+import { indexedGeometry } from './isoBuffers.ts';
+
+/** Tumour colour when no margin is known yet (sRGB 0..1). */
+export const TUMOR_RGB: [number, number, number] = [0.78, 0.55, 0.5];
+
+export interface MarginStats {
+  /** Vertices per band: [< 0, 0..margin, ≥ margin]. */
+  counts: [number, number, number];
+  minSignedMm: number;
+}
+
+interface Props {
+  mesh: TriangleMesh;
+  frame: RunFrame | null;
+  lethal_C: number;
+  margin_mm: number;
+  showBands: boolean;
+  clippingPlanes: Plane[];
+  onMarginStats?: (stats: MarginStats | null) => void;
+}
+
+const noRaycast = (): void => undefined;
+
+/**
+ * The tumour surface, painted per vertex with margin bands (red < 0, yellow 0..margin, green ≥
+ * margin) from the signed distance to the lethal isotherm of the ablation field. Colours are
+ * written into the existing colour attribute when a frame arrives.
+ */
+export function TumorSurface({ mesh, frame, lethal_C, margin_mm, showBands, clippingPlanes, onMarginStats }: Props) {
+  const invalidate = useThree((s) => s.invalidate);
+  const geometry = useMemo(() => indexedGeometry(mesh.positions, mesh.indices, TUMOR_RGB), [mesh]);
+  useEffect(() => () => geometry.dispose(), [geometry]);
+  const scratch = useRef<MarginResult | undefined>(undefined);
+  const statsCb = useRef(onMarginStats);
+  useLayoutEffect(() => {
+    statsCb.current = onMarginStats;
+  });
+
+  useLayoutEffect(() => {
+    const color = geometry.getAttribute('color') as BufferAttribute;
+    const colors = color.array as Float32Array;
+    let stats: MarginStats | null = null;
+    if (showBands && frame && frame.minTemperature_C.length > 0) {
+      const surfaces = frame.isosurfaces.filter((s) => s.field === 'ablation');
+      const ablation = surfaces.find((s) => s.level_C === lethal_C) ?? surfaces[0];
+      const r = computeMarginBands({
+        vertices: mesh.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
+        lethal_C, ablationPositions: ablation ? ablation.positions : null, margin_mm,
+      }, scratch.current);
+      scratch.current = r;
+      bandColors(r.band, colors);
+      stats = { counts: [r.counts[0], r.counts[1], r.counts[2]], minSignedMm: r.minSignedMm };
+    } else {
+      for (let v = 0; v < colors.length; v += 3) {
+        colors[v] = TUMOR_RGB[0];
+        colors[v + 1] = TUMOR_RGB[1];
+        colors[v + 2] = TUMOR_RGB[2];
+      }
+    }
+    color.needsUpdate = true;
+    statsCb.current?.(stats);
+    invalidate();
+  }, [geometry, mesh, frame, lethal_C, margin_mm, showBands, invalidate]);
+
+  return (
+    <mesh geometry={geometry} renderOrder={1} raycast={noRaycast} name="tumour">
+      <meshStandardMaterial vertexColors side={DoubleSide} roughness={0.55} metalness={0} clippingPlanes={clippingPlanes} />
+    </mesh>
+  );
+}

@@ -1,0 +1,18 @@
+import type { Plan, Vec3 } from '../plan/types.ts';
+import { meshBounds, type TriangleMesh } from '../geometry/mesh.ts';
+
+/** Focus point and radius [mm] for framing the camera: the tumour, else the probe tips. */
+export function sceneFocus(plan: Plan, tumorMesh: TriangleMesh | null): { center: Vec3; radius: number } {
+  if (tumorMesh && tumorMesh.indices.length > 0) {
+    const b = meshBounds(tumorMesh);
+    const c: Vec3 = [(b.minMm[0] + b.maxMm[0]) / 2, (b.minMm[1] + b.maxMm[1]) / 2, (b.minMm[2] + b.maxMm[2]) / 2];
+    const r = 0.5 * Math.hypot(b.maxMm[0] - b.minMm[0], b.maxMm[1] - b.minMm[1], b.maxMm[2] - b.minMm[2]);
+    return { center: c, radius: Math.max(30, r * 1.8) };
+  }
+  if (plan.probes.length > 0) {
+    const c: Vec3 = [0, 0, 0];
+    for (const p of plan.probes) for (let a = 0; a < 3; a++) c[a] += p.tip_mm[a] / plan.probes.length;
+    return { center: c, radius: 40 };
+  }
+  return { center: [0, 0, 0], radius: 40 };
+}

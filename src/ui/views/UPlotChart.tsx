@@ -1,0 +1,125 @@
+import { useEffect, useLayoutEffect, useRef, type CSSProperties } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { formatMinSec, timeTicks } from './chartFormat.ts';
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  values: ArrayLike<number>;
+  dash?: number[];
+}
+
+interface Props {
+  t_s: ArrayLike<number>;
+  series: ChartSeries[];
+  yLabel: string;
+  /** Fixed y range, or undefined for auto. */
+  yRange?: [number, number];
+  /** Vertical marker at this time [s] (the timeline position). */
+  markerT_s?: number | null;
+  /** Horizontal reference lines (value, colour), e.g. 0 °C and the lethal threshold. */
+  refLines?: { value: number; color: string }[];
+  height?: number;
+  className?: string;
+  style?: CSSProperties;
+}
+
+const AXIS = { stroke: '#9fb3c8', grid: { stroke: 'rgba(159,179,200,0.12)', width: 1 }, ticks: { stroke: 'rgba(159,179,200,0.25)', width: 1 } };
+
+function toData(t: ArrayLike<number>, series: ChartSeries[]): uPlot.AlignedData {
+  return [Array.from(t), ...series.map((s) => Array.from(s.values) as (number | null)[])];
+}
+
+/**
+ * Thin uPlot wrapper: the chart is created once per series layout (labels/colours) and fed new
+ * data with setData; resizing follows the container.
+ */
+export function UPlotChart({ t_s, series, yLabel, yRange, markerT_s, refLines, height = 180, className, style }: Props) {
+  const wrap = useRef<HTMLDivElement>(null);
+  const chart = useRef<uPlot | null>(null);
+  const marker = useRef<number | null>(markerT_s ?? null);
+  const refs = useRef(refLines ?? []);
+  marker.current = markerT_s ?? null;
+  refs.current = refLines ?? [];
+  const layoutKey = series.map((s) => `${s.label}|${s.color}|${(s.dash ?? []).join(',')}`).join(';') + `|${yLabel}|${yRange?.join(',') ?? ''}|${height}`;
+  const latest = useRef({ t_s, series });
+  latest.current = { t_s, series };
+
+  useLayoutEffect(() => {
+    const el = wrap.current;
+    if (!el) return;
+    const { t_s: t0, series: s0 } = latest.current;
+    const opts: uPlot.Options = {
+      width: Math.max(100, el.clientWidth),
+      height,
+      legend: { show: true, live: true },
+      cursor: { drag: { x: false, y: false } },
+      scales: { x: { time: false }, y: yRange ? { range: yRange } : { auto: true } },
+      axes: [
+        { ...AXIS, values: (_u, ticks) => ticks.map(formatMinSec), splits: (_u, _ax, min, max) => timeTicks(min, max), label: 'time (min:s)', labelSize: 16, font: '11px system-ui', labelFont: '11px system-ui' },
+        { ...AXIS, label: yLabel, labelSize: 16, size: 44, font: '11px system-ui', labelFont: '11px system-ui' },
+      ],
+      series: [
+        { label: 't', value: (_u, v) => (v == null ? '–' : formatMinSec(v)) },
+        ...s0.map((s) => ({ label: s.label, stroke: s.color, width: 1.8, dash: s.dash, points: { show: false },
+          value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toFixed(1)) })),
+      ],
+      hooks: {
+        draw: [(u) => {
+          const ctx = u.ctx;
+          const { left, top, width, height: h } = u.bbox;
+          ctx.save();
+          for (const r of refs.current) {
+            const y = u.valToPos(r.value, 'y', true);
+            if (y < top || y > top + h) continue;
+            ctx.strokeStyle = r.color;
+            ctx.setLineDash([4, 4]);
+            ctx.lineWidth = 1;
+            ctx.beginPath();
+            ctx.moveTo(left, y);
+            ctx.lineTo(left + width, y);
+            ctx.stroke();
+          }
+          const m = marker.current;
+          if (m !== null) {
+            const x = u.valToPos(m, 'x', true);
+            if (x >= left && x <= left + width) {
+              ctx.setLineDash([]);
+              ctx.strokeStyle = 'rgba(255,213,74,0.8)';
+              ctx.lineWidth = 1.5;
+              ctx.beginPath();
+              ctx.moveTo(x, top);
+              ctx.lineTo(x, top + h);
+              ctx.stroke();
+            }
+          }
+          ctx.restore();
+        }],
+      },
+    };
+    const u = new uPlot(opts, toData(t0, s0), el);
+    chart.current = u;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(100, el.clientWidth);
+      if (w !== u.width) u.setSize({ width: w, height });
+    });
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      u.destroy();
+      chart.current = null;
+    };
+  }, [layoutKey]);
+
+  // New data: setData on the existing chart.
+  useEffect(() => {
+    chart.current?.setData(toData(t_s, series));
+  }, [t_s, series]);
+  // Marker/reference lines only: redraw without touching the data.
+  useEffect(() => {
+    chart.current?.redraw(false, false);
+  }, [markerT_s, refLines]);
+
+  return <div ref={wrap} className={className} style={{ width: '100%', color: '#d6dee8', font: '11px system-ui', ...style }} />;
+}
