@@ -84,6 +84,8 @@ export class TriangleIndex {
   private readonly start: Uint32Array;
   private readonly items: Uint32Array;
   private readonly stamp: Uint32Array;
+  /** Per-triangle bounding boxes: min xyz, max xyz. */
+  private readonly boxes: Float32Array;
   private query = 0;
 
   /** `bucketMm` defaults to about twice the mean triangle bounding-box edge. */
@@ -170,6 +172,54 @@ export class TriangleIndex {
     this.start = start;
     this.items = items;
     this.stamp = new Uint32Array(nTri);
+    const boxes = new Float32Array(nTri * 6);
+    for (let t = 0; t < nTri; t++) {
+      for (let a = 0; a < 3; a++) {
+        const v0 = soup[t * 9 + a], v1 = soup[t * 9 + 3 + a], v2 = soup[t * 9 + 6 + a];
+        boxes[t * 6 + a] = Math.min(v0, v1, v2);
+        boxes[t * 6 + 3 + a] = Math.max(v0, v1, v2);
+      }
+    }
+    this.boxes = boxes;
+  }
+
+  private maskMm = -1;
+  private mask: Uint8Array = new Uint8Array(0);
+
+  /**
+   * 1 for buckets that have a non-empty bucket within R = ceil(maxMm / b) shells (separable
+   * sliding-window dilation, cached for the last maxMm). A point whose bucket is 0 is ≥ R·b ≥ maxMm
+   * from every triangle.
+   */
+  private nearMask(maxMm: number): Uint8Array {
+    if (maxMm === this.maskMm) return this.mask;
+    const [nx, ny, nz] = this.nb;
+    const R = Math.ceil(maxMm / this.bucketMm);
+    const n = nx * ny * nz;
+    let cur = new Uint8Array(n);
+    for (let i = 0; i < n; i++) cur[i] = this.start[i + 1] > this.start[i] ? 1 : 0;
+    const dims = [nx, ny, nz];
+    const strides = [1, nx, nx * ny];
+    for (let axis = 0; axis < 3; axis++) {
+      const len = dims[axis], st = strides[axis];
+      const next = new Uint8Array(n);
+      for (let base = 0; base < n; base++) {
+        // Visit each line once, from its first element.
+        if (Math.floor(base / st) % len !== 0) continue;
+        let count = 0; // occupied in window [i − R, i + R]
+        for (let i = 0; i < Math.min(R, len - 1) + 1 && i < len; i++) count += cur[base + i * st];
+        for (let i = 0; i < len; i++) {
+          if (count > 0) next[base + i * st] = 1;
+          const add = i + R + 1, drop = i - R;
+          if (add < len) count += cur[base + add * st];
+          if (drop >= 0) count -= cur[base + drop * st];
+        }
+      }
+      cur = next;
+    }
+    this.mask = cur;
+    this.maskMm = maxMm;
+    return cur;
   }
 
   private clampB(f: number, axis: number): number {
@@ -186,8 +236,11 @@ export class TriangleIndex {
     return this.nearestDistanceXYZ(p[0], p[1], p[2], maxMm);
   }
 
-  /** As nearestDistanceMm, without a Vec3 (for hot loops). */
-  nearestDistanceXYZ(px: number, py: number, pz: number, maxMm = Infinity): number {
+  /**
+   * As nearestDistanceMm, without a Vec3 (for hot loops). `upperMm`, when given, must be an upper
+   * bound of the true distance (e.g. the previous cell's distance + spacing): it prunes the search.
+   */
+  nearestDistanceXYZ(px: number, py: number, pz: number, maxMm = Infinity, upperMm = Infinity): number {
     if (this.triangleCount === 0) return maxMm;
     const b = this.bucketMm;
     const nx = this.nb[0], ny = this.nb[1], nz = this.nb[2];
@@ -201,6 +254,11 @@ export class TriangleIndex {
     const ci = this.clampB((px - mx) / b, 0);
     const cj = this.clampB((py - my) / b, 1);
     const ck = this.clampB((pz - mz) / b, 2);
+    if (maxMm !== Infinity && this.nearMask(maxMm)[ci + nx * (cj + ny * ck)] === 0) return maxMm;
+    // q: projection of p on the index box.
+    const qx = px < mx ? mx : px > mx + nx * b ? mx + nx * b : px;
+    const qy = py < my ? my : py > my + ny * b ? my + ny * b : py;
+    const qz = pz < mz ? mz : pz > mz + nz * b ? mz + nz * b : pz;
     const rMax = Math.max(ci, nx - 1 - ci, cj, ny - 1 - cj, ck, nz - 1 - ck);
     let q = ++this.query;
     if (q === 0xffffffff) {
@@ -209,11 +267,24 @@ export class TriangleIndex {
     }
     const soup = this.soup;
     const start = this.start, items = this.items, stamp = this.stamp;
-    let best = maxMm * maxMm;
+    const bound = Math.min(maxMm, upperMm * (1 + 1e-9) + 1e-9);
+    let best = bound * bound;
+    const boxes = this.boxes;
     for (let r = 0; r <= rMax; r++) {
-      // Buckets in shell r are ≥ (r-1)·b away from q, the projection of p on the index box
-      // (q lies in bucket c), and |x - p|² ≥ |x - q|² + |q - p|² for any x in the box.
-      if (r > 1 && ((r - 1) * b) * ((r - 1) * b) + d0sq >= best) break;
+      if (r > 0) {
+        // Visited so far: buckets c ± (r − 1). Any unvisited x in the box is at least `gap` from q
+        // (distance to the nearest open face of the visited block), and |x − p|² ≥ |x − q|² + d0².
+        let gap = Infinity;
+        const lo = r - 1;
+        if (ci - lo > 0) gap = Math.min(gap, qx - (mx + (ci - lo) * b));
+        if (ci + lo < nx - 1) gap = Math.min(gap, mx + (ci + lo + 1) * b - qx);
+        if (cj - lo > 0) gap = Math.min(gap, qy - (my + (cj - lo) * b));
+        if (cj + lo < ny - 1) gap = Math.min(gap, my + (cj + lo + 1) * b - qy);
+        if (ck - lo > 0) gap = Math.min(gap, qz - (mz + (ck - lo) * b));
+        if (ck + lo < nz - 1) gap = Math.min(gap, mz + (ck + lo + 1) * b - qz);
+        if (gap === Infinity) break;
+        if (gap > 0 && gap * gap + d0sq >= best) break;
+      }
       const k0 = Math.max(ck - r, 0), k1 = Math.min(ck + r, nz - 1);
       const j0 = Math.max(cj - r, 0), j1 = Math.min(cj + r, ny - 1);
       for (let k = k0; k <= k1; k++) {
@@ -229,6 +300,12 @@ export class TriangleIndex {
               const t = items[s];
               if (stamp[t] === q) continue;
               stamp[t] = q;
+              // Cheap reject by the triangle's bounding box.
+              const o6 = t * 6;
+              const bx = Math.max(boxes[o6] - px, 0, px - boxes[o6 + 3]);
+              const by = Math.max(boxes[o6 + 1] - py, 0, py - boxes[o6 + 4]);
+              const bz = Math.max(boxes[o6 + 2] - pz, 0, pz - boxes[o6 + 5]);
+              if (bx * bx + by * by + bz * bz >= best) continue;
               const d = pointTriangleDistSq(px, py, pz, soup, t * 9);
               if (d < best) best = d;
             }
@@ -236,6 +313,6 @@ export class TriangleIndex {
         }
       }
     }
-    return Math.min(Math.sqrt(best), maxMm);
+    return Math.min(Math.sqrt(best), maxMm, upperMm);
   }
 }

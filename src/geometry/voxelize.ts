@@ -138,20 +138,24 @@ function voxelizeMeshInto(grid: Grid, mesh: TriangleMesh, out: Uint8Array): void
   }
 }
 
+/** Default clamp [mm] of mesh signed-distance fields. */
+export const DEFAULT_MESH_BAND_MM = 10;
+
 /**
  * Signed distance [mm] from each cell centre to the shape surface (negative inside), as a
  * Float32Array in grid order. Exact within `bandMm` of the surface; beyond it values are clamped to
- * ±bandMm (default: no clamp, exact everywhere). Ellipsoid and cylinder: closed-form/Newton per
- * cell. Mesh: sign from scanline parity (as voxelize), magnitude from the bucket-grid triangle
- * index, whose search stops at the band.
+ * ±bandMm. Ellipsoid and cylinder: closed-form/Newton per cell, default no clamp (exact
+ * everywhere). Mesh: sign from scanline parity (as voxelize), magnitude from the bucket-grid
+ * triangle index, whose search stops at the band; default band DEFAULT_MESH_BAND_MM (the cost of
+ * an exact mesh distance grows with the cube of the distance; pass Infinity to insist).
  */
-export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm = Infinity): Float32Array {
+export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: number): Float32Array {
   const [nx, ny, nz] = grid.dims;
   const n = nx * ny * nz;
   const out = new Float32Array(n);
   const h = grid.spacingMm, ox = grid.originMm[0], oy = grid.originMm[1], oz = grid.originMm[2];
-  const band = bandMm > 0 ? bandMm : Infinity;
   if (shape.kind === 'mesh') {
+    const band = bandMm !== undefined && bandMm > 0 ? bandMm : DEFAULT_MESH_BAND_MM;
     const inside = new Uint8Array(n);
     voxelizeMeshInto(grid, shape.mesh, inside);
     const index = meshTriangleIndex(shape.mesh);
@@ -160,14 +164,18 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm = I
       for (let j = 0; j < ny; j++) {
         const y = oy + j * h;
         const row = nx * (j + ny * k);
+        let prev = Infinity;
         for (let i = 0; i < nx; i++) {
-          const d = index.nearestDistanceXYZ(ox + i * h, y, z, band);
+          // Neighbour coherence: d(i) ≤ d(i − 1) + h bounds the search.
+          const d = index.nearestDistanceXYZ(ox + i * h, y, z, band, prev + h);
+          prev = d < band ? d : Infinity;
           out[row + i] = inside[row + i] === 1 ? -d : d;
         }
       }
     }
     return out;
   }
+  const band = bandMm !== undefined && bandMm > 0 ? bandMm : Infinity;
   if (shape.kind === 'ellipsoid') {
     const [cx, cy, cz] = shape.centerMm;
     const [a, b, c] = shape.radiiMm;
