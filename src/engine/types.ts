@@ -15,12 +15,16 @@ export interface CoverageMetrics {
   tumor_covered_fraction: number;
   /** Same for the shell between the tumour surface and tumour + margin_mm. */
   margin_covered_fraction: number;
-  /** Signed distance from the tumour surface to the lethal isotherm [mm]; negative = uncovered. */
-  min_margin_mm: number;
+  /**
+   * Signed distance from the tumour surface to the lethal isotherm [mm]; negative = uncovered.
+   * null while there is no ablation zone at all.
+   */
+  min_margin_mm: number | null;
 }
 
 export interface StructureMetrics {
-  min_C: number;
+  /** Lowest temperature reached so far [°C]; null if the structure covers no cell centre. */
+  min_C: number | null;
   frozen_volume_ml: number;
   lethal_volume_ml: number;
 }

@@ -1,0 +1,114 @@
+import { sampleTrilinear } from '../geometry/sample.ts';
+import type { Vec3 } from '../geometry/vec.ts';
+import { protocolEndS } from '../plan/parse.ts';
+import type { Phase, Plan } from '../plan/types.ts';
+import { cylinderBody } from '../physics/bodies.ts';
+import { coverageMetrics, isothermMetrics, structureMetrics } from '../physics/metrics.ts';
+import { type ColdSource, HeatSolver } from '../physics/solver.ts';
+import { type PrepareOptions, type PreparedPlan, preparePlan } from './prepare.ts';
+import type { Snapshot } from './types.ts';
+
+/** Isotherms always reported [°C]; the plan's lethal threshold is added. */
+export const REPORTED_ISOTHERMS_C = [0, -20, -40];
+
+/** What the probes do during a phase: surface temperature per probe, or null (insulated). */
+function phaseSources(prepared: PreparedPlan, phase: Phase | null): ColdSource[] {
+  return prepared.probes.map((p) => {
+    const toM = (v: Vec3): Vec3 => [v[0] / 1000, v[1] / 1000, v[2] / 1000];
+    const body = cylinderBody(toM(p.activeFromMm), toM(p.activeToMm), p.spec.diameter_mm / 2000);
+    let surfaceC: number | null = null;
+    if (phase?.phase === 'freeze') surfaceC = p.spec.freeze_C;
+    else if (phase?.phase === 'thaw' && phase.mode === 'active') surfaceC = p.spec.active_thaw_C;
+    return { body, surfaceC };
+  });
+}
+
+/**
+ * A plan being simulated: prepare once, then advance in chunks of simulated time (resumable, so a
+ * worker can stream it and a caller can stop between chunks). Phase changes are landed exactly.
+ * After the protocol ends the probes stay off (passive) and time may run on.
+ */
+export class Simulation {
+  readonly prepared: PreparedPlan;
+  readonly solver: HeatSolver;
+  /** End of the protocol [s]. */
+  readonly endS: number;
+  private readonly phaseStartsS: number[];
+  private phaseIndex = -2;
+
+  constructor(prepared: PreparedPlan) {
+    this.prepared = prepared;
+    this.solver = new HeatSolver(prepared.grid, prepared.tissue, prepared.vessels);
+    this.phaseStartsS = [];
+    let t = 0;
+    for (const ph of prepared.plan.protocol) {
+      this.phaseStartsS.push(t);
+      t += ph.duration_s;
+    }
+    this.endS = protocolEndS(prepared.plan);
+    this.applyPhase(0);
+  }
+
+  static fromPlan(plan: Plan, options?: PrepareOptions): Simulation {
+    return new Simulation(preparePlan(plan, options));
+  }
+
+  get timeS(): number {
+    return this.solver.timeS;
+  }
+
+  get grid() {
+    return this.prepared.grid;
+  }
+
+  /** Index of the phase running at time t (protocol.length after the end). */
+  phaseIndexAt(tS: number): number {
+    const starts = this.phaseStartsS;
+    for (let i = starts.length - 1; i >= 0; i--) if (tS >= starts[i] - 1e-9) return tS < this.endS - 1e-9 ? i : starts.length;
+    return 0;
+  }
+
+  /** Advances to exactly `targetS` (≥ now), switching probe states at phase boundaries. */
+  advanceTo(targetS: number): void {
+    while (this.solver.timeS < targetS - 1e-9) {
+      const now = this.solver.timeS;
+      this.applyPhase(this.phaseIndexAt(now));
+      const nextBoundary = this.phaseStartsS.concat([this.endS]).find((b) => b > now + 1e-9) ?? Infinity;
+      this.solver.advance(Math.min(targetS, nextBoundary) - now);
+    }
+    this.applyPhase(this.phaseIndexAt(this.solver.timeS));
+  }
+
+  /** Temperature [°C] at a point [mm], trilinear. */
+  temperatureAtC(pMm: Vec3): number {
+    return sampleTrilinear(this.solver.temperatureC, this.grid, pMm[0], pMm[1], pMm[2]);
+  }
+
+  /** Sensor readings at the current time [°C]. */
+  sensorReadings(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.prepared.plan.sensors) out[s.name] = Math.round(this.temperatureAtC(s.at_mm) * 1000) / 1000;
+    return out;
+  }
+
+  /** Metrics of the result format at the current time. */
+  snapshot(): Snapshot {
+    const { plan, grid, tumor, structures } = this.prepared;
+    const T = this.solver.temperatureC;
+    const Tmin = this.solver.minTemperatureC;
+    const levels = [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
+    const isotherms: Snapshot['isotherms'] = {};
+    for (const level of levels) isotherms[String(level)] = isothermMetrics(T, grid, level);
+    const snap: Snapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
+    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor);
+    for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);
+    return snap;
+  }
+
+  private applyPhase(index: number): void {
+    if (index === this.phaseIndex) return;
+    this.phaseIndex = index;
+    const phase = index < this.prepared.plan.protocol.length ? this.prepared.plan.protocol[index] : null;
+    this.solver.setSources(phaseSources(this.prepared, phase));
+  }
+}

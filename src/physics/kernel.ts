@@ -1,0 +1,69 @@
+import type { TissueModel } from './tissueModel.ts';
+
+/** The arrays one explicit step reads and writes (flat, x fastest; see geometry/grid.ts). */
+export interface StepFields {
+  nx: number;
+  ny: number;
+  nz: number;
+  /** Enthalpy [J/m³], updated in place. */
+  H: Float64Array;
+  /** Temperature [°C] and Kirchhoff potential [W/m] at the start of the step (read). */
+  Tin: Float64Array;
+  phiIn: Float64Array;
+  /** The same after the step (written). */
+  Tout: Float64Array;
+  phiOut: Float64Array;
+  /** Lowest temperature each cell has reached [°C], updated. */
+  Tmin: Float32Array;
+}
+
+/**
+ * One forward-Euler step of  dH/dt = ∇²φ + fl(T)·(wc (Ta − T) + qm)  for the interior cells of
+ * the z-planes [k0, k1) (clamped to the interior), then T and φ recovered from H (tissueModel.ts).
+ * Slabs are independent within a step, so the grid can be split across threads by z.
+ * Returns the perfusion + metabolic heat added to these cells [J/m³ summed over cells].
+ */
+export function stepSlab(f: StepFields, m: TissueModel, dtS: number, hM: number, k0: number, k1: number): number {
+  const { nx, ny, H, Tin, phiIn, Tout, phiOut, Tmin } = f;
+  const nxy = nx * ny;
+  const kStart = Math.max(1, k0);
+  const kEnd = Math.min(f.nz - 1, k1);
+  const dtOverH2 = dtS / (hM * hM);
+  const Ts = m.Ts, Tl = m.Tl, invW = m.invMushyWidth;
+  const ks = m.ks, kl = m.kl, Cs = m.Cs, Cl = m.Cl, Cmushy = m.Cmushy, Hl = m.Hl, phiL = m.phiL;
+  const halfDk = 0.5 * (kl - ks) * invW;
+  const wc = m.wc, qm = m.qm, Ta = m.Ta;
+  let sourceSum = 0;
+  for (let k = kStart; k < kEnd; k++) {
+    for (let j = 1; j < ny - 1; j++) {
+      const row = k * nxy + j * nx;
+      for (let c = row + 1; c < row + nx - 1; c++) {
+        const phiC = phiIn[c];
+        const lap = phiIn[c - 1] + phiIn[c + 1] + phiIn[c - nx] + phiIn[c + nx] + phiIn[c - nxy] + phiIn[c + nxy] - 6 * phiC;
+        const t = Tin[c];
+        let fl = (t - Ts) * invW;
+        fl = fl <= 0 ? 0 : fl >= 1 ? 1 : fl;
+        const source = fl * (wc * (Ta - t) + qm);
+        sourceSum += source;
+        const h = H[c] + dtOverH2 * lap + dtS * source;
+        H[c] = h;
+        let tNew: number, phiNew: number;
+        if (h <= 0) {
+          tNew = Ts + h / Cs;
+          phiNew = ks * (tNew - Ts);
+        } else if (h >= Hl) {
+          tNew = Tl + (h - Hl) / Cl;
+          phiNew = phiL + kl * (tNew - Tl);
+        } else {
+          const d = h / Cmushy;
+          tNew = Ts + d;
+          phiNew = ks * d + halfDk * d * d;
+        }
+        Tout[c] = tNew;
+        phiOut[c] = phiNew;
+        if (tNew < Tmin[c]) Tmin[c] = tNew;
+      }
+    }
+  }
+  return sourceSum * dtS;
+}

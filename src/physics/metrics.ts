@@ -1,0 +1,110 @@
+import type { Grid } from '../geometry/grid.ts';
+import { isosurface } from '../geometry/marchingCubes.ts';
+import { sampleTrilinear } from '../geometry/sample.ts';
+import { TriangleIndex } from '../geometry/triangleIndex.ts';
+import type { Vec3 } from '../geometry/vec.ts';
+import type { CoverageMetrics, IsothermMetrics, StructureMetrics } from '../engine/types.ts';
+
+/** Millilitres per cell of spacing h [mm]. */
+function cellMl(grid: Grid): number {
+  return grid.spacingMm ** 3 / 1000;
+}
+
+/** Volume and bounds of the cells at or below `levelC` in the current field. */
+export function isothermMetrics(T: ArrayLike<number>, grid: Grid, levelC: number): IsothermMetrics {
+  const [nx, ny, nz] = grid.dims;
+  let count = 0;
+  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      const row = nx * (j + ny * k);
+      for (let i = 0; i < nx; i++) {
+        if (T[row + i] > levelC) continue;
+        count++;
+        if (i < lo[0]) lo[0] = i;
+        if (i > hi[0]) hi[0] = i;
+        if (j < lo[1]) lo[1] = j;
+        if (j > hi[1]) hi[1] = j;
+        if (k < lo[2]) lo[2] = k;
+        if (k > hi[2]) hi[2] = k;
+      }
+    }
+  if (count === 0) return { volume_ml: 0, bbox_mm: null };
+  const h = grid.spacingMm, o = grid.originMm;
+  // The box around the cells themselves: centres ± half a cell.
+  const min = [0, 1, 2].map((a) => round3(o[a] + (lo[a] - 0.5) * h)) as Vec3;
+  const max = [0, 1, 2].map((a) => round3(o[a] + (hi[a] + 0.5) * h)) as Vec3;
+  return { volume_ml: round3(count * cellMl(grid)), bbox_mm: { min, max } };
+}
+
+/** Fraction of `cells` whose minimum temperature is at or below the threshold. */
+function coveredFraction(Tmin: Float32Array, cells: Int32Array, lethalC: number): number {
+  if (cells.length === 0) return 1;
+  let covered = 0;
+  for (let q = 0; q < cells.length; q++) if (Tmin[cells[q]] <= lethalC) covered++;
+  return covered / cells.length;
+}
+
+/**
+ * Signed minimum margin [mm] from the tumour surface to the lethal isotherm of the minimum-
+ * temperature field: at each surface point, + the distance to the isosurface where the point is
+ * ablated, − where it is not; the minimum over points. Sub-cell: the isosurface is interpolated on
+ * cell edges and distances are exact to its triangles. null when there is no ablation zone yet.
+ */
+export function signedMinMarginMm(Tmin: Float32Array, grid: Grid, lethalC: number, surfacePointsMm: Float32Array): number | null {
+  const soup = isosurface(Tmin, grid, lethalC).positions;
+  if (soup.length === 0) return null;
+  const index = new TriangleIndex(soup);
+  let best = Infinity;
+  for (let p = 0; p < surfacePointsMm.length; p += 3) {
+    const x = surfacePointsMm[p], y = surfacePointsMm[p + 1], z = surfacePointsMm[p + 2];
+    const inside = sampleTrilinear(Tmin, grid, x, y, z) <= lethalC;
+    // A covered point can only lower the minimum if it is closer than the best so far.
+    const limit = inside ? Math.max(best, 0) : Infinity;
+    if (inside && best <= 0) continue;
+    const d = index.nearestDistanceXYZ(x, y, z, limit);
+    const signed = inside ? d : -d;
+    if (signed < best) best = signed;
+  }
+  return round3(best);
+}
+
+export function coverageMetrics(
+  Tmin: Float32Array, grid: Grid, lethalC: number,
+  tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
+): CoverageMetrics {
+  return {
+    lethal_C: lethalC,
+    tumor_volume_ml: round3(tumor.cells.length * cellMl(grid)),
+    tumor_covered_fraction: round4(coveredFraction(Tmin, tumor.cells, lethalC)),
+    margin_covered_fraction: round4(coveredFraction(Tmin, tumor.marginShellCells, lethalC)),
+    min_margin_mm: signedMinMarginMm(Tmin, grid, lethalC, tumor.surfacePointsMm),
+  };
+}
+
+/**
+ * Organ-at-risk figures over the structure's measured cells, from the minimum temperature so far:
+ * the lowest temperature reached, and the volume that has been frozen (≤ 0 °C) or reached the
+ * lethal threshold at any time.
+ */
+export function structureMetrics(Tmin: Float32Array, cells: Int32Array, grid: Grid, lethalC: number): StructureMetrics {
+  let min = Infinity, frozen = 0, lethal = 0;
+  for (let q = 0; q < cells.length; q++) {
+    const t = Tmin[cells[q]];
+    if (t < min) min = t;
+    if (t <= 0) frozen++;
+    if (t <= lethalC) lethal++;
+  }
+  return {
+    min_C: cells.length ? round3(min) : null,
+    frozen_volume_ml: round3(frozen * cellMl(grid)),
+    lethal_volume_ml: round3(lethal * cellMl(grid)),
+  };
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+function round4(v: number): number {
+  return Math.round(v * 10000) / 10000;
+}

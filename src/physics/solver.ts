@@ -1,0 +1,497 @@
+import type { Grid } from '../geometry/grid.ts';
+import type { Vec3 } from '../geometry/vec.ts';
+import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
+import { type StepFields, stepSlab } from './kernel.ts';
+import {
+  type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, stableStepS, temperatureOf,
+} from './tissueModel.ts';
+
+/** A prescribed-temperature body (probe active zone) and its current state. */
+export interface ColdSource {
+  body: Body;
+  /** Surface temperature [°C] while active; null = insulated (passive thaw: the body is tissue). */
+  surfaceC: number | null;
+}
+
+/** Cells held at blood temperature (a vessel), optionally behind a convective wall. */
+export interface VesselCells {
+  /** Flat indices of the cells inside the vessel. */
+  cells: Int32Array;
+  bloodC: number;
+  /** Wall coefficient [W/(m²·K)]; null = wall at blood temperature. */
+  wallH: number | null;
+}
+
+/** Running heat totals [J] since the solver started (positive = into the tissue). */
+export interface EnergyTally {
+  probes: number;
+  perfusionAndMetabolism: number;
+  /** Through the outer box (held at the resting temperature) and vessel walls. */
+  fixedCells: number;
+}
+
+const NEIGHBOUR_AXES = [0, 0, 1, 1, 2, 2];
+const NEIGHBOUR_SIGNS = [-1, 1, -1, 1, -1, 1];
+/**
+ * Rays per face edge for the cut-face coupling (SUBRAYS² per face). 3 gave the smallest spread of
+ * isotherm radii over probe placements (1.47–3.4 mm probes at 1 mm; see test/physics/placement).
+ */
+const SUBRAYS = 3;
+/** Smallest crossing fraction: a surface nearer than this to a ray's start couples as if here. */
+const MIN_CUT_FRACTION = 0.05;
+
+/** A cut face: cell `cell` couples to a body surface at distance s·h instead of neighbour `neighbour`. */
+interface CutFaces {
+  /** Cells with at least one cut face (free cells next to an active body). */
+  cells: Int32Array;
+  /** Per cut cell: [start, end) into the face arrays. */
+  faceStart: Int32Array;
+  neighbour: Int32Array;
+  /** Σ over the face's rays that meet the body of share / (s h²) [1/m²]. */
+  inverseDistance2: Float64Array;
+  /** Share of the face whose rays meet the body (their regular conduction is replaced). */
+  blockedShare: Float64Array;
+  /** φ of the surface [W/m]. */
+  surfacePhi: Float64Array;
+}
+
+/**
+ * The 3D enthalpy–Pennes solver of physics.md §1: explicit Kirchhoff-form stencil (kernel.ts),
+ * probes as embedded Dirichlet surfaces on cut faces (point-implicit, so no step restriction),
+ * vessels as fixed cells with optional convective walls, the outer box layer held at rest.
+ * SI inside: metres, seconds, J; temperatures °C.
+ */
+export class HeatSolver {
+  readonly grid: Grid;
+  readonly tissue: TissueModel;
+  readonly nx: number;
+  readonly ny: number;
+  readonly nz: number;
+  /** Cell size [m]. */
+  readonly h: number;
+  /** Largest stable step [s]. */
+  readonly maxStepS: number;
+  timeS = 0;
+  steps = 0;
+  readonly fields: StepFields;
+  readonly energy: EnergyTally = { probes: 0, perfusionAndMetabolism: 0, fixedCells: 0 };
+  /** 1 for cells held fixed (outer layer, vessels), 2 for cells inside an active body. */
+  private readonly fixedKind: Uint8Array;
+  private cut: CutFaces = emptyCut();
+  private insideCells = new Int32Array(0);
+  private insideValue = new Float64Array(0);
+  private readonly vessels: VesselCells[];
+  /** Tissue faces onto vessel walls with a convective coefficient. */
+  private wallFaces: { cell: Int32Array; vessel: Int32Array; U: Float64Array; bloodC: Float64Array } = {
+    cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0),
+  };
+  private oldH = new Float64Array(64);
+
+  /**
+   * `outer`: 'rest' holds the outermost cell layer at the resting temperature (tissue continues
+   * beyond the domain undisturbed); 'insulated' mirrors it (zero flux, used by 1D/2D tests).
+   */
+  readonly outer: 'rest' | 'insulated';
+
+  constructor(grid: Grid, tissue: TissueModel, vessels: VesselCells[] = [], outer: 'rest' | 'insulated' = 'rest') {
+    this.outer = outer;
+    this.grid = grid;
+    this.tissue = tissue;
+    [this.nx, this.ny, this.nz] = grid.dims;
+    this.h = grid.spacingMm / 1000;
+    this.maxStepS = 0.95 * stableStepS(tissue, this.h);
+    const n = this.nx * this.ny * this.nz;
+    const rest = tissue.restC;
+    const H = new Float64Array(n).fill(enthalpyOf(tissue, rest));
+    const T = new Float64Array(n).fill(rest);
+    const phi = new Float64Array(n).fill(kirchhoffOf(tissue, rest));
+    this.fields = {
+      nx: this.nx, ny: this.ny, nz: this.nz, H,
+      Tin: T, phiIn: phi, Tout: T.slice(), phiOut: phi.slice(),
+      Tmin: new Float32Array(n).fill(rest),
+    };
+    this.fixedKind = new Uint8Array(n);
+    this.markOuterLayer();
+    this.vessels = vessels;
+    for (const v of vessels) {
+      for (const c of v.cells) {
+        this.fixedKind[c] = 1;
+        this.setCell(c, v.bloodC);
+      }
+    }
+    this.buildWallFaces();
+  }
+
+  /** Current temperature [°C] per cell (a live view: do not keep across steps). */
+  get temperatureC(): Float64Array {
+    return this.fields.Tin;
+  }
+
+  /** Minimum temperature reached so far [°C] per cell. */
+  get minTemperatureC(): Float32Array {
+    return this.fields.Tmin;
+  }
+
+  /** Sets the cold sources (all probes) for the coming steps; rebuilds the cut faces. */
+  setSources(sources: ColdSource[]): void {
+    const { fixedKind } = this;
+    // Release the cells of previously active bodies: they become tissue at their current state.
+    for (const c of this.insideCells) if (fixedKind[c] === 2) fixedKind[c] = 0;
+    const inside: number[] = [];
+    const insideT: number[] = [];
+    const active = sources.filter((s) => s.surfaceC !== null);
+    for (const s of active) {
+      this.forCellsNear(s.body, (c, p) => {
+        if (fixedKind[c] === 0 && bodyContains(s.body, p)) {
+          fixedKind[c] = 2;
+          inside.push(c);
+          insideT.push(s.surfaceC as number);
+        }
+      });
+    }
+    this.insideCells = Int32Array.from(inside);
+    this.insideValue = Float64Array.from(insideT);
+    for (let i = 0; i < inside.length; i++) this.setCell(inside[i], insideT[i]);
+    this.cut = this.buildCutFaces(active);
+    if (this.oldH.length < this.cut.cells.length) this.oldH = new Float64Array(this.cut.cells.length * 2);
+  }
+
+  /** Advances by exactly `seconds` with steps no larger than the stable limit. */
+  advance(seconds: number): void {
+    let left = seconds;
+    while (left > 1e-9) {
+      const n = Math.ceil(left / this.maxStepS - 1e-9);
+      const dt = left / n;
+      this.step(dt);
+      left -= dt;
+    }
+  }
+
+  /** One explicit step of dt [s] (dt ≤ maxStepS). */
+  step(dtS: number): void {
+    const f = this.fields;
+    const cut = this.cut;
+    for (let i = 0; i < cut.cells.length; i++) this.oldH[i] = f.H[cut.cells[i]];
+    const source = stepSlab(f, this.tissue, dtS, this.h, 0, this.nz);
+    const V = this.h * this.h * this.h;
+    this.energy.perfusionAndMetabolism += source * V;
+    this.applyCutFaces(dtS);
+    this.applyWallFaces(dtS);
+    this.energy.fixedCells += this.fixedCellInflow(dtS) * V;
+    // Fixed cells keep their values in the output buffers.
+    this.resetFixed(f.Tout, f.phiOut);
+    if (this.outer === 'insulated') this.mirrorOuterLayer(f.Tout, f.phiOut);
+    // Swap buffers.
+    [f.Tin, f.Tout] = [f.Tout, f.Tin];
+    [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
+    this.timeS += dtS;
+    this.steps++;
+  }
+
+  /** Sum over free cells of H [J/m³] (for energy checks). */
+  freeEnthalpySum(): number {
+    let s = 0;
+    for (let c = 0; c < this.fixedKind.length; c++) if (this.fixedKind[c] === 0) s += this.fields.H[c];
+    return s;
+  }
+
+  private applyCutFaces(dtS: number): void {
+    const f = this.fields;
+    const m = this.tissue;
+    const { cells, faceStart, neighbour, inverseDistance2, blockedShare, surfacePhi } = this.cut;
+    const invH2 = 1 / (this.h * this.h);
+    let probeHeat = 0;
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i];
+      const hOld = this.oldH[i];
+      const phiC = f.phiIn[c];
+      // The kernel's rate includes regular faces to where the body is; swap them for cut faces.
+      let rate = (f.H[c] - hOld) / dtS;
+      let drive = 0;
+      let conductance = 0;
+      for (let q = faceStart[i]; q < faceStart[i + 1]; q++) {
+        rate -= blockedShare[q] * (f.phiIn[neighbour[q]] - phiC) * invH2;
+        drive += (surfacePhi[q] - phiC) * inverseDistance2[q];
+        conductance += inverseDistance2[q];
+      }
+      // Point-implicit in the body coupling: dφ ≈ (k/C) dH over the step.
+      const t = f.Tin[c];
+      const slope = conductivityOf(m, t) / capacityOf(m, t);
+      const dH = (dtS * (rate + drive)) / (1 + dtS * slope * conductance);
+      probeHeat += dH - dtS * rate;
+      const h = hOld + dH;
+      f.H[c] = h;
+      const tNew = temperatureOf(m, h);
+      f.Tout[c] = tNew;
+      f.phiOut[c] = kirchhoffOf(m, tNew);
+      if (tNew < f.Tmin[c]) f.Tmin[c] = tNew;
+    }
+    this.energy.probes += probeHeat * this.h * this.h * this.h;
+  }
+
+  private applyWallFaces(dtS: number): void {
+    const f = this.fields;
+    const m = this.tissue;
+    const { cell, vessel, U, bloodC } = this.wallFaces;
+    const invH2 = 1 / (this.h * this.h);
+    for (let q = 0; q < cell.length; q++) {
+      const c = cell[q];
+      if (this.fixedKind[c] !== 0) continue;
+      // Replace the conduction term to the vessel cell by the wall in series with half a cell.
+      const regular = (f.phiIn[vessel[q]] - f.phiIn[c]) * invH2;
+      const k = conductivityOf(m, f.Tin[c]);
+      const u = 1 / (1 / U[q] + (0.5 * this.h) / k);
+      const wall = (u * (bloodC[q] - f.Tin[c])) / this.h;
+      const h = f.H[c] + dtS * (wall - regular);
+      f.H[c] = h;
+      const tNew = temperatureOf(m, h);
+      f.Tout[c] = tNew;
+      f.phiOut[c] = kirchhoffOf(m, tNew);
+      if (tNew < f.Tmin[c]) f.Tmin[c] = tNew;
+    }
+  }
+
+  /** Heat into free cells from fixed neighbours this step [J/m³ summed]: the outer layer and vessels. */
+  private fixedCellInflow(dtS: number): number {
+    // Only cells next to the fixed ones matter; the outer layer is where they are in bulk.
+    const f = this.fields;
+    const { nx, ny, nz } = this;
+    const nxy = nx * ny;
+    const invH2 = 1 / (this.h * this.h);
+    let sum = 0;
+    const outerFixed = this.outer === 'rest';
+    const visit = (c: number, n: number): void => {
+      if (outerFixed && this.fixedKind[c] === 0) sum += (f.phiIn[n] - f.phiIn[c]) * invH2;
+    };
+    for (let k = 1; k < nz - 1; k++)
+      for (let j = 1; j < ny - 1; j++) {
+        visit(k * nxy + j * nx + 1, k * nxy + j * nx);
+        visit(k * nxy + j * nx + nx - 2, k * nxy + j * nx + nx - 1);
+      }
+    for (let k = 1; k < nz - 1; k++)
+      for (let i = 1; i < nx - 1; i++) {
+        visit(k * nxy + nx + i, k * nxy + i);
+        visit(k * nxy + (ny - 2) * nx + i, k * nxy + (ny - 1) * nx + i);
+      }
+    for (let j = 1; j < ny - 1; j++)
+      for (let i = 1; i < nx - 1; i++) {
+        visit(nxy + j * nx + i, j * nx + i);
+        visit((nz - 2) * nxy + j * nx + i, (nz - 1) * nxy + j * nx + i);
+      }
+    // Vessel faces (regular or walled: the wall correction already moved H; count its real flux).
+    for (const v of this.vessels) {
+      for (const vc of v.cells) {
+        for (let d = 0; d < 6; d++) {
+          const n = this.neighbourOf(vc, d);
+          if (n < 0 || this.fixedKind[n] !== 0) continue;
+          if (v.wallH === null) sum += (f.phiIn[vc] - f.phiIn[n]) * invH2;
+          else {
+            const k = conductivityOf(this.tissue, f.Tin[n]);
+            const u = 1 / (1 / v.wallH + (0.5 * this.h) / k);
+            sum += (u * (v.bloodC - f.Tin[n])) / this.h;
+          }
+        }
+      }
+    }
+    return sum * dtS;
+  }
+
+  private resetFixed(Tout: Float64Array, phiOut: Float64Array): void {
+    const m = this.tissue;
+    for (let i = 0; i < this.insideCells.length; i++) {
+      const c = this.insideCells[i];
+      const t = this.insideValue[i];
+      this.fields.H[c] = enthalpyOf(m, t);
+      Tout[c] = t;
+      phiOut[c] = kirchhoffOf(m, t);
+      if (t < this.fields.Tmin[c]) this.fields.Tmin[c] = t;
+    }
+    for (const v of this.vessels) {
+      const phi = kirchhoffOf(m, v.bloodC);
+      const H = enthalpyOf(m, v.bloodC);
+      for (const c of v.cells) {
+        this.fields.H[c] = H;
+        Tout[c] = v.bloodC;
+        phiOut[c] = phi;
+      }
+    }
+  }
+
+  /** Zero-flux outer faces: each outer cell copies its inner neighbour. */
+  private mirrorOuterLayer(Tout: Float64Array, phiOut: Float64Array): void {
+    const { nx, ny, nz } = this;
+    const nxy = nx * ny;
+    const copy = (to: number, from: number): void => {
+      Tout[to] = Tout[from];
+      phiOut[to] = phiOut[from];
+      this.fields.H[to] = this.fields.H[from];
+    };
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++) {
+        copy(k * nxy + j * nx, k * nxy + j * nx + 1);
+        copy(k * nxy + j * nx + nx - 1, k * nxy + j * nx + nx - 2);
+      }
+    for (let k = 0; k < nz; k++)
+      for (let i = 0; i < nx; i++) {
+        copy(k * nxy + i, k * nxy + nx + i);
+        copy(k * nxy + (ny - 1) * nx + i, k * nxy + (ny - 2) * nx + i);
+      }
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        copy(j * nx + i, nxy + j * nx + i);
+        copy((nz - 1) * nxy + j * nx + i, (nz - 2) * nxy + j * nx + i);
+      }
+  }
+
+  private setCell(c: number, T: number): void {
+    const m = this.tissue;
+    const f = this.fields;
+    f.H[c] = enthalpyOf(m, T);
+    f.Tin[c] = f.Tout[c] = T;
+    f.phiIn[c] = f.phiOut[c] = kirchhoffOf(m, T);
+    if (T < f.Tmin[c]) f.Tmin[c] = T;
+  }
+
+  private markOuterLayer(): void {
+    const { nx, ny, nz } = this;
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++)
+          if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1)
+            this.fixedKind[i + nx * (j + ny * k)] = 1;
+  }
+
+  private buildWallFaces(): void {
+    const cell: number[] = [], vessel: number[] = [], U: number[] = [], blood: number[] = [];
+    for (const v of this.vessels) {
+      if (v.wallH === null) continue;
+      for (const vc of v.cells)
+        for (let d = 0; d < 6; d++) {
+          const n = this.neighbourOf(vc, d);
+          if (n < 0 || this.fixedKind[n] !== 0) continue;
+          cell.push(n);
+          vessel.push(vc);
+          U.push(v.wallH);
+          blood.push(v.bloodC);
+        }
+    }
+    this.wallFaces = {
+      cell: Int32Array.from(cell), vessel: Int32Array.from(vessel), U: Float64Array.from(U), bloodC: Float64Array.from(blood),
+    };
+  }
+
+  private neighbourOf(c: number, d: number): number {
+    const { nx, ny, nz } = this;
+    const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
+    const ijk = [i, j, k];
+    ijk[NEIGHBOUR_AXES[d]] += NEIGHBOUR_SIGNS[d];
+    if (ijk[0] < 0 || ijk[1] < 0 || ijk[2] < 0 || ijk[0] >= nx || ijk[1] >= ny || ijk[2] >= nz) return -1;
+    return ijk[0] + nx * (ijk[1] + ny * ijk[2]);
+  }
+
+  private centreM(c: number): Vec3 {
+    const { nx, ny } = this;
+    const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
+    const o = this.grid.originMm;
+    return [(o[0] + i * this.grid.spacingMm) / 1000, (o[1] + j * this.grid.spacingMm) / 1000, (o[2] + k * this.grid.spacingMm) / 1000];
+  }
+
+  /** Calls fn for every cell whose centre lies within one cell of the body's bounds. */
+  private forCellsNear(body: Body, fn: (c: number, centre: Vec3) => void): void {
+    const g = this.grid;
+    const lo: Vec3 = [0, 0, 0], hi: Vec3 = [0, 0, 0];
+    const limitMin: Vec3 = [g.originMm[0] / 1000, g.originMm[1] / 1000, g.originMm[2] / 1000];
+    const limitMax: Vec3 = [
+      (g.originMm[0] + (this.nx - 1) * g.spacingMm) / 1000,
+      (g.originMm[1] + (this.ny - 1) * g.spacingMm) / 1000,
+      (g.originMm[2] + (this.nz - 1) * g.spacingMm) / 1000,
+    ];
+    const b = bodyBounds(body, limitMin, limitMax);
+    const dims = g.dims;
+    for (let a = 0; a < 3; a++) {
+      lo[a] = Math.max(0, Math.floor((b.min[a] * 1000 - g.originMm[a]) / g.spacingMm) - 1);
+      hi[a] = Math.min(dims[a] - 1, Math.ceil((b.max[a] * 1000 - g.originMm[a]) / g.spacingMm) + 1);
+    }
+    for (let k = lo[2]; k <= hi[2]; k++)
+      for (let j = lo[1]; j <= hi[1]; j++)
+        for (let i = lo[0]; i <= hi[0]; i++) {
+          const c = i + this.nx * (j + this.ny * k);
+          fn(c, this.centreM(c));
+        }
+  }
+
+  /**
+   * Cut faces of the active bodies. Each face of a free cell is probed with SUBRAYS² parallel rays
+   * spread over the face (midpoint rule): a ray that meets the body couples its share of the face
+   * to the surface at the crossing distance; the other rays keep conducting to the neighbour. The
+   * coupling therefore varies smoothly as a thin probe moves across a cell, and a probe that only
+   * grazes a face still draws heat through it.
+   */
+  private buildCutFaces(active: ColdSource[]): CutFaces {
+    const m = this.tissue;
+    const perCell = new Map<number, { n: number; inv: number; blocked: number; phi: number }[]>();
+    const h = this.h;
+    const share = 1 / (SUBRAYS * SUBRAYS);
+    const offsets: number[] = [];
+    for (let q = 0; q < SUBRAYS; q++) offsets.push(((q + 0.5) / SUBRAYS - 0.5) * h);
+    const a: Vec3 = [0, 0, 0], b: Vec3 = [0, 0, 0];
+    for (const s of active) {
+      const surfacePhi = kirchhoffOf(m, s.surfaceC as number);
+      this.forCellsNear(s.body, (c, p) => {
+        if (this.fixedKind[c] !== 0) return;
+        for (let d = 0; d < 6; d++) {
+          const n = this.neighbourOf(c, d);
+          if (n < 0) continue;
+          const axis = NEIGHBOUR_AXES[d];
+          const u = (axis + 1) % 3, v = (axis + 2) % 3;
+          let inv = 0, blocked = 0;
+          for (const ou of offsets)
+            for (const ov of offsets) {
+              a[0] = p[0]; a[1] = p[1]; a[2] = p[2];
+              a[u] += ou; a[v] += ov;
+              b[0] = a[0]; b[1] = a[1]; b[2] = a[2];
+              b[axis] += NEIGHBOUR_SIGNS[d] * h;
+              // A ray that starts inside the body lies within the body's own cells: no face to cut.
+              const hit = bodyContains(s.body, a) ? null : segmentEntry(s.body, a, b);
+              if (hit === null) continue;
+              blocked += share;
+              inv += share / (Math.max(hit, MIN_CUT_FRACTION) * h * h);
+            }
+          if (blocked === 0) continue;
+          let list = perCell.get(c);
+          if (!list) perCell.set(c, (list = []));
+          const existing = list.find((e) => e.n === n);
+          // Two bodies on one face: the stronger coupling wins.
+          if (existing) {
+            if (inv > existing.inv) Object.assign(existing, { inv, blocked, phi: surfacePhi });
+          } else list.push({ n, inv, blocked, phi: surfacePhi });
+        }
+      });
+    }
+    const cells = Int32Array.from(perCell.keys());
+    const faceStart = new Int32Array(cells.length + 1);
+    const neighbour: number[] = [], inverseDistance2: number[] = [], blockedShare: number[] = [], surfacePhi: number[] = [];
+    cells.forEach((c, i) => {
+      faceStart[i] = neighbour.length;
+      for (const e of perCell.get(c)!) {
+        neighbour.push(e.n);
+        inverseDistance2.push(e.inv);
+        blockedShare.push(e.blocked);
+        surfacePhi.push(e.phi);
+      }
+    });
+    faceStart[cells.length] = neighbour.length;
+    return {
+      cells, faceStart, neighbour: Int32Array.from(neighbour), inverseDistance2: Float64Array.from(inverseDistance2),
+      blockedShare: Float64Array.from(blockedShare), surfacePhi: Float64Array.from(surfacePhi),
+    };
+  }
+}
+
+function emptyCut(): CutFaces {
+  return {
+    cells: new Int32Array(0), faceStart: new Int32Array(1), neighbour: new Int32Array(0),
+    inverseDistance2: new Float64Array(0), blockedShare: new Float64Array(0), surfacePhi: new Float64Array(0),
+  };
+}
+

@@ -1,0 +1,66 @@
+import type { Grid } from '../../src/geometry/grid.ts';
+import type { Vec3 } from '../../src/geometry/vec.ts';
+import type { TissueProperties } from '../../src/plan/types.ts';
+
+/** physics.md §2 default table; mushy zone and perfusion chosen per test. */
+export function tableTissue(over: Partial<TissueProperties> = {}): TissueProperties {
+  return {
+    k_unfrozen_W_mK: 0.5, k_frozen_W_mK: 2, C_unfrozen_J_m3K: 3.6e6, C_frozen_J_m3K: 1.8e6,
+    latent_J_m3: 2.5e8, solidus_C: -8, liquidus_C: -1, perfusion_W_m3K: 0, metabolic_W_m3: 0,
+    arterial_C: 37, initial_C: 37, ...over,
+  };
+}
+
+/** A grid of n[a] cells per axis at spacing h [mm] whose cell (0,0,0) centre is at `origin`. */
+export function boxGrid(dims: [number, number, number], spacingMm: number, originMm: Vec3): Grid {
+  return { dims, spacingMm, originMm };
+}
+
+/**
+ * Position [mm] along +x where the row (j, k) of T first rises through `level` (linear between
+ * cell centres), searching outward from index i0.
+ */
+export function crossingAlongX(T: ArrayLike<number>, grid: Grid, j: number, k: number, level: number, i0 = 0): number {
+  const [nx, ny] = grid.dims;
+  for (let i = i0; i < nx - 1; i++) {
+    const c = i + nx * (j + ny * k);
+    if (T[c] <= level && T[c + 1] > level) {
+      return grid.originMm[0] + grid.spacingMm * (i + (level - T[c]) / (T[c + 1] - T[c]));
+    }
+  }
+  return NaN;
+}
+
+/**
+ * Mean radius [mm] of the `level` isotherm around a z-parallel axis through (cx, cy), in the
+ * z-plane k: along `rays` directions the field is sampled bilinearly every 0.02 mm from the axis
+ * outward and the first upward crossing of `level` is interpolated.
+ */
+export function meanIsothermRadiusMm(T: ArrayLike<number>, grid: Grid, cx: number, cy: number, k: number, level: number, rays = 16): number {
+  const [nx, ny] = grid.dims;
+  const h = grid.spacingMm;
+  const sample = (x: number, y: number): number => {
+    const fx = (x - grid.originMm[0]) / h, fy = (y - grid.originMm[1]) / h;
+    const i = Math.floor(fx), j = Math.floor(fy);
+    const u = fx - i, v = fy - j;
+    const c = i + nx * (j + ny * k);
+    return (T[c] * (1 - u) + T[c + 1] * u) * (1 - v) + (T[c + nx] * (1 - u) + T[c + nx + 1] * u) * v;
+  };
+  let sum = 0;
+  const maxR = 0.5 * Math.min(nx, ny) * h - 2 * h;
+  for (let r = 0; r < rays; r++) {
+    const a = (2 * Math.PI * (r + 0.5)) / rays;
+    const dx = Math.cos(a), dy = Math.sin(a);
+    let prev = sample(cx, cy), found = NaN;
+    for (let s = 0.02; s < maxR; s += 0.02) {
+      const v = sample(cx + s * dx, cy + s * dy);
+      if (prev <= level && v > level) {
+        found = s - 0.02 + (0.02 * (level - prev)) / (v - prev);
+        break;
+      }
+      prev = v;
+    }
+    sum += found;
+  }
+  return sum / rays;
+}
