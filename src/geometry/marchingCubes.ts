@@ -1,0 +1,186 @@
+import type { Grid } from './grid.ts';
+
+/** A non-indexed triangle soup [mm] with unit per-vertex normals (9 floats per triangle each). */
+export interface Isosurface {
+  positions: Float32Array;
+  normals: Float32Array;
+}
+
+/*
+ * Marching tetrahedra on the 6-tetrahedron (Freudenthal/Kuhn) split of each grid cube: every
+ * tetrahedron shares the cube diagonal 0–7, so each cube face is cut along the diagonal from its
+ * lowest to its highest corner, which the neighbouring cube cuts the same way: the surface has no
+ * cracks and needs no 256-case table. Inside a tetrahedron the field is taken as linear, so the
+ * isosurface there is one plane triangle (1 or 3 corners above) or one quad (2 above).
+ *
+ * Cube corner c has offset (c & 1, (c >> 1) & 1, (c >> 2) & 1) in (i, j, k).
+ */
+const TETS = new Uint8Array([0, 1, 3, 7, 0, 1, 5, 7, 0, 2, 3, 7, 0, 2, 6, 7, 0, 4, 5, 7, 0, 4, 6, 7]);
+
+// Scratch and growth buffers, reused across calls (results are returned as exact-length copies).
+const val = new Float64Array(8);
+const cpos = new Float64Array(24);
+const grad = new Float64Array(24);
+/** Up to 4 edge vertices per tetrahedron: xyz, normal xyz. */
+const ev = new Float64Array(24);
+let outPos = new Float32Array(9 * 4096);
+let outNrm = new Float32Array(9 * 4096);
+let outLen = 0;
+
+function grow(): void {
+  const p = new Float32Array(outPos.length * 2);
+  p.set(outPos);
+  outPos = p;
+  const n = new Float32Array(outNrm.length * 2);
+  n.set(outNrm);
+  outNrm = n;
+}
+
+/** Interpolated vertex and normal on cube edge (a, b) into slot s of `ev`. */
+function edgeVertex(s: number, a: number, b: number, level: number): void {
+  const va = val[a], vb = val[b];
+  const t = (level - va) / (vb - va);
+  const o = s * 6, a3 = a * 3, b3 = b * 3;
+  ev[o] = cpos[a3] + t * (cpos[b3] - cpos[a3]);
+  ev[o + 1] = cpos[a3 + 1] + t * (cpos[b3 + 1] - cpos[a3 + 1]);
+  ev[o + 2] = cpos[a3 + 2] + t * (cpos[b3 + 2] - cpos[a3 + 2]);
+  ev[o + 3] = grad[a3] + t * (grad[b3] - grad[a3]);
+  ev[o + 4] = grad[a3 + 1] + t * (grad[b3 + 1] - grad[a3 + 1]);
+  ev[o + 5] = grad[a3 + 2] + t * (grad[b3 + 2] - grad[a3 + 2]);
+}
+
+/**
+ * Emits the triangle of slots s0, s1, s2, wound so that its geometric normal points from the
+ * below-level corner `lo` to the above-level corner `hi` (toward increasing field values).
+ */
+function emit(s0: number, s1: number, s2: number, lo: number, hi: number): void {
+  if (outLen + 9 > outPos.length) grow();
+  const o0 = s0 * 6;
+  let o1 = s1 * 6, o2 = s2 * 6;
+  const ux = ev[o1] - ev[o0], uy = ev[o1 + 1] - ev[o0 + 1], uz = ev[o1 + 2] - ev[o0 + 2];
+  const vx = ev[o2] - ev[o0], vy = ev[o2 + 1] - ev[o0 + 1], vz = ev[o2 + 2] - ev[o0 + 2];
+  let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
+  const dx = cpos[hi * 3] - cpos[lo * 3];
+  const dy = cpos[hi * 3 + 1] - cpos[lo * 3 + 1];
+  const dz = cpos[hi * 3 + 2] - cpos[lo * 3 + 2];
+  if (nx * dx + ny * dy + nz * dz < 0) {
+    const tmp = o1;
+    o1 = o2;
+    o2 = tmp;
+    nx = -nx;
+    ny = -ny;
+    nz = -nz;
+  }
+  const fl = Math.sqrt(nx * nx + ny * ny + nz * nz);
+  const w = outLen;
+  for (let v = 0; v < 3; v++) {
+    const o = v === 0 ? o0 : v === 1 ? o1 : o2;
+    const p = w + v * 3;
+    outPos[p] = ev[o];
+    outPos[p + 1] = ev[o + 1];
+    outPos[p + 2] = ev[o + 2];
+    let gx = ev[o + 3], gy = ev[o + 4], gz = ev[o + 5];
+    let gl = Math.sqrt(gx * gx + gy * gy + gz * gz);
+    if (!(gl > 0)) {
+      // Flat or non-finite gradient: fall back to the face normal.
+      gx = nx; gy = ny; gz = nz;
+      gl = fl > 0 ? fl : 1;
+    }
+    outNrm[p] = gx / gl;
+    outNrm[p + 1] = gy / gl;
+    outNrm[p + 2] = gz / gl;
+  }
+  outLen += 9;
+}
+
+/**
+ * Isosurface of a cell-centred scalar field at `level`, as a non-indexed triangle soup in mm
+ * (vertices at cell centres' positions, linearly interpolated along edges). Normals are the
+ * normalised field gradient (central differences, one-sided at the border) interpolated along the
+ * edge: they point toward increasing values (the warmer side of a temperature field), and
+ * triangles are wound counter-clockwise seen from that side, so a closed surface around a cold
+ * region has positive enclosed volume. Values ≥ level count as above. Cubes with a NaN corner are
+ * skipped. Method: marching tetrahedra (see the comment at the top of this file).
+ */
+export function isosurface(field: ArrayLike<number>, grid: Grid, level: number): Isosurface {
+  const [nx, ny, nz] = grid.dims;
+  const h = grid.spacingMm;
+  const ox = grid.originMm[0], oy = grid.originMm[1], oz = grid.originMm[2];
+  const sx = 1, sy = nx, sz = nx * ny;
+  outLen = 0;
+  const inv2h = 1 / (2 * h), invh = 1 / h;
+  for (let k = 0; k + 1 < nz; k++) {
+    for (let j = 0; j + 1 < ny; j++) {
+      const row = sy * j + sz * k;
+      // Sliding window: the x+1 face of one cube is the x face of the next.
+      let f0 = field[row], f2 = field[row + sy], f4 = field[row + sz], f6 = field[row + sy + sz];
+      for (let i = 0; i + 1 < nx; i++) {
+        const base = row + i;
+        const f1 = field[base + 1], f3 = field[base + sy + 1];
+        const f5 = field[base + sz + 1], f7 = field[base + sy + sz + 1];
+        const above =
+          (f0 >= level ? 1 : 0) + (f1 >= level ? 1 : 0) + (f2 >= level ? 1 : 0) + (f3 >= level ? 1 : 0) +
+          (f4 >= level ? 1 : 0) + (f5 >= level ? 1 : 0) + (f6 >= level ? 1 : 0) + (f7 >= level ? 1 : 0);
+        if (above !== 0 && above !== 8) {
+          val[0] = f0; val[1] = f1; val[2] = f2; val[3] = f3;
+          val[4] = f4; val[5] = f5; val[6] = f6; val[7] = f7;
+          let finite = true;
+          for (let c = 0; c < 8; c++) if (val[c] !== val[c]) finite = false;
+          if (finite) {
+            for (let c = 0; c < 8; c++) {
+              const ci = i + (c & 1), cj = j + ((c >> 1) & 1), ck = k + ((c >> 2) & 1);
+              const c3 = c * 3;
+              cpos[c3] = ox + ci * h;
+              cpos[c3 + 1] = oy + cj * h;
+              cpos[c3 + 2] = oz + ck * h;
+              const idx = ci * sx + cj * sy + ck * sz;
+              grad[c3] = ci === 0 ? (field[idx + sx] - field[idx]) * invh
+                : ci === nx - 1 ? (field[idx] - field[idx - sx]) * invh
+                  : (field[idx + sx] - field[idx - sx]) * inv2h;
+              grad[c3 + 1] = cj === 0 ? (field[idx + sy] - field[idx]) * invh
+                : cj === ny - 1 ? (field[idx] - field[idx - sy]) * invh
+                  : (field[idx + sy] - field[idx - sy]) * inv2h;
+              grad[c3 + 2] = ck === 0 ? (field[idx + sz] - field[idx]) * invh
+                : ck === nz - 1 ? (field[idx] - field[idx - sz]) * invh
+                  : (field[idx + sz] - field[idx - sz]) * inv2h;
+            }
+            for (let t = 0; t < 24; t += 4) polygoniseTet(TETS[t], TETS[t + 1], TETS[t + 2], TETS[t + 3], level);
+          }
+        }
+        f0 = f1; f2 = f3; f4 = f5; f6 = f7;
+      }
+    }
+  }
+  return { positions: outPos.slice(0, outLen), normals: outNrm.slice(0, outLen) };
+}
+
+function polygoniseTet(a: number, b: number, c: number, d: number, level: number): void {
+  const ua = val[a] >= level, ub = val[b] >= level, uc = val[c] >= level, ud = val[d] >= level;
+  const n = (ua ? 1 : 0) + (ub ? 1 : 0) + (uc ? 1 : 0) + (ud ? 1 : 0);
+  if (n === 0 || n === 4) return;
+  if (n === 1 || n === 3) {
+    // The lone corner (the one above when n = 1, below when n = 3) against the other three.
+    const lone = n === 1 ? (ua ? a : ub ? b : uc ? c : d) : (!ua ? a : !ub ? b : !uc ? c : d);
+    const o0 = lone === a ? b : a;
+    const o1 = lone === a || lone === b ? c : b;
+    const o2 = lone === d ? c : d;
+    edgeVertex(0, lone, o0, level);
+    edgeVertex(1, lone, o1, level);
+    edgeVertex(2, lone, o2, level);
+    if (n === 1) emit(0, 1, 2, o0, lone);
+    else emit(0, 1, 2, lone, o0);
+    return;
+  }
+  // Two above (p, q), two below (r, s): quad on edges pr, ps, qs, qr (cyclic).
+  let p = -1, q = -1, r = -1, s = -1;
+  if (ua) p = a; else r = a;
+  if (ub) { if (p < 0) p = b; else q = b; } else { if (r < 0) r = b; else s = b; }
+  if (uc) { if (p < 0) p = c; else q = c; } else { if (r < 0) r = c; else s = c; }
+  if (ud) q = d; else s = d;
+  edgeVertex(0, p, r, level);
+  edgeVertex(1, p, s, level);
+  edgeVertex(2, q, s, level);
+  edgeVertex(3, q, r, level);
+  emit(0, 1, 2, r, p);
+  emit(0, 2, 3, r, p);
+}
