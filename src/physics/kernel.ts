@@ -30,7 +30,7 @@ export function stepSlab(f: StepFields, m: TissueModel, dtS: number, hM: number,
   const kEnd = Math.min(f.nz - 1, k1);
   const dtOverH2 = dtS / (hM * hM);
   const Ts = m.Ts, Tl = m.Tl, invW = m.invMushyWidth;
-  const ks = m.ks, kl = m.kl, Cs = m.Cs, Cl = m.Cl, Cmushy = m.Cmushy, Hl = m.Hl, phiL = m.phiL;
+  const ks = m.ks, kl = m.kl, Cs = m.Cs, Cl = m.Cl, mushyB = m.mushyB, fourA = 4 * m.mushyA, Hl = m.Hl, phiL = m.phiL;
   const halfDk = 0.5 * (kl - ks) * invW;
   const wc = m.wc, qm = m.qm, Ta = m.Ta;
   let sourceSum = 0;
@@ -55,7 +55,7 @@ export function stepSlab(f: StepFields, m: TissueModel, dtS: number, hM: number,
           tNew = Tl + (h - Hl) / Cl;
           phiNew = phiL + kl * (tNew - Tl);
         } else {
-          const d = h / Cmushy;
+          const d = (2 * h) / (mushyB + Math.sqrt(mushyB * mushyB + fourA * h));
           tNew = Ts + d;
           phiNew = ks * d + halfDk * d * d;
         }

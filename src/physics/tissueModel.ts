@@ -3,12 +3,11 @@ import type { TissueProperties } from '../plan/types.ts';
 /**
  * The constitutive model of physics.md §1 with constants precomputed for the hot loop.
  *
- * Enthalpy H(T) [J/m³], referenced to H = 0 at the solidus Ts:
- *   T ≤ Ts:        H = Cs (T − Ts)
- *   Ts < T < Tl:   H = Cmushy (T − Ts),  Cmushy = (Cs + Cl)/2 + Lv/(Tl − Ts)
- *   T ≥ Tl:        H = Hl + Cl (T − Tl), Hl = Cmushy (Tl − Ts)
- * Inside the mushy zone C is taken at its mean, which makes H(T) piecewise linear (exact, cheap
- * inversion) and exact at both ends of the zone: ∫C dT over the zone equals the mean × width.
+ * Enthalpy H(T) [J/m³], referenced to H = 0 at the solidus Ts, with d = T − Ts, W = Tl − Ts:
+ *   T ≤ Ts:        H = Cs d
+ *   Ts < T < Tl:   H = b d + a d²,  b = Cs + Lv/W,  a = (Cl − Cs)/(2W)   (C linear across the zone)
+ *   T ≥ Tl:        H = Hl + Cl (T − Tl), Hl = (Cs + Cl) W/2 + Lv
+ * Inversion in the zone is the stable root d = 2H / (b + √(b² + 4aH)): exact and cheap.
  *
  * Kirchhoff potential φ(T) = ∫ k dT [W/m], with k linear through the mushy zone; the heat flux
  * between two points is then (φ2 − φ1)/distance, exact for steady 1D conduction with k(T).
@@ -25,8 +24,9 @@ export interface TissueModel {
   kl: number;
   Cs: number;
   Cl: number;
-  /** Apparent capacity in the mushy zone, latent heat included [J/(m³·K)]. */
-  Cmushy: number;
+  /** Mushy zone: H = mushyB·d + mushyA·d² (see above) [J/(m³·K)], [J/(m³·K²)]. */
+  mushyB: number;
+  mushyA: number;
   /** H at Tl [J/m³]. */
   Hl: number;
   /** φ at Tl [W/m]. */
@@ -44,7 +44,6 @@ export function makeTissueModel(p: TissueProperties): TissueModel {
   const Tl = p.liquidus_C;
   if (!(Tl > Ts)) throw new Error(`tissue: liquidus_C (${Tl}) must be above solidus_C (${Ts})`);
   const width = Tl - Ts;
-  const Cmushy = 0.5 * (p.C_frozen_J_m3K + p.C_unfrozen_J_m3K) + p.latent_J_m3 / width;
   const restC = p.perfusion_W_m3K > 0 ? p.arterial_C + p.metabolic_W_m3 / p.perfusion_W_m3K : p.initial_C;
   return {
     Ts,
@@ -54,8 +53,9 @@ export function makeTissueModel(p: TissueProperties): TissueModel {
     kl: p.k_unfrozen_W_mK,
     Cs: p.C_frozen_J_m3K,
     Cl: p.C_unfrozen_J_m3K,
-    Cmushy,
-    Hl: Cmushy * width,
+    mushyB: p.C_frozen_J_m3K + p.latent_J_m3 / width,
+    mushyA: (p.C_unfrozen_J_m3K - p.C_frozen_J_m3K) / (2 * width),
+    Hl: 0.5 * (p.C_frozen_J_m3K + p.C_unfrozen_J_m3K) * width + p.latent_J_m3,
     phiL: 0.5 * (p.k_frozen_W_mK + p.k_unfrozen_W_mK) * width,
     wc: p.perfusion_W_m3K,
     qm: p.metabolic_W_m3,
@@ -68,14 +68,20 @@ export function makeTissueModel(p: TissueProperties): TissueModel {
 export function enthalpyOf(m: TissueModel, T: number): number {
   if (T <= m.Ts) return m.Cs * (T - m.Ts);
   if (T >= m.Tl) return m.Hl + m.Cl * (T - m.Tl);
-  return m.Cmushy * (T - m.Ts);
+  const d = T - m.Ts;
+  return m.mushyB * d + m.mushyA * d * d;
+}
+
+/** T within the mushy zone for 0 < H < Hl. */
+function mushyTemperature(m: TissueModel, H: number): number {
+  return m.Ts + (2 * H) / (m.mushyB + Math.sqrt(m.mushyB * m.mushyB + 4 * m.mushyA * H));
 }
 
 /** T(H) [°C], the exact inverse of enthalpyOf. */
 export function temperatureOf(m: TissueModel, H: number): number {
   if (H <= 0) return m.Ts + H / m.Cs;
   if (H >= m.Hl) return m.Tl + (H - m.Hl) / m.Cl;
-  return m.Ts + H / m.Cmushy;
+  return mushyTemperature(m, H);
 }
 
 /** Kirchhoff potential φ(T) = ∫_Ts^T k dT [W/m]. */
@@ -97,7 +103,7 @@ export function conductivityOf(m: TissueModel, T: number): number {
 export function capacityOf(m: TissueModel, T: number): number {
   if (T < m.Ts) return m.Cs;
   if (T > m.Tl) return m.Cl;
-  return m.Cmushy;
+  return m.mushyB + 2 * m.mushyA * (T - m.Ts);
 }
 
 /** Liquid fraction fl(T) ∈ [0, 1]: scales perfusion and metabolism. */
@@ -110,7 +116,7 @@ export function liquidFractionOf(m: TissueModel, T: number): number {
 export function stableStepS(m: TissueModel, h: number): number {
   // dH/dt = ∇²φ: the explicit scheme is monotone when dt · 6 (k/C)_max / h² ≤ 1. The largest
   // diffusivity is frozen tissue (k high, C low); the mushy zone is far slower (latent heat).
-  const diffusivityMax = Math.max(m.ks / m.Cs, m.kl / m.Cl, Math.max(m.ks, m.kl) / m.Cmushy);
+  const diffusivityMax = Math.max(m.ks / m.Cs, m.kl / m.Cl, Math.max(m.ks, m.kl) / Math.min(m.mushyB, m.mushyB + 2 * m.mushyA / m.invMushyWidth));
   const conduction = (h * h) / (6 * diffusivityMax);
   // Perfusion is a decay term wc/C; keep its explicit factor well below 1.
   const perfusion = m.wc > 0 ? 0.5 * m.Cl / m.wc : Infinity;

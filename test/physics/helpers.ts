@@ -1,4 +1,7 @@
 import type { Grid } from '../../src/geometry/grid.ts';
+import { cylinderBody } from '../../src/physics/bodies.ts';
+import { HeatSolver } from '../../src/physics/solver.ts';
+import { makeTissueModel } from '../../src/physics/tissueModel.ts';
 import type { Vec3 } from '../../src/geometry/vec.ts';
 import type { TissueProperties } from '../../src/plan/types.ts';
 
@@ -64,3 +67,26 @@ export function meanIsothermRadiusMm(T: ArrayLike<number>, grid: Grid, cx: numbe
   }
   return sum / rays;
 }
+
+/**
+ * An infinitely long probe (a z-parallel cylinder through a 3-cell slab with insulated faces) at
+ * (cx, cy) mm; isotherm radii [mm] after `seconds`.
+ */
+export function longProbeRadii(
+  diameterMm: number, surfaceC: number, cx: number, cy: number, seconds: number[], spacingMm = 1, levels = [0, -20, -40],
+  tissueOver = { perfusion_W_m3K: 3.6e6 * 0.0036 * 3.8 / 3.6, metabolic_W_m3: 0 },
+): Record<number, Record<number, number>> {
+  const n = Math.round(64 / spacingMm);
+  const grid = boxGrid([n, n, 3], spacingMm, [-(n / 2) * spacingMm, -(n / 2) * spacingMm, -spacingMm]);
+  const solver = new HeatSolver(grid, makeTissueModel(tableTissue(tissueOver)), [], 'insulated');
+  const r = diameterMm / 2000;
+  solver.setSources([{ body: cylinderBody([cx / 1000, cy / 1000, -0.01], [cx / 1000, cy / 1000, 0.01], r), surfaceC }]);
+  const out: Record<number, Record<number, number>> = {};
+  for (const t of seconds) {
+    solver.advance(t - solver.timeS);
+    out[t] = {};
+    for (const level of levels) out[t][level] = meanIsothermRadiusMm(solver.temperatureC, grid, cx, cy, 1, level);
+  }
+  return out;
+}
+
