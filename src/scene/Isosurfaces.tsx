@@ -1,9 +1,10 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useThree } from '@react-three/fiber';
-import { BufferGeometry, DoubleSide, type Mesh, type Plane } from 'three';
+import { BufferGeometry, type Mesh, type Plane, type ShaderMaterial } from 'three';
 import type { RunFrame } from '../engine/workerApi.ts';
 import { isLevelVisible, isoKey, isoStyle, type VisibleLevel } from './isoStyle.ts';
 import { writeSoup } from './isoBuffers.ts';
+import { createShellMaterial, updateShellMaterial } from './shellMaterial.ts';
 
 interface Props {
   frame: RunFrame | null;
@@ -32,6 +33,16 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
   }, [keysSig]);
   const geometries = useRef(new Map<string, BufferGeometry>());
   const meshes = useRef(new Map<string, Mesh>());
+  const materials = useRef(new Map<string, ShaderMaterial>());
+  const materialFor = (key: string, color: string, opacity: number): ShaderMaterial => {
+    let m = materials.current.get(key);
+    if (!m) {
+      m = createShellMaterial(color, opacity);
+      materials.current.set(key, m);
+    }
+    updateShellMaterial(m, color, opacity, clippingPlanes);
+    return m;
+  };
 
   const geometryFor = (key: string): BufferGeometry => {
     let g = geometries.current.get(key);
@@ -50,11 +61,19 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
         geometries.current.delete(k);
       }
     }
+    for (const [k, m] of materials.current) {
+      if (!live.has(k)) {
+        m.dispose();
+        materials.current.delete(k);
+      }
+    }
   }, [styles]);
 
   useLayoutEffect(() => () => {
     for (const g of geometries.current.values()) g.dispose();
     geometries.current.clear();
+    for (const m of materials.current.values()) m.dispose();
+    materials.current.clear();
   }, []);
 
   useLayoutEffect(() => {
@@ -80,23 +99,11 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
             else meshes.current.delete(s.key);
           }}
           geometry={geometryFor(s.key)}
+          material={materialFor(s.key, s.color, s.opacity)}
           renderOrder={10 + i}
           frustumCulled={false}
           raycast={noRaycast}
-        >
-          <meshStandardMaterial
-            color={s.color}
-            transparent
-            opacity={s.opacity}
-            depthWrite={false}
-            side={DoubleSide}
-            roughness={0.35}
-            metalness={0}
-            emissive={s.color}
-            emissiveIntensity={0.12}
-            clippingPlanes={clippingPlanes}
-          />
-        </mesh>
+        />
       ))}
     </group>
   );

@@ -39,7 +39,9 @@ interface Props {
   probes: PlanProbe[];
   selectedProbeId: string | null;
   /** Probe drawn in place of its plan version while a drag is in progress. */
-  preview: { probeId: string; tip_mm: Vec3; axis: Vec3 } | null;
+  preview: { probeId: string; tip_mm: Vec3; axis: Vec3; entryLengthMm: number } | null;
+  /** Entry handle distance per probe id [mm]; default ENTRY_HANDLE_DISTANCE_MM. */
+  entryLengthsMm?: Record<string, number>;
   onDrag: (probeId: string, handle: ProbeHandle, positionMm: Vec3, phase: DragPhase) => void;
   onSelect?: (probeId: string | null) => void;
   setOrbitEnabled: (enabled: boolean) => void;
@@ -49,7 +51,7 @@ interface Props {
  * Probes as needles: a thin shaft from the tip along the axis, the freezing zone thicker and
  * ice-blue, a tip handle and an entry handle (spheres) dragged in the plane facing the camera.
  */
-export function Probes({ probes, selectedProbeId, preview, onDrag, onSelect, setOrbitEnabled }: Props) {
+export function Probes({ probes, selectedProbeId, preview, entryLengthsMm, onDrag, onSelect, setOrbitEnabled }: Props) {
   const camera = useThree((s) => s.camera);
   const drag = useRef<DragState | null>(null);
   const tmp = useMemo(() => new Vector3(), []);
@@ -97,13 +99,14 @@ export function Probes({ probes, selectedProbeId, preview, onDrag, onSelect, set
   return (
     <group name="probes">
       {probes.map((plain) => {
-        const p = preview && preview.probeId === plain.id ? { ...plain, tip_mm: preview.tip_mm, axis: preview.axis } : plain;
+        const inDrag = preview && preview.probeId === plain.id;
+        const p = inDrag ? { ...plain, tip_mm: preview.tip_mm, axis: preview.axis } : plain;
         const spec = probeSpecOf(p);
         const axis = normalize(p.axis);
         const r = Math.max(0.4, spec.diameter_mm / 2);
         const far = addScaled(p.tip_mm, axis, NEEDLE_LENGTH_MM);
         const [a0, a1] = activeZoneMm(p, spec);
-        const entry = entryPointMm(p);
+        const entry = entryPointMm(p, inDrag ? preview.entryLengthMm : entryLengthsMm?.[p.id]);
         const selected = p.id === selectedProbeId;
         const shaft = segmentTransform(p.tip_mm, far, r);
         const zone = segmentTransform(a0, a1, r * 1.35);

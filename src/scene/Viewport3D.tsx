@@ -9,7 +9,7 @@ import { Isosurfaces } from './Isosurfaces.tsx';
 import { TumorSurface, type MarginStats } from './TumorSurface.tsx';
 import { Structures } from './Structures.tsx';
 import { Probes, type DragPhase, type ProbeDragHandler, type ProbeHandle } from './Probes.tsx';
-import { OrientationLabels } from './OrientationLabels.tsx';
+import { OrientationMarker } from './OrientationMarker.tsx';
 import { shapeToMesh } from './shapeMesh.ts';
 import { sceneFocus } from './sceneBounds.ts';
 import { applyHandleDrag } from './probeGeometry.ts';
@@ -46,6 +46,8 @@ export interface Viewport3DProps {
   onSelectProbe?: (probeId: string | null) => void;
   /** Margin band vertex counts after each frame (null without a frame). */
   onMarginStats?: (stats: MarginStats | null) => void;
+  /** Entry handle distance from the tip per probe id [mm] (the plan store's entryLengthMm); default 70. */
+  entryLengthsMm?: Record<string, number>;
   /** Changing this value re-frames the camera on the case. */
   viewKey?: string | number;
   className?: string;
@@ -94,7 +96,8 @@ export function Viewport3D(props: Viewport3DProps) {
     () => props.tumorMesh ?? (plan.tumor ? shapeToMesh(plan.tumor, plan, undefined, 72) : null),
     [props.tumorMesh, plan],
   );
-  const focus = useMemo(() => sceneFocus(plan, tumorMesh), [plan, tumorMesh]);
+  const focus = useMemo(() => sceneFocus(plan, tumorMesh, props.entryLengthsMm), [plan, tumorMesh, props.entryLengthsMm]);
+
   // Frame the camera on the first case and when viewKey changes, not on every plan edit.
   const [framing, setFraming] = useState({ key: props.viewKey, focus });
   if (framing.key !== props.viewKey) setFraming({ key: props.viewKey, focus });
@@ -110,19 +113,24 @@ export function Viewport3D(props: Viewport3DProps) {
     setOrbitEnabled(on);
   }, []);
 
-  const [preview, setPreview] = useState<{ probeId: string; tip_mm: Vec3; axis: Vec3 } | null>(null);
+  const [preview, setPreview] = useState<{ probeId: string; tip_mm: Vec3; axis: Vec3; entryLengthMm: number } | null>(null);
+  const dragStartLength = useRef<number | undefined>(undefined);
+  const entryLengths = props.entryLengthsMm;
   const dragStart = useRef<PlanProbe | null>(null);
   const onProbeDrag = props.onProbeDrag;
   const handleDrag = useCallback((probeId: string, handle: ProbeHandle, positionMm: Vec3, phase: DragPhase) => {
-    if (phase === 'start') dragStart.current = plan.probes.find((p) => p.id === probeId) ?? null;
+    if (phase === 'start') {
+      dragStart.current = plan.probes.find((p) => p.id === probeId) ?? null;
+      dragStartLength.current = entryLengths?.[probeId];
+    }
     const start = dragStart.current;
     if (start) {
-      const next = applyHandleDrag(start, handle, positionMm);
+      const next = applyHandleDrag(start, handle, positionMm, dragStartLength.current);
       setPreview(phase === 'end' ? null : { probeId, ...next });
     }
     if (phase === 'end') dragStart.current = null;
     onProbeDrag?.(probeId, handle, positionMm, phase);
-  }, [plan, onProbeDrag]);
+  }, [plan, onProbeDrag, entryLengths]);
 
   const legend = useMemo(() => {
     const rows = (frame?.isosurfaces ?? []).map((s) => isoStyle(s)).sort((a, b) => a.rank - b.rank);
@@ -153,10 +161,10 @@ export function Viewport3D(props: Viewport3DProps) {
             showBands={props.showMarginBands ?? true} clippingPlanes={clippingPlanes} onMarginStats={props.onMarginStats} />
         )}
         <Structures plan={plan} structureMeshes={props.structureMeshes} clippingPlanes={clippingPlanes} />
-        <Probes probes={plan.probes} selectedProbeId={props.selectedProbeId} preview={preview}
+        <Probes probes={plan.probes} selectedProbeId={props.selectedProbeId} preview={preview} entryLengthsMm={entryLengths}
           onDrag={handleDrag} onSelect={props.onSelectProbe} setOrbitEnabled={setOrbit} />
         <Isosurfaces frame={frame} visibleLevels={visible} clippingPlanes={clippingPlanes} />
-        <OrientationLabels center={focus.center} radius={focus.radius * 1.5} />
+        <OrientationMarker />
       </Canvas>
       <Legend rows={legend.filter((r) => !visible || visible.includes(r.key === 'ablation' ? 'ablation' : Number(r.key.split(':')[1])))}
         margin_mm={margin_mm} showBands={(props.showMarginBands ?? true) && !!tumorMesh} t_s={frame?.t_s ?? null} />

@@ -1,13 +1,20 @@
 import type { Plan, Vec3 } from '../plan/types.ts';
 import { meshBounds, type TriangleMesh } from '../geometry/mesh.ts';
+import { entryPointMm } from './probeGeometry.ts';
 
-/** Focus point and radius [mm] for framing the camera: the tumour, else the probe tips. */
-export function sceneFocus(plan: Plan, tumorMesh: TriangleMesh | null): { center: Vec3; radius: number } {
+/** Focus point and radius [mm] for framing the camera: the tumour (and probe entry handles), else the probe tips. */
+export function sceneFocus(plan: Plan, tumorMesh: TriangleMesh | null, entryLengthsMm?: Record<string, number>): { center: Vec3; radius: number } {
   if (tumorMesh && tumorMesh.indices.length > 0) {
     const b = meshBounds(tumorMesh);
     const c: Vec3 = [(b.minMm[0] + b.maxMm[0]) / 2, (b.minMm[1] + b.maxMm[1]) / 2, (b.minMm[2] + b.maxMm[2]) / 2];
     const r = 0.5 * Math.hypot(b.maxMm[0] - b.minMm[0], b.maxMm[1] - b.minMm[1], b.maxMm[2] - b.minMm[2]);
-    return { center: c, radius: Math.max(30, r * 1.8) };
+    // Keep the probes' entry handles in view (they are what the user drags).
+    let reach = 0;
+    for (const p of plan.probes) {
+      const e = entryPointMm(p, entryLengthsMm?.[p.id]);
+      reach = Math.max(reach, Math.hypot(e[0] - c[0], e[1] - c[1], e[2] - c[2]));
+    }
+    return { center: c, radius: Math.max(30, r * 1.8, reach * 0.8) };
   }
   if (plan.probes.length > 0) {
     const c: Vec3 = [0, 0, 0];

@@ -34,6 +34,8 @@ export interface SliceViewProps {
   /** Draw the lethal contour of the minimum temperature so far (default true). */
   showAblation?: boolean;
   selectedProbeId?: string | null;
+  /** Entry handle distance from the tip per probe id [mm] (the plan store's entryLengthMm); default 70. */
+  entryLengthsMm?: Record<string, number>;
   /** Click / drag on the image moves the cursor; the wheel steps the slice. */
   onCursor?: (mm: Vec3) => void;
   onSelectProbe?: (probeId: string | null) => void;
@@ -157,14 +159,15 @@ export function SliceView(props: SliceViewProps) {
       ctx.fillRect(x0, y0, iw, ih);
     }
     for (const o of outlines) drawSegments(ctx, vp, o.seg, o.color, o.width, o.dash);
-    drawProbes(ctx, vp, plan, layout, slicePos, props.selectedProbeId ?? null, frame?.grid.spacingMm ?? 1);
+    drawProbes(ctx, vp, plan, layout, slicePos, props.selectedProbeId ?? null, frame?.grid.spacingMm ?? 1, props.entryLengthsMm);
     drawCursor(ctx, vp, cursorMm[layout.u], cursorMm[layout.v], x0, y0, iw, ih);
     ctx.restore();
     ctx.strokeStyle = '#2a3542';
     ctx.lineWidth = 1;
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, iw + 1, ih + 1);
     drawAnnotations(ctx, vp, w, h, slicePos, x0, y0, iw, ih);
-  }, [viewport, size, frame, layout, slicePos, isoLevels, showAblation, lethal_C, outlines, plan, props.selectedProbeId, cursorMm]);
+    if (frame) drawContourLegend(ctx, w, isoLevels, showAblation ? lethal_C : null);
+  }, [viewport, size, frame, layout, slicePos, isoLevels, showAblation, lethal_C, outlines, plan, props.selectedProbeId, props.entryLengthsMm, cursorMm]);
 
   // Redraw only when inputs change (coalesced to one paint per animation frame).
   useEffect(() => {
@@ -190,7 +193,7 @@ export function SliceView(props: SliceViewProps) {
     let best: { probeId: string; handle: ProbeHandle; depthMm: number } | null = null;
     let bestD = HIT_PX;
     for (const p of plan.probes) {
-      const entry = entryPointMm(p);
+      const entry = entryPointMm(p, props.entryLengthsMm?.[p.id]);
       for (const [handle, at] of [['tip', p.tip_mm], ['entry', entry]] as const) {
         const [hx, hy] = mmToPx(vp, at[layout.u], at[layout.v]);
         const d = Math.hypot(hx - px, hy - py);
@@ -212,7 +215,7 @@ export function SliceView(props: SliceViewProps) {
       dragRef.current = { kind: 'probe', ...hit };
       props.onSelectProbe?.(hit.probeId);
       const p = plan.probes.find((q) => q.id === hit.probeId);
-      if (p) props.onProbeDrag?.(hit.probeId, hit.handle, hit.handle === 'tip' ? p.tip_mm : entryPointMm(p), 'start');
+      if (p) props.onProbeDrag?.(hit.probeId, hit.handle, hit.handle === 'tip' ? p.tip_mm : entryPointMm(p, props.entryLengthsMm?.[p.id]), 'start');
       return;
     }
     dragRef.current = { kind: 'cursor' };
@@ -356,9 +359,9 @@ function drawSegments(ctx: CanvasRenderingContext2D, vp: SliceViewport, seg: Flo
 }
 
 function drawProbes(ctx: CanvasRenderingContext2D, vp: SliceViewport, plan: Plan, layout: ReturnType<typeof sliceLayout>,
-  slicePos: number, selected: string | null, spacingMm: number): void {
+  slicePos: number, selected: string | null, spacingMm: number, entryLengths?: Record<string, number>): void {
   for (const probe of plan.probes) {
-    const p = probeOnSlice(probe, layout, slicePos, Math.max(2, spacingMm * 1.5));
+    const p = probeOnSlice(probe, layout, slicePos, Math.max(2, spacingMm * 1.5), entryLengths?.[probe.id]);
     const sel = probe.id === selected;
     const [tx, ty] = mmToPx(vp, p.tip[0], p.tip[1]);
     const [fx, fy] = mmToPx(vp, p.far[0], p.far[1]);
@@ -483,4 +486,35 @@ function drawAnnotations(ctx: CanvasRenderingContext2D, vp: SliceViewport, w: nu
   ctx.textAlign = 'left';
   ctx.textBaseline = 'bottom';
   ctx.fillText('°C', cx + cw + 4, cy + ch + 1);
+}
+
+function drawContourLegend(ctx: CanvasRenderingContext2D, w: number, levels: readonly number[], lethal: number | null): void {
+  const rows: { label: string; color: string; dash: number[] }[] = levels.map((l) => ({ label: `${l} °C`, color: isothermColor(l), dash: [] }));
+  if (lethal !== null) rows.push({ label: `lethal ${lethal} °C`, color: ABLATION_COLOR, dash: [6, 3] });
+  rows.push({ label: 'tumour', color: TUMOR_CSS, dash: [] });
+  ctx.font = '10px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  const bw = 96;
+  ctx.fillStyle = 'rgba(11,15,20,0.72)';
+  ctx.fillRect(w - bw - 6, 4, bw + 2, rows.length * 13 + 4);
+  let y = 12;
+  for (const r of rows) {
+    const x = w - bw;
+    ctx.strokeStyle = 'rgba(0,0,0,0.6)';
+    ctx.lineWidth = 4;
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(x, y);
+    ctx.lineTo(x + 18, y);
+    ctx.stroke();
+    ctx.strokeStyle = r.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(r.dash);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = '#c5d0dc';
+    ctx.fillText(r.label, x + 23, y);
+    y += 13;
+  }
 }

@@ -58,7 +58,7 @@ export function UPlotChart({ t_s, series, yLabel, yRange, markerT_s, refLines, h
       scales: { x: { time: false }, y: yRange ? { range: yRange } : { auto: true } },
       axes: [
         { ...AXIS, values: (_u, ticks) => ticks.map(formatMinSec), splits: (_u, _ax, min, max) => timeTicks(min, max), label: 'time (min:s)', labelSize: 16, font: '11px system-ui', labelFont: '11px system-ui' },
-        { ...AXIS, label: yLabel, labelSize: 16, size: 44, font: '11px system-ui', labelFont: '11px system-ui' },
+        { ...AXIS, label: yLabel, labelSize: 16, size: 44, space: 18, font: '11px system-ui', labelFont: '11px system-ui' },
       ],
       series: [
         { label: 't', value: (_u, v) => (v == null ? '–' : formatMinSec(v)) },

@@ -17,11 +17,11 @@ export interface ProbeOnSlice {
 }
 
 /** How a probe meets an axis-aligned slice plane at `slicePosMm`. */
-export function probeOnSlice(probe: PlanProbe, layout: SliceLayout, slicePosMm: number, inPlaneMm: number): ProbeOnSlice {
+export function probeOnSlice(probe: PlanProbe, layout: SliceLayout, slicePosMm: number, inPlaneMm: number, entryLengthMm?: number): ProbeOnSlice {
   const a = normalize(probe.axis);
   const t = probe.tip_mm;
   const far: Vec3 = [t[0] + a[0] * NEEDLE_LENGTH_MM, t[1] + a[1] * NEEDLE_LENGTH_MM, t[2] + a[2] * NEEDLE_LENGTH_MM];
-  const e = entryPointMm(probe);
+  const e = entryPointMm(probe, entryLengthMm);
   const d0 = t[layout.axis] - slicePosMm;
   const d1 = far[layout.axis] - slicePosMm;
   let crossing: [number, number] | null = null;

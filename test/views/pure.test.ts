@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { BufferGeometry } from 'three';
+import type { Grid } from '../../src/geometry/grid.ts';
+import { ellipsoidMesh, meshToSoup } from '../../src/geometry/mesh.ts';
+import { sampleTrilinear } from '../../src/scene/sampling.ts';
+import { BAND_OK, BAND_THIN, BAND_UNCOVERED, classifyMargin, computeMarginBands } from '../../src/scene/marginBands.ts';
+import { dragHandlePosition, rayPlaneIntersection } from '../../src/scene/dragMath.ts';
+import { applyHandleDrag, entryPointMm, ENTRY_HANDLE_DISTANCE_MM } from '../../src/scene/probeGeometry.ts';
+import { writeSoup } from '../../src/scene/isoBuffers.ts';
+import { isLevelVisible, isoStyle } from '../../src/scene/isoStyle.ts';
+import { buildTemperatureLut, colorizeTemperatures, temperatureRgb } from '../../src/ui/views/colormap.ts';
+import { fitViewport, mmToPx, planeToWorld, pxToMm, scaleBarMm, sliceIndex, sliceLayout, sliceValues } from '../../src/ui/views/sliceMapping.ts';
+import { meshPlaneSegments } from '../../src/ui/views/meshSlice.ts';
+import { contourLines } from '../../src/ui/views/isolines.ts';
+import { formatMinSec, timeTicks } from '../../src/ui/views/chartFormat.ts';
+import { probeOnSlice } from '../../src/ui/views/sliceProbes.ts';
+import { syntheticFrame, radiusOf, ICE_CENTRE, MIN_OFFSET_C } from './syntheticFrame.ts';
+
+const grid: Grid = { dims: [4, 3, 2], spacingMm: 2, originMm: [10, 20, 30] };
+/** f = x + 2y + 3z (mm): trilinear interpolation reproduces it exactly inside the grid. */
+function linearField(g: Grid): Float32Array {
+  const [nx, ny, nz] = g.dims;
+  const f = new Float32Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    f[i + nx * (j + ny * k)] = g.originMm[0] + i * g.spacingMm + 2 * (g.originMm[1] + j * g.spacingMm) + 3 * (g.originMm[2] + k * g.spacingMm);
+  }
+  return f;
+}
+
+describe('trilinear sampling', () => {
+  const f = linearField(grid);
+  it('is exact for a linear field inside the grid', () => {
+    for (const p of [[10, 20, 30], [13.3, 21.7, 31.9], [16, 24, 32], [11, 23.5, 30.5]]) {
+      expect(sampleTrilinear(f, grid, p[0], p[1], p[2])).toBeCloseTo(p[0] + 2 * p[1] + 3 * p[2], 4);
+    }
+  });
+  it('clamps outside', () => {
+    expect(sampleTrilinear(f, grid, 0, 0, 0)).toBeCloseTo(10 + 40 + 90, 4);
+    expect(sampleTrilinear(f, grid, 100, 100, 100)).toBeCloseTo(16 + 48 + 96, 4);
+  });
+});
+
+describe('margin bands', () => {
+  it('classifies signed distances', () => {
+    expect(classifyMargin(-0.1, 5)).toBe(BAND_UNCOVERED);
+    expect(classifyMargin(0, 5)).toBe(BAND_THIN);
+    expect(classifyMargin(4.99, 5)).toBe(BAND_THIN);
+    expect(classifyMargin(5, 5)).toBe(BAND_OK);
+    expect(classifyMargin(NaN, 5)).toBe(BAND_UNCOVERED);
+  });
+  it('matches the analytic signed distance to a spherical lethal zone', () => {
+    const frame = syntheticFrame(-40, 600, 40, 1);
+    const ablation = frame.isosurfaces.find((s) => s.field === 'ablation')!;
+    const R = radiusOf(-40 + MIN_OFFSET_C);
+    const tumour = ellipsoidMesh([0, 0, 0], [12, 10, 10], 48);
+    const r = computeMarginBands({
+      vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40,
+      ablationPositions: ablation.positions, margin_mm: 5,
+    });
+    let maxErr = 0;
+    for (let v = 0; v < tumour.positions.length / 3; v++) {
+      const p = tumour.positions.subarray(v * 3, v * 3 + 3);
+      const expected = R - Math.hypot(p[0] - ICE_CENTRE[0], p[1] - ICE_CENTRE[1], p[2] - ICE_CENTRE[2]);
+      maxErr = Math.max(maxErr, Math.abs(r.signedMm[v] - expected));
+      expect(r.band[v]).toBe(Math.abs(expected) < 0.5 || Math.abs(expected - 5) < 0.5 ? r.band[v] : classifyMargin(expected, 5));
+    }
+    // Faceting of the 64-segment sphere (~0.02 R) dominates.
+    expect(maxErr).toBeLessThan(0.5);
+    expect(r.counts[0] + r.counts[1] + r.counts[2]).toBe(tumour.positions.length / 3);
+    expect(r.counts[0]).toBeGreaterThan(0);
+    expect(r.counts[2]).toBeGreaterThan(0);
+  });
+  it('marks everything uncovered without an ablation surface', () => {
+    const frame = syntheticFrame(-40, 600, 20, 2);
+    frame.minTemperature_C.fill(37);
+    const tumour = ellipsoidMesh([0, 0, 0], [5, 5, 5], 12);
+    const r = computeMarginBands({ vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40, ablationPositions: null, margin_mm: 5, maxMm: 30 });
+    expect(r.counts[0]).toBe(tumour.positions.length / 3);
+    expect(r.minSignedMm).toBe(-30);
+  });
+});
+
+describe('handle drag maths', () => {
+  it('intersects a ray with the plane facing the camera', () => {
+    expect(rayPlaneIntersection([0, -100, 0], [0, 1, 0], [5, 3, 7], [0, 1, 0])).toEqual([0, 3, 0]);
+    expect(rayPlaneIntersection([0, 0, 0], [1, 0, 0], [0, 5, 0], [0, 1, 0])).toBeNull();
+    expect(rayPlaneIntersection([0, 0, 0], [0, -1, 0], [0, 5, 0], [0, 1, 0])).toBeNull();
+  });
+  it('keeps the grab offset', () => {
+    const p = dragHandlePosition([10, -100, 2], [0, 1, 0], [0, 0, 0], [0, 1, 0], [1, 0, -1]);
+    expect(p).toEqual([11, 0, 1]);
+  });
+  it('tip drag keeps the entry point; entry drag swings about the tip', () => {
+    const probe = { tip_mm: [0, 0, 0] as [number, number, number], axis: [0, 0, 1] as [number, number, number] };
+    const entry = entryPointMm(probe);
+    expect(entry[2]).toBeCloseTo(ENTRY_HANDLE_DISTANCE_MM);
+    const moved = applyHandleDrag(probe, 'tip', [10, 0, 0]);
+    expect(moved.tip_mm).toEqual([10, 0, 0]);
+    const e2 = entryPointMm(moved);
+    // Same line through the old entry point.
+    const t = (entry[0] - moved.tip_mm[0]) / moved.axis[0];
+    expect(moved.tip_mm[2] + moved.axis[2] * t).toBeCloseTo(entry[2], 6);
+    expect(Math.hypot(...moved.axis)).toBeCloseTo(1, 9);
+    expect(e2[2]).toBeGreaterThan(0);
+    const swung = applyHandleDrag(probe, 'entry', [0, 50, 0]);
+    expect(swung.tip_mm).toEqual([0, 0, 0]);
+    expect(swung.axis[1]).toBeCloseTo(1);
+    expect(applyHandleDrag(probe, 'entry', [0, 0, 0]).axis).toEqual([0, 0, 1]);
+    // Entry distance follows the drag, as in the plan store.
+    expect(swung.entryLengthMm).toBeCloseTo(50);
+    const custom = applyHandleDrag(probe, 'tip', [0, 0, 10], 30);
+    expect(custom.entryLengthMm).toBeCloseTo(20);
+    expect(custom.axis).toEqual([0, 0, 1]);
+  });
+});
+
+describe('isosurface buffers', () => {
+  it('updates geometry in place and grows capacity only when needed', () => {
+    const g = new BufferGeometry();
+    const small = new Float32Array(9 * 10).fill(1);
+    writeSoup(g, small, small);
+    const attr = g.getAttribute('position');
+    expect(g.drawRange.count).toBe(30);
+    writeSoup(g, new Float32Array(9 * 20).fill(2), null);
+    expect(g.getAttribute('position')).toBe(attr);
+    expect(g.drawRange.count).toBe(60);
+    expect(attr.array[0]).toBe(2);
+    writeSoup(g, new Float32Array(9 * 10_000), null);
+    expect(g.getAttribute('position')).not.toBe(attr);
+    expect(g.getAttribute('position').array.length).toBeGreaterThanOrEqual(9 * 10_000);
+    expect(g.drawRange.count).toBe(30_000);
+  });
+  it('styles and visibility', () => {
+    expect(isoStyle({ field: 'current', level_C: 0 }).rank).toBeLessThan(isoStyle({ field: 'current', level_C: -20 }).rank);
+    const ab = isoStyle({ field: 'ablation', level_C: -40 }).rank;
+    expect(ab).toBeLessThan(isoStyle({ field: 'current', level_C: -40 }).rank);
+    expect(ab).toBeGreaterThan(isoStyle({ field: 'current', level_C: -20 }).rank);
+    expect(isLevelVisible({ field: 'current', level_C: -20 }, [0, 'ablation'])).toBe(false);
+    expect(isLevelVisible({ field: 'ablation', level_C: -40 }, [0, 'ablation'])).toBe(true);
+    expect(isLevelVisible({ field: 'current', level_C: -20 }, undefined)).toBe(true);
+  });
+});
+
+describe('temperature colour map', () => {
+  it('goes from dark blue through white at 0 °C to dark red at 37 °C', () => {
+    const cold = temperatureRgb(-150), zero = temperatureRgb(0), body = temperatureRgb(37);
+    expect(cold[2]).toBeGreaterThan(cold[0]);
+    expect(Math.min(...zero)).toBeGreaterThan(230);
+    expect(body[0]).toBeGreaterThan(body[2] + 80);
+    expect(temperatureRgb(-500)).toEqual(cold);
+  });
+  it('LUT colourises', () => {
+    const lut = buildTemperatureLut();
+    const out = new Uint8ClampedArray(8);
+    colorizeTemperatures([0, 37], lut, out);
+    expect(out[3]).toBe(255);
+    expect(out[0]).toBeGreaterThan(230);
+    expect(out[4]).toBeGreaterThan(out[6]);
+  });
+});
+
+describe('slice mapping', () => {
+  it('uses radiological orientation', () => {
+    expect(sliceLayout(2).labels).toEqual({ left: 'R', right: 'L', top: 'A', bottom: 'P' });
+    expect(sliceLayout(1).labels.top).toBe('S');
+    expect(sliceLayout(0).labels.left).toBe('A');
+  });
+  it('pixel <-> mm round trips and keeps orientation', () => {
+    for (const axis of [0, 1, 2] as const) {
+      const L = sliceLayout(axis);
+      const vp = fitViewport(L, [-40, 40], [-20, 60], 400, 300, 20);
+      const [px, py] = mmToPx(vp, 12.5, 7.25);
+      const [u, v] = pxToMm(vp, px, py);
+      expect(u).toBeCloseTo(12.5, 9);
+      expect(v).toBeCloseTo(7.25, 9);
+      // Larger v: lower on screen for axial (posterior down), higher for coronal/sagittal.
+      const [, py2] = mmToPx(vp, 12.5, 17.25);
+      expect(py2 > py).toBe(L.vDown);
+      expect(vp.scale).toBeCloseTo(Math.min(360 / 80, 260 / 80));
+    }
+    expect(planeToWorld(sliceLayout(0), 1, 2, 3)).toEqual([3, 1, 2]);
+    expect(planeToWorld(sliceLayout(2), 1, 2, 3)).toEqual([1, 2, 3]);
+  });
+  it('finds slice indices and nice scale bars', () => {
+    expect(sliceIndex(grid, 0, 13.1)).toBe(2);
+    expect(sliceIndex(grid, 0, -100)).toBe(0);
+    expect(sliceIndex(grid, 2, 1000)).toBe(1);
+    expect(scaleBarMm(4, 80)).toBe(20);
+    expect(scaleBarMm(1, 80)).toBe(100);
+  });
+  it('extracts slices with u along the row', () => {
+    const f = linearField(grid);
+    const s = sliceValues(f, grid, sliceLayout(1), 2);
+    expect([s.width, s.height]).toEqual([4, 2]);
+    // (a, b) = (i, k) at j = 2: x + 2y + 3z
+    expect(s.values[3 + 4 * 1]).toBeCloseTo(16 + 2 * 24 + 3 * 32);
+    const a = sliceValues(f, grid, sliceLayout(0), 1);
+    expect([a.width, a.height]).toEqual([3, 2]);
+    expect(a.values[2 + 3 * 1]).toBeCloseTo(12 + 2 * 24 + 3 * 32);
+  });
+});
+
+describe('outlines and contours', () => {
+  it('cuts a sphere mesh into a circle', () => {
+    const m = ellipsoidMesh([1, 2, 3], [10, 10, 10], 64);
+    const seg = meshPlaneSegments(m.positions, m.indices, 2, 3 + 6, 0, 1);
+    expect(seg.length).toBeGreaterThan(40);
+    for (let i = 0; i < seg.length; i += 2) {
+      expect(Math.hypot(seg[i] - 1, seg[i + 1] - 2)).toBeGreaterThan(7.5);
+      expect(Math.hypot(seg[i] - 1, seg[i + 1] - 2)).toBeLessThan(8.05);
+    }
+    expect(meshPlaneSegments(m.positions, m.indices, 2, 20, 0, 1).length).toBe(0);
+    expect(meshToSoup(m).length).toBe(m.indices.length * 3);
+  });
+  it('contours a radial field into a circle', () => {
+    const n = 41;
+    const v = new Float32Array(n * n);
+    for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) v[x + n * y] = Math.hypot(x - 20, y - 20);
+    const seg = contourLines(v, n, n, 10);
+    expect(seg.length).toBeGreaterThan(100);
+    for (let i = 0; i < seg.length; i += 2) expect(Math.abs(Math.hypot(seg[i] - 20, seg[i + 1] - 20) - 10)).toBeLessThan(0.1);
+  });
+  it('places probes on slices', () => {
+    const probe = { id: 'P', type: 'x', tip_mm: [0, 0, -10] as [number, number, number], axis: [0, 0, 1] as [number, number, number] };
+    const ax = probeOnSlice(probe, sliceLayout(2), 0, 2);
+    expect(ax.crossing).toEqual([0, 0]);
+    expect(ax.inPlane).toBe(false);
+    const cor = probeOnSlice(probe, sliceLayout(1), 0, 2);
+    expect(cor.inPlane).toBe(true);
+    expect(probeOnSlice(probe, sliceLayout(2), -20, 2).crossing).toBeNull();
+  });
+});
+
+describe('chart formatting', () => {
+  it('formats min:s and picks time ticks', () => {
+    expect(formatMinSec(0)).toBe('0:00');
+    expect(formatMinSec(605)).toBe('10:05');
+    expect(formatMinSec(-30)).toBe('-0:30');
+    expect(timeTicks(0, 600)).toEqual([0, 120, 240, 360, 480, 600]);
+    expect(timeTicks(0, 60)).toEqual([0, 10, 20, 30, 40, 50, 60]);
+  });
+});
