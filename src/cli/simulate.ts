@@ -71,19 +71,23 @@ function main(): number {
   }
   let result: RunResult;
   try {
-    let lastPrint = 0;
+    // A live counter on a terminal; a line per quarter of the protocol in a log.
+    const tty = process.stderr.isTTY;
+    let lastPrint = 0, lastQuarter = 0;
     result = runPlan(loaded.plan, {
       spacingMm: args.spacingMm,
       meshes: loaded.meshes,
       onProgress: (t, end) => {
         const now = Date.now();
-        if (now - lastPrint > 500 || t === end) {
+        if (tty && (now - lastPrint > 250 || t === end)) {
           lastPrint = now;
-          process.stderr.write(`\r  simulated ${t.toFixed(0)} / ${end} s`);
+          process.stderr.write(`\r  simulated ${t.toFixed(0)} / ${end} s` + (t === end ? '\n' : ''));
+        } else if (!tty && Math.floor((4 * t) / end) > lastQuarter) {
+          lastQuarter = Math.floor((4 * t) / end);
+          process.stderr.write(`  simulated ${t.toFixed(0)} / ${end} s\n`);
         }
       },
     });
-    process.stderr.write('\n');
   } catch (e) {
     if (e instanceof PlanPreparationError) {
       process.stderr.write(`${args.planPath}: cannot simulate\n  ${e.message}\n`);

@@ -35,6 +35,7 @@ export class Simulation {
   readonly endS: number;
   private readonly phaseStartsS: number[];
   private phaseIndex = -2;
+  private anchorsS: number[] = [];
 
   constructor(prepared: PreparedPlan) {
     this.prepared = prepared;
@@ -46,6 +47,7 @@ export class Simulation {
       t += ph.duration_s;
     }
     this.endS = protocolEndS(prepared.plan);
+    this.setAnchors([]);
     this.applyPhase(0);
   }
 
@@ -68,13 +70,37 @@ export class Simulation {
     return 0;
   }
 
-  /** Advances to exactly `targetS` (≥ now), switching probe states at phase boundaries. */
+  /**
+   * Times the step sequence is anchored to [s]: phase boundaries plus `extra` (the sample times of
+   * a run). Between two anchors the solver takes equal steps, so the numbers do not depend on how
+   * a caller chunks its calls (the worker's slices and the command line agree to the bit).
+   */
+  setAnchors(extra: number[]): void {
+    this.anchorsS = [...new Set([0, ...this.phaseStartsS, this.endS, ...extra])].sort((a, b) => a - b);
+  }
+
+  /**
+   * Advances toward `targetS`: exactly onto it when it is an anchor or lies beyond the last
+   * one, else to the last step of the current anchor interval at or before it.
+   */
   advanceTo(targetS: number): void {
-    while (this.solver.timeS < targetS - 1e-9) {
+    const eps = 1e-9;
+    for (;;) {
       const now = this.solver.timeS;
+      if (now >= targetS - eps) break;
       this.applyPhase(this.phaseIndexAt(now));
-      const nextBoundary = this.phaseStartsS.concat([this.endS]).find((b) => b > now + 1e-9) ?? Infinity;
-      this.solver.advance(Math.min(targetS, nextBoundary) - now);
+      const anchors = this.anchorsS;
+      let a = anchors.length - 1;
+      while (a > 0 && anchors[a] > now + eps) a--;
+      const segStart = anchors[a];
+      const segEnd = a + 1 < anchors.length ? anchors[a + 1] : Math.max(targetS, segStart);
+      const n = Math.max(1, Math.ceil((segEnd - segStart) / this.solver.maxStepS - eps));
+      const dt = (segEnd - segStart) / n;
+      const done = Math.round((now - segStart) / dt);
+      const to = targetS >= segEnd - eps ? n : Math.floor((targetS - segStart) / dt + eps);
+      if (to <= done) break;
+      for (let s = done; s < to; s++) this.solver.step(dt);
+      this.solver.timeS = to === n ? segEnd : segStart + to * dt;
     }
     this.applyPhase(this.phaseIndexAt(this.solver.timeS));
   }

@@ -158,13 +158,11 @@ export class HeatSolver {
 
   /** Advances by exactly `seconds` with steps no larger than the stable limit. */
   advance(seconds: number): void {
-    let left = seconds;
-    while (left > 1e-9) {
-      const n = Math.ceil(left / this.maxStepS - 1e-9);
-      const dt = left / n;
-      this.step(dt);
-      left -= dt;
-    }
+    const target = this.timeS + seconds;
+    const n = Math.ceil(seconds / this.maxStepS - 1e-9);
+    for (let s = 0; s < n; s++) this.step(seconds / n);
+    // Land exactly (no drift from summing steps).
+    this.timeS = target;
   }
 
   /** One explicit step of dt [s] (dt ≤ maxStepS). */
