@@ -1,6 +1,6 @@
 import type { Grid } from '../geometry/grid.ts';
 import { TriangleIndex } from '../geometry/triangleIndex.ts';
-import { sampleTrilinear } from './sampling.ts';
+import { sampleTrilinear } from '../geometry/sample.ts';
 
 /** Margin band of one tumour-surface vertex. */
 export const BAND_UNCOVERED = 0; // signed distance < 0: tumour surface outside the lethal zone

@@ -8,13 +8,19 @@ export function sceneFocus(plan: Plan, tumorMesh: TriangleMesh | null, entryLeng
     const b = meshBounds(tumorMesh);
     const c: Vec3 = [(b.minMm[0] + b.maxMm[0]) / 2, (b.minMm[1] + b.maxMm[1]) / 2, (b.minMm[2] + b.maxMm[2]) / 2];
     const r = 0.5 * Math.hypot(b.maxMm[0] - b.minMm[0], b.maxMm[1] - b.minMm[1], b.maxMm[2] - b.minMm[2]);
-    // Keep the probes' entry handles in view (they are what the user drags).
-    let reach = 0;
-    for (const p of plan.probes) {
-      const e = entryPointMm(p, entryLengthsMm?.[p.id]);
-      reach = Math.max(reach, Math.hypot(e[0] - c[0], e[1] - c[1], e[2] - c[2]));
+    // Keep the probes' entry handles in view (they are what the user drags): shift the focus a
+    // quarter of the way toward their mean and frame the farthest one.
+    const n = plan.probes.length;
+    if (n > 0) {
+      const m: Vec3 = [0, 0, 0];
+      const entries = plan.probes.map((p) => entryPointMm(p, entryLengthsMm?.[p.id]));
+      for (const e of entries) for (let a = 0; a < 3; a++) m[a] += e[a] / n;
+      for (let a = 0; a < 3; a++) c[a] += 0.25 * (m[a] - c[a]);
+      let reach = 0;
+      for (const e of entries) reach = Math.max(reach, Math.hypot(e[0] - c[0], e[1] - c[1], e[2] - c[2]));
+      return { center: c, radius: Math.max(30, r * 1.8, reach * 0.85) };
     }
-    return { center: c, radius: Math.max(30, r * 1.8, reach * 0.8) };
+    return { center: c, radius: Math.max(30, r * 1.8) };
   }
   if (plan.probes.length > 0) {
     const c: Vec3 = [0, 0, 0];

@@ -1,12 +1,12 @@
 /**
  * A synthetic run frame for view tests and the screenshot fixture: a spherical ice ball
- * T(r) = 37 - 187·exp(-r / L) around `centre`, whose isosurfaces are spheres (built with the
- * geometry helpers), and a minimum-temperature field a few degrees colder.
+ * T(r) = 37 - 187·exp(-r / L) around ICE_CENTRE (isosurfaces: spheres of radius radiusOf(level),
+ * extracted with geometry's marching tetrahedra), and a minimum temperature a few degrees colder.
  */
 import type { RunFrame, IsosurfaceBuffers } from '../../src/engine/workerApi.ts';
 import type { Grid } from '../../src/geometry/grid.ts';
 import type { Plan, Vec3 } from '../../src/plan/types.ts';
-import { ellipsoidMesh, meshToSoup } from '../../src/geometry/mesh.ts';
+import { isosurface } from '../../src/geometry/marchingCubes.ts';
 
 export const ICE_CENTRE: Vec3 = [5, 2, 0];
 export const LENGTH_MM = 18;
@@ -18,17 +18,6 @@ export function temperatureAt(r: number): number {
 /** Radius where T(r) = level. */
 export function radiusOf(level: number): number {
   return -LENGTH_MM * Math.log((37 - level) / 187);
-}
-
-function sphereSoup(c: Vec3, r: number): { positions: Float32Array; normals: Float32Array } {
-  const positions = meshToSoup(ellipsoidMesh(c, [r, r, r], 64));
-  const normals = new Float32Array(positions.length);
-  for (let i = 0; i < positions.length; i += 3) {
-    const dx = positions[i] - c[0], dy = positions[i + 1] - c[1], dz = positions[i + 2] - c[2];
-    const l = Math.hypot(dx, dy, dz) || 1;
-    normals[i] = dx / l; normals[i + 1] = dy / l; normals[i + 2] = dz / l;
-  }
-  return { positions, normals };
 }
 
 export function syntheticFrame(lethal_C = -40, t_s = 600, halfMm = 45, spacingMm = 1): RunFrame {
@@ -48,10 +37,11 @@ export function syntheticFrame(lethal_C = -40, t_s = 600, halfMm = 45, spacingMm
       }
     }
   }
+  // Isosurfaces as the engine extracts them (marching tetrahedra on the cell-centred fields).
   const isosurfaces: IsosurfaceBuffers[] = [0, -20, -40].map((level_C) => ({
-    level_C, field: 'current' as const, ...sphereSoup(ICE_CENTRE, radiusOf(level_C)),
+    level_C, field: 'current' as const, ...isosurface(temperature_C, grid, level_C),
   }));
-  isosurfaces.push({ level_C: lethal_C, field: 'ablation', ...sphereSoup(ICE_CENTRE, radiusOf(lethal_C + MIN_OFFSET_C)) });
+  isosurfaces.push({ level_C: lethal_C, field: 'ablation', ...isosurface(minTemperature_C, grid, lethal_C) });
   return {
     runId: 1, t_s, end_s: 1680, grid,
     snapshot: { t_s, isotherms: {}, structures: {} },

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import type { RunFrame } from '../../engine/workerApi.ts';
 import type { Plan, Vec3 } from '../../plan/types.ts';
 import type { TriangleMesh } from '../../geometry/mesh.ts';
-import { contourLines } from './isolines.ts';
+import { contourLines } from '../../geometry/marchingSquares.ts';
 import { shapeToMesh } from '../../scene/shapeMesh.ts';
 import { structureColor } from '../../scene/Structures.tsx';
 import { applyHandleDrag, entryPointMm } from '../../scene/probeGeometry.ts';
