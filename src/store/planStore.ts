@@ -31,6 +31,8 @@ export interface PlanState {
   fieldErrors: Record<string, string>;
   /** Catalogue id given to new probes when the plan has none to copy. */
   defaultProbeType: string;
+  /** Increases each time a plan is loaded (not on edits): views re-frame on it. */
+  documentId: number;
 }
 
 export interface PlanActions {
@@ -132,6 +134,7 @@ export function createPlanStore(initial: Plan, options: { defaultProbeType?: str
       entryLengthMm: {},
       fieldErrors: {},
       defaultProbeType: options.defaultProbeType ?? 'argon-2.4mm',
+      documentId: 1,
 
       load(plan) {
         set({
@@ -142,6 +145,7 @@ export function createPlanStore(initial: Plan, options: { defaultProbeType?: str
           selectedProbeId: plan.probes[0]?.id ?? null,
           entryLengthMm: {},
           fieldErrors: {},
+          documentId: get().documentId + 1,
         });
       },
       undo() {

@@ -5,6 +5,7 @@
  */
 
 import type { InlineMesh, Plan, PlanProbe, ProbeSpec, Shape, Vec3 } from '../plan/types.ts';
+import { findProbe, resolveProbe } from '../plan/catalog.ts';
 import { inlineToMesh, type TriangleMesh } from '../geometry/mesh.ts';
 import { signedDistanceMm, type ResolvedShape } from '../geometry/shapes.ts';
 
@@ -17,6 +18,10 @@ export const DEFAULT_ENTRY_LENGTH_MM = 70;
 
 /** Resolves a probe's `type` (catalogue id or custom object) to its dimensions; undefined if unknown. */
 export type ProbeSpecResolver = (type: PlanProbe['type']) => ProbeSpec | undefined;
+
+/** The catalogue (public/probes.json) or the custom object; undefined for an unknown id. */
+export const catalogSpec: ProbeSpecResolver = (type) =>
+  typeof type !== 'string' || findProbe(type) ? resolveProbe(type) : undefined;
 
 export function add(a: Vec3, b: Vec3): Vec3 {
   return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
@@ -101,7 +106,7 @@ const fmt = (mm: number): string => `${mm.toFixed(1)} mm`;
  * nearest neighbour is more than 20 mm away (opposite probes of a wide layout are expected to be
  * far apart, so only the nearest neighbour counts), and a probe more than 10 mm from the tumour edge.
  */
-export function layoutReport(plan: Plan, resolve: ProbeSpecResolver): LayoutReport {
+export function layoutReport(plan: Plan, resolve: ProbeSpecResolver = catalogSpec): LayoutReport {
   const centres = plan.probes.map((p) => activeZoneCentre(p, resolve(p.type)));
   const pairs: ProbeSpacing[] = [];
   const nearestMm: Record<string, number> = {};

@@ -58,6 +58,14 @@ export interface SimulationState {
   /** The timeline follows the newest frame (true until the user scrubs or plays). */
   following: boolean;
   playing: boolean;
+  /** Tumour-surface margin bands of the shown frame, as measured by the 3D view; null if none. */
+  marginBands: MarginBandCounts | null;
+}
+
+/** Tumour surface points per signed-margin band: [< 0, 0 to margin, ≥ margin], and the minimum [mm]. */
+export interface MarginBandCounts {
+  counts: [number, number, number];
+  minSignedMm: number;
 }
 
 export interface SimulationActions {
@@ -75,6 +83,7 @@ export interface SimulationActions {
   togglePlay(): void;
   /** Advances playback by `realSeconds` of wall time. */
   tick(realSeconds: number): void;
+  setMarginBands(bands: MarginBandCounts | null): void;
 }
 
 export type SimulationStore = StoreApi<SimulationState & SimulationActions>;
@@ -115,6 +124,7 @@ export function createSimulationStore(
     playbackS: 0,
     following: true,
     playing: false,
+    marginBands: null,
 
     startRun(runId, info) {
       const s = get();
@@ -198,6 +208,9 @@ export function createSimulationStore(
       // Reached the end of a finished run: stop there.
       const done = s.status !== 'running' && t >= available;
       set({ playbackS: t, playing: !done });
+    },
+    setMarginBands(bands) {
+      set({ marginBands: bands });
     },
   }));
 }

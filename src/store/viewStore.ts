@@ -12,10 +12,8 @@ export interface ClipPlane {
   enabled: boolean;
   /** Normal axis of the plane. */
   axis: Axis;
-  /** Plane position along the axis [mm]. */
+  /** Plane position along the axis [mm]; the side below it is cut away. */
   offsetMm: number;
-  /** Keep the side above the plane instead of below. */
-  flip: boolean;
 }
 
 /** Isotherms drawn by default [°C]: the ice edge, −20 °C and −40 °C (physics.md §4). */
@@ -27,6 +25,8 @@ export interface ViewState {
   clip: ClipPlane;
   /** Isotherm levels drawn in the views [°C]. */
   visibleIsotherms_C: number[];
+  /** Draw the ablation zone (minimum temperature so far at the lethal threshold). */
+  showAblation: boolean;
 }
 
 export interface ViewActions {
@@ -36,6 +36,7 @@ export interface ViewActions {
   setClip(clip: Partial<ClipPlane>): void;
   toggleIsotherm(level_C: number): void;
   setVisibleIsotherms(levels_C: number[]): void;
+  setShowAblation(show: boolean): void;
 }
 
 export type ViewStore = StoreApi<ViewState & ViewActions>;
@@ -45,8 +46,9 @@ const AXIS_INDEX: Record<Axis, number> = { x: 0, y: 1, z: 2 };
 export function createViewStore(initial: Partial<ViewState> = {}): ViewStore {
   return createStore<ViewState & ViewActions>()((set, get) => ({
     sliceCursorMm: initial.sliceCursorMm ?? [0, 0, 0],
-    clip: initial.clip ?? { enabled: false, axis: 'y', offsetMm: 0, flip: false },
+    clip: initial.clip ?? { enabled: false, axis: 'y', offsetMm: 0 },
     visibleIsotherms_C: initial.visibleIsotherms_C ?? [...DEFAULT_ISOTHERMS_C],
+    showAblation: initial.showAblation ?? true,
 
     setSliceCursor(p) {
       if (p.every(Number.isFinite)) set({ sliceCursorMm: [p[0], p[1], p[2]] });
@@ -68,6 +70,9 @@ export function createViewStore(initial: Partial<ViewState> = {}): ViewStore {
     },
     setVisibleIsotherms(levels_C) {
       set({ visibleIsotherms_C: [...new Set(levels_C)].sort((a, b) => b - a) });
+    },
+    setShowAblation(show) {
+      set({ showAblation: show });
     },
   }));
 }

@@ -24,6 +24,6 @@ describe('view store', () => {
   it('edits the clip plane partially', () => {
     const v = createViewStore();
     v.getState().setClip({ enabled: true, offsetMm: 4 });
-    expect(v.getState().clip).toEqual({ enabled: true, axis: 'y', offsetMm: 4, flip: false });
+    expect(v.getState().clip).toEqual({ enabled: true, axis: 'y', offsetMm: 4 });
   });
 });

@@ -1,0 +1,125 @@
+/**
+ * Keeps the simulation in step with the plan: on every plan change the old run is cancelled and
+ * a new one started — coarse (2 mm) while a gesture (a drag) is in progress, at the plan's own
+ * spacing when it ends. Frames go to the simulation store, which refuses those of a stale run, so
+ * a late frame of a cancelled run is never shown.
+ *
+ * Bursts of changes in one task start one run (microtask coalescing); during a drag, runs start
+ * at most every `dragThrottleMs`, the last position always getting its run.
+ */
+
+import { proxy } from 'comlink';
+import type { RunFrame, RunOptions } from '../engine/workerApi.ts';
+import type { RunResult } from '../engine/types.ts';
+import type { Plan } from '../plan/types.ts';
+import { protocolEndS } from '../plan/parse.ts';
+import type { PlanStore } from '../store/planStore.ts';
+import type { SimulationStore } from '../store/simulationStore.ts';
+import { DEFAULT_ISOTHERMS_C, type ViewStore } from '../store/viewStore.ts';
+
+/** The part of the (comlink-wrapped) worker API the controller calls. */
+export interface EngineCalls {
+  run(plan: Plan, options: RunOptions, onFrame: (frame: RunFrame) => void): Promise<RunResult | null>;
+  cancel(runId: number): unknown;
+}
+
+export interface RunControllerOptions {
+  engine: EngineCalls;
+  plan: PlanStore;
+  sim: SimulationStore;
+  view: ViewStore;
+  /** Spacing of preview runs during a drag [mm]. */
+  coarseSpacingMm?: number;
+  /** Simulated seconds between streamed frames. */
+  frameEveryS?: number;
+  dragThrottleMs?: number;
+  /** Marks the frame callback for transfer to the worker (comlink.proxy; identity in tests). */
+  wrapCallback?: (fn: (frame: RunFrame) => void) => (frame: RunFrame) => void;
+}
+
+export const COARSE_SPACING_MM = 2;
+
+export interface RunController {
+  dispose(): void;
+}
+
+export function startRunController(o: RunControllerOptions): RunController {
+  const coarseMm = o.coarseSpacingMm ?? COARSE_SPACING_MM;
+  const throttleMs = o.dragThrottleMs ?? 120;
+  const wrapCallback = o.wrapCallback ?? ((fn) => proxy(fn));
+  let last: { plan: Plan; spacingMm: number; levels: string } | null = null;
+  let currentId = o.sim.getState().runId;
+  let microtaskQueued = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let lastStartMs = -Infinity;
+  let disposed = false;
+
+  const isoLevels = (): number[] =>
+    [...new Set([...DEFAULT_ISOTHERMS_C, ...o.view.getState().visibleIsotherms_C])].sort((a, b) => b - a);
+
+  const start = (): void => {
+    microtaskQueued = false;
+    if (disposed) return;
+    const s = o.plan.getState();
+    const plan = s.plan;
+    const dragging = s.gestureBase !== null;
+    const spacingMm = dragging ? Math.max(coarseMm, plan.grid.spacing_mm) : plan.grid.spacing_mm;
+    const levels = isoLevels();
+    const levelsKey = levels.join(',');
+    if (last && last.plan === plan && last.spacingMm === spacingMm && last.levels === levelsKey) return;
+    last = { plan, spacingMm, levels: levelsKey };
+    if (currentId > 0) o.engine.cancel(currentId);
+    const runId = ++currentId;
+    lastStartMs = performance.now();
+    o.sim.getState().startRun(runId, { spacingMm, coarse: dragging, endS: protocolEndS(plan) });
+    const onFrame = wrapCallback((frame: RunFrame) => {
+      o.sim.getState().acceptFrame(frame);
+    });
+    o.engine
+      .run(plan, { runId, spacingMm, frameEveryS: o.frameEveryS, isoLevels_C: levels }, onFrame)
+      .then(
+        (result) => o.sim.getState().finishRun(runId, result),
+        (error: unknown) => o.sim.getState().failRun(runId, error instanceof Error ? error.message : String(error)),
+      );
+  };
+
+  const schedule = (): void => {
+    if (disposed) return;
+    const dragging = o.plan.getState().gestureBase !== null;
+    if (dragging) {
+      if (timer !== null) return;
+      const wait = Math.max(0, lastStartMs + throttleMs - performance.now());
+      timer = setTimeout(() => {
+        timer = null;
+        start();
+      }, wait);
+      return;
+    }
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    if (!microtaskQueued) {
+      microtaskQueued = true;
+      queueMicrotask(start);
+    }
+  };
+
+  const unsubPlan = o.plan.subscribe((s, prev) => {
+    if (s.plan !== prev.plan || (s.gestureBase === null) !== (prev.gestureBase === null)) schedule();
+  });
+  const unsubView = o.view.subscribe((s, prev) => {
+    if (s.visibleIsotherms_C !== prev.visibleIsotherms_C && last && isoLevels().join(',') !== last.levels) schedule();
+  });
+  schedule();
+
+  return {
+    dispose() {
+      disposed = true;
+      unsubPlan();
+      unsubView();
+      if (timer !== null) clearTimeout(timer);
+      if (currentId > 0) o.engine.cancel(currentId);
+    },
+  };
+}

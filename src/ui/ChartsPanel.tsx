@@ -1,0 +1,44 @@
+/**
+ * Charts over the run so far, from the simulation store's metric history: ice-ball volumes per
+ * isotherm and, when the plan has virtual thermocouples, their temperatures. A marker follows
+ * the timeline position.
+ */
+
+import { useMemo } from 'react';
+import { SensorChart } from './views/SensorChart.tsx';
+import { VolumeChart } from './views/VolumeChart.tsx';
+import { usePlan, useSim } from './context.tsx';
+
+const LEVELS = [0, -20, -40];
+
+export function ChartsPanel() {
+  const history = useSim((s) => s.history);
+  const marker = useSim((s) => (s.following ? (s.latest?.t_s ?? null) : s.playbackS));
+  const lethal = usePlan((s) => s.plan.lethal_C);
+  const sensorNames = usePlan((s) => s.plan.sensors.map((x) => x.name).join('\u0000'));
+  const data = useMemo(() => {
+    const t = new Float64Array(history.length);
+    const volumes = LEVELS.map((level_C) => ({ level_C, ml: new Float64Array(history.length) }));
+    const names = sensorNames ? sensorNames.split('\u0000') : [];
+    const sensors = names.map((name) => ({ name, T_C: new Float64Array(history.length) }));
+    history.forEach((r, i) => {
+      t[i] = r.t_s;
+      for (const v of volumes) v.ml[i] = r.snapshot.isotherms[String(v.level_C)]?.volume_ml ?? Number.NaN;
+      for (const s of sensors) s.T_C[i] = r.sensors_C[s.name] ?? Number.NaN;
+    });
+    return { t, volumes, sensors };
+  }, [history, sensorNames]);
+  if (history.length < 2) return null;
+  return (
+    <section className="panel charts" aria-label="Charts" data-testid="charts">
+      <h3>Ice-ball volume <span className="unit">ml</span></h3>
+      <VolumeChart t_s={data.t} volumes={data.volumes} markerT_s={marker} height={130} />
+      {data.sensors.length > 0 && (
+        <>
+          <h3>Thermocouples <span className="unit">°C</span></h3>
+          <SensorChart t_s={data.t} sensors={data.sensors} lethal_C={lethal} markerT_s={marker} height={130} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * The picture: the 3D view and the axial / coronal / sagittal slices, fed from the stores. Probe
+ * drags in any view are one gesture each (one undo step, coarse runs while it lasts).
+ */
+
+import { useCallback, useMemo } from 'react';
+import type { Vec3 } from '../plan/types.ts';
+import { Viewport3D, type DragPhase, type ProbeHandle, type VisibleLevel } from '../scene/Viewport3D.tsx';
+import { SliceView } from './views/SliceView.tsx';
+import { displayedFrame } from '../store/simulationStore.ts';
+import type { Axis } from '../store/viewStore.ts';
+import { useApp, usePlan, useSim, useView } from './context.tsx';
+import { fmt } from './format.ts';
+
+const AXIS_INDEX: Record<Axis, 0 | 1 | 2> = { x: 0, y: 1, z: 2 };
+const SLICES: { axis: 0 | 1 | 2; name: string; plane: string }[] = [
+  { axis: 2, name: 'Axial', plane: 'z' },
+  { axis: 1, name: 'Coronal', plane: 'y' },
+  { axis: 0, name: 'Sagittal', plane: 'x' },
+];
+const TOGGLE_LEVELS = [0, -20, -40];
+
+function useProbeDrag() {
+  const { plan } = useApp();
+  return useCallback((probeId: string, handle: ProbeHandle, positionMm: Vec3, phase: DragPhase) => {
+    const s = plan.getState();
+    if (phase === 'start') s.beginGesture();
+    if (handle === 'tip') s.setProbeTip(probeId, positionMm);
+    else s.setProbeEntry(probeId, positionMm);
+    if (phase === 'end') plan.getState().endGesture();
+  }, [plan]);
+}
+
+export function ViewsRegion() {
+  const { sim } = useApp();
+  const plan = usePlan((s) => s.plan);
+  const documentId = usePlan((s) => s.documentId);
+  const selectedProbeId = usePlan((s) => s.selectedProbeId);
+  const selectProbe = usePlan((s) => s.selectProbe);
+  const entryLengthsMm = usePlan((s) => s.entryLengthMm);
+  const frame = useSim(displayedFrame);
+  const cursor = useView((s) => s.sliceCursorMm);
+  const clip = useView((s) => s.clip);
+  const levels = useView((s) => s.visibleIsotherms_C);
+  const showAblation = useView((s) => s.showAblation);
+  const setSliceCursor = useView((s) => s.setSliceCursor);
+  const onProbeDrag = useProbeDrag();
+  const onMarginStats = useCallback((stats: { counts: [number, number, number]; minSignedMm: number } | null) => {
+    sim.getState().setMarginBands(stats);
+  }, [sim]);
+  const visibleLevels = useMemo<VisibleLevel[]>(() => (showAblation ? [...levels, 'ablation'] : [...levels]), [levels, showAblation]);
+  const clip3d = useMemo(() => ({ enabled: clip.enabled, axis: AXIS_INDEX[clip.axis], positionMm: clip.offsetMm }), [clip]);
+
+  return (
+    <div className="views">
+      <section className="view view--3d" aria-label="3D view" data-testid="view-3d">
+        <Viewport3D
+          plan={plan}
+          frame={frame}
+          selectedProbeId={selectedProbeId}
+          clip={clip3d}
+          visibleLevels={visibleLevels}
+          lethal_C={plan.lethal_C}
+          margin_mm={plan.margin_mm}
+          onProbeDrag={onProbeDrag}
+          onSelectProbe={selectProbe}
+          onMarginStats={onMarginStats}
+          viewKey={documentId}
+          entryLengthsMm={entryLengthsMm}
+        />
+        <ViewToolbar />
+      </section>
+      <div className="slices">
+        {SLICES.map((sl) => (
+          <section key={sl.axis} className="view view--slice" aria-label={`${sl.name} slice`} data-testid={`slice-${sl.plane}`}>
+            <h3 className="view__title visually-hidden">{sl.name} {sl.plane} = {fmt(cursor[sl.axis], 1)} mm</h3>
+            <SliceView
+              axis={sl.axis}
+              frame={frame}
+              plan={plan}
+              cursorMm={cursor}
+              lethal_C={plan.lethal_C}
+              isoLevels_C={levels}
+              showAblation={showAblation}
+              selectedProbeId={selectedProbeId}
+              onCursor={setSliceCursor}
+              onSelectProbe={selectProbe}
+              onProbeDrag={onProbeDrag}
+              entryLengthsMm={entryLengthsMm}
+              className="slice-canvas"
+            />
+          </section>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Isotherm toggles and the clip plane of the 3D view. */
+function ViewToolbar() {
+  const levels = useView((s) => s.visibleIsotherms_C);
+  const showAblation = useView((s) => s.showAblation);
+  const clip = useView((s) => s.clip);
+  const lethal = usePlan((s) => s.plan.lethal_C);
+  const { toggleIsotherm, setShowAblation, setClip } = useView((s) => s);
+  return (
+    <div className="view-toolbar" role="toolbar" aria-label="3D view options">
+      {TOGGLE_LEVELS.map((l) => (
+        <button key={l} type="button" className="chip" aria-pressed={levels.includes(l)} onClick={() => toggleIsotherm(l)}>
+          {fmt(l, 0)} °C
+        </button>
+      ))}
+      <button type="button" className="chip" aria-pressed={showAblation} onClick={() => setShowAblation(!showAblation)}
+        title="Cells whose lowest temperature so far reached the lethal threshold">
+        lethal zone ({fmt(lethal, 0)} °C)
+      </button>
+      <span className="toolbar-sep" />
+      <button type="button" className="chip" aria-pressed={clip.enabled} onClick={() => setClip({ enabled: !clip.enabled })}>Clip</button>
+      {clip.enabled && (
+        <>
+          <label className="visually-hidden" htmlFor="clip-axis">Clip axis</label>
+          <select id="clip-axis" value={clip.axis} onChange={(e) => setClip({ axis: e.target.value as Axis })}>
+            <option value="x">x (R–L)</option>
+            <option value="y">y (A–P)</option>
+            <option value="z">z (I–S)</option>
+          </select>
+          <label className="visually-hidden" htmlFor="clip-pos">Clip position (mm)</label>
+          <input id="clip-pos" type="range" min={-80} max={80} step={1} value={clip.offsetMm}
+            onChange={(e) => setClip({ offsetMm: Number(e.target.value) })} />
+          <span className="muted">{fmt(clip.offsetMm, 0)} mm</span>
+        </>
+      )}
+    </div>
+  );
+}
