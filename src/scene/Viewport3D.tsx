@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { Canvas, useThree } from '@react-three/fiber';
 import { OrbitControls } from '@react-three/drei';
 import { Plane, Vector3 } from 'three';
@@ -52,6 +52,8 @@ export interface Viewport3DProps {
   viewKey?: string | number;
   className?: string;
   style?: CSSProperties;
+  /** Extra r3f content inside the Canvas (overlays, test probes). */
+  children?: ReactNode;
 }
 
 function CameraRig({ center, radius, viewKey }: { center: Vec3; radius: number; viewKey: unknown }) {
@@ -165,6 +167,7 @@ export function Viewport3D(props: Viewport3DProps) {
           onDrag={handleDrag} onSelect={props.onSelectProbe} setOrbitEnabled={setOrbit} />
         <Isosurfaces frame={frame} visibleLevels={visible} clippingPlanes={clippingPlanes} />
         <OrientationMarker />
+        {props.children}
       </Canvas>
       <Legend rows={legend.filter((r) => !visible || visible.includes(r.key === 'ablation' ? 'ablation' : Number(r.key.split(':')[1])))}
         margin_mm={margin_mm} showBands={(props.showMarginBands ?? true) && !!tumorMesh} t_s={frame?.t_s ?? null} />

@@ -1,5 +1,7 @@
 /** Test-only page: renders the views with a synthetic frame for the screenshot test. */
-import { StrictMode, useState } from 'react';
+import { StrictMode, useEffect, useState } from 'react';
+import { useThree } from '@react-three/fiber';
+import { Vector3 } from 'three';
 import { createRoot } from 'react-dom/client';
 import { Viewport3D } from '../../src/scene/Viewport3D.tsx';
 import { SliceView } from '../../src/ui/views/SliceView.tsx';
@@ -27,16 +29,38 @@ const volumes = [
   { level_C: 'lethal' as const, ml: vol(-37) },
 ];
 
+type TestWindow = Window & {
+  marginStats?: unknown; drags?: unknown[]; cursor?: Vec3; project?: (mm: Vec3) => [number, number];
+};
+const tw = window as TestWindow;
+tw.drags = [];
+
+/** Exposes mm → canvas CSS px for the drag test. */
+function Projector() {
+  const camera = useThree((s) => s.camera);
+  const size = useThree((s) => s.size);
+  useEffect(() => {
+    tw.project = (mm) => {
+      const v = new Vector3(mm[0], mm[1], mm[2]).project(camera);
+      return [(v.x + 1) / 2 * size.width, (1 - v.y) / 2 * size.height];
+    };
+  }, [camera, size]);
+  return null;
+}
+
 function App() {
   const [cursor, setCursor] = useState<Vec3>([0, 0, 0]);
+  useEffect(() => { tw.cursor = cursor; }, [cursor]);
   const [selected, setSelected] = useState<string | null>('P1');
   return (
     <>
       <div className="cell" style={{ width: 800, height: 600 }} data-testid="viewport3d">
         <Viewport3D plan={samplePlan} frame={frame} selectedProbeId={selected}
           clip={{ enabled: clip, axis: 1, positionMm: 2 }} lethal_C={-40} margin_mm={5}
-          onSelectProbe={setSelected} onProbeDrag={() => undefined}
-          onMarginStats={(s) => { (window as unknown as { marginStats: unknown }).marginStats = s; }} />
+          onSelectProbe={setSelected} onProbeDrag={(id, handle, mm, phase) => { tw.drags!.push({ id, handle, mm, phase }); }}
+          onMarginStats={(s) => { tw.marginStats = s; }}>
+          <Projector />
+        </Viewport3D>
       </div>
       <div style={{ display: 'grid', gridTemplateRows: '1fr 1fr', gap: 6 }}>
         <div className="cell" style={{ height: 297 }}>

@@ -66,6 +66,46 @@ describe.skipIf(!hasChromium)('views render in a real browser', () => {
     await server?.close();
   });
 
+  it('drags a tip handle in the camera plane and moves the cursor by clicking a slice', async () => {
+    const page = await browser.newPage({ viewport: { width: 1230, height: 960 }, deviceScaleFactor: 1 });
+    await page.goto(`${base}/test/views/fixture.html`);
+    await page.waitForFunction(() => (window as unknown as { marginStats?: unknown; project?: unknown }).marginStats != null
+      && (window as unknown as { project?: unknown }).project != null, null, { timeout: 60_000 });
+    await page.waitForTimeout(300);
+    const box = (await page.locator('[data-testid="viewport3d"] canvas').first().boundingBox())!;
+    // P2's tip handle (fixture plan) on screen.
+    const tip = [-6, -3, -12];
+    const [hx, hy] = await page.evaluate((p) => (window as unknown as { project: (mm: number[]) => [number, number] }).project(p), tip);
+    await page.mouse.move(box.x + hx, box.y + hy);
+    await page.mouse.down();
+    await page.mouse.move(box.x + hx + 30, box.y + hy, { steps: 5 });
+    await page.mouse.move(box.x + hx + 60, box.y + hy - 20, { steps: 5 });
+    await page.mouse.up();
+    const drags = await page.evaluate(() => (window as unknown as { drags: { id: string; handle: string; mm: number[]; phase: string }[] }).drags);
+    expect(drags.length).toBeGreaterThan(3);
+    expect(drags[0]).toMatchObject({ id: 'P2', handle: 'tip', phase: 'start' });
+    expect(drags[0].mm[0]).toBeCloseTo(-6, 3);
+    expect(drags.at(-1)!.phase).toBe('end');
+    const end = drags.at(-1)!.mm;
+    // Moved to the patient's left (+x) in a plane facing the camera, by tens of mm at most.
+    expect(end[0]).toBeGreaterThan(-6 + 5);
+    expect(Math.hypot(end[0] + 6, end[1] + 3, end[2] + 12)).toBeLessThan(60);
+    // The end position projects back under the pointer.
+    const [ex, ey] = await page.evaluate((p) => (window as unknown as { project: (mm: number[]) => [number, number] }).project(p), end);
+    expect(Math.abs(ex - (hx + 60))).toBeLessThan(1.5);
+    expect(Math.abs(ey - (hy - 20))).toBeLessThan(1.5);
+
+    // Click 40 px right of and 20 px below the axial image centre (grid centred on 0): x > 0, y > 0 (posterior).
+    const ax = (await page.locator('[data-testid="slice-axial"]').boundingBox())!;
+    await page.mouse.click(ax.x + ax.width / 2 + 40, ax.y + ax.height / 2 + 20);
+    const cursor = await page.evaluate(() => (window as unknown as { cursor: number[] }).cursor);
+    const scale = Math.min(ax.width - 60, ax.height - 60) / 91;
+    expect(cursor[0]).toBeCloseTo(40 / scale, 0);
+    expect(cursor[1]).toBeCloseTo(20 / scale, 0);
+    expect(cursor[2]).toBe(0);
+    await page.close();
+  });
+
   for (const variant of ['plain', 'clip'] as const) {
     it(`renders the fixture (${variant})`, async () => {
       const page = await browser.newPage({ viewport: { width: 1230, height: 960 }, deviceScaleFactor: 1 });
