@@ -179,13 +179,26 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
   if (shape.kind === 'ellipsoid') {
     const [cx, cy, cz] = shape.centerMm;
     const [a, b, c] = shape.radiiMm;
+    const rMin = Math.min(a, b, c);
     for (let k = 0; k < nz; k++) {
       const z = oz + k * h;
       for (let j = 0; j < ny; j++) {
         const y = oy + j * h;
         const row = nx * (j + ny * k);
+        const yz = ((y - cy) / b) ** 2 + ((z - cz) / c) ** 2;
         for (let i = 0; i < nx; i++) {
-          const d = ellipsoidSdfXYZ(ox + i * h, y, z, cx, cy, cz, a, b, c);
+          const x = ox + i * h;
+          if (band !== Infinity) {
+            // Cheap clamp: p lies on s·E (s = sqrt(k)), and E ± |s − 1|·r_min-balls nest between
+            // E and s·E, so |distance| ≥ |s − 1|·r_min.
+            const s = Math.sqrt(((x - cx) / a) ** 2 + yz);
+            const gap = (s > 1 ? s - 1 : 1 - s) * rMin;
+            if (gap >= band) {
+              out[row + i] = s > 1 ? band : -band;
+              continue;
+            }
+          }
+          const d = ellipsoidSdfXYZ(x, y, z, cx, cy, cz, a, b, c);
           out[row + i] = d > band ? band : d < -band ? -band : d;
         }
       }

@@ -115,3 +115,19 @@ describe('signedDistanceField', () => {
     expect(worst).toBeLessThan(0.05);
   });
 });
+
+describe('signedDistanceField band clamp (ellipsoid fast path)', () => {
+  it('equals the clamped exact field', () => {
+    const grid: Grid = { dims: [30, 24, 28], spacingMm: 1, originMm: [-15, -12, -14] };
+    const s: ResolvedShape = { kind: 'ellipsoid', centerMm: [0.4, -0.3, 0.2], radiiMm: [11, 5, 8] };
+    const exact = signedDistanceField(grid, s);
+    const banded = signedDistanceField(grid, s, 2.5);
+    let clamped = 0;
+    for (let i = 0; i < exact.length; i++) {
+      const e = Math.max(-2.5, Math.min(2.5, exact[i]));
+      expect(banded[i]).toBeCloseTo(e, 5);
+      if (Math.abs(banded[i]) === 2.5) clamped++;
+    }
+    expect(clamped).toBeGreaterThan(exact.length / 2);
+  });
+});
