@@ -207,8 +207,12 @@ export class HeatSolver {
       let rate = (f.H[c] - hOld) / dtS;
       let drive = 0;
       let conductance = 0;
+      let toInside = 0;
       for (let q = faceStart[i]; q < faceStart[i + 1]; q++) {
-        rate -= blockedShare[q] * (f.phiIn[neighbour[q]] - phiC) * invH2;
+        const regular = (f.phiIn[neighbour[q]] - phiC) * invH2;
+        rate -= blockedShare[q] * regular;
+        // The unblocked share of a face onto a cell inside the body also feeds the body.
+        if (this.fixedKind[neighbour[q]] === 2) toInside += (1 - blockedShare[q]) * regular;
         drive += (surfacePhi[q] - phiC) * inverseDistance2[q];
         conductance += inverseDistance2[q];
       }
@@ -216,7 +220,7 @@ export class HeatSolver {
       const t = f.Tin[c];
       const slope = conductivityOf(m, t) / capacityOf(m, t);
       const dH = (dtS * (rate + drive)) / (1 + dtS * slope * conductance);
-      probeHeat += dH - dtS * rate;
+      probeHeat += dH - dtS * rate + dtS * toInside;
       const h = hOld + dH;
       f.H[c] = h;
       const tNew = temperatureOf(m, h);
@@ -465,6 +469,18 @@ export class HeatSolver {
           } else list.push({ n, inv, blocked, phi: surfacePhi });
         }
       });
+    }
+    // Conservation: a face's blocked share must be removed from both of its cells. Where the
+    // neighbour is free, give it the same share (its own rays may have hit less, or not at all).
+    for (const [c, list] of [...perCell]) {
+      for (const e of list) {
+        if (this.fixedKind[e.n] !== 0) continue;
+        let back = perCell.get(e.n);
+        if (!back) perCell.set(e.n, (back = []));
+        const twin = back.find((x) => x.n === c);
+        if (!twin) back.push({ n: c, inv: 0, blocked: e.blocked, phi: e.phi });
+        else twin.blocked = e.blocked = Math.max(twin.blocked, e.blocked);
+      }
     }
     const cells = Int32Array.from(perCell.keys());
     const faceStart = new Int32Array(cells.length + 1);
