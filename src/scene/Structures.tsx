@@ -11,7 +11,8 @@ export function structureColor(s: Structure): string {
 }
 
 interface Props {
-  plan: Plan;
+  structures: Structure[];
+  meshes: Plan['meshes'];
   structureMeshes?: Record<string, TriangleMesh>;
   clippingPlanes: Plane[];
 }
@@ -27,11 +28,13 @@ function toGeometry(m: TriangleMesh): BufferGeometry {
 }
 
 /** Organs at risk (translucent amber) and vessels (opaque red/blue). */
-export function Structures({ plan, structureMeshes, clippingPlanes }: Props) {
-  const items = useMemo(() => plan.structures.map((s) => {
-    const mesh = shapeToMesh(s, plan, structureMeshes, 48);
+export function Structures({ structures, meshes, structureMeshes, clippingPlanes }: Props) {
+  // Keyed on the structures' content so plan edits elsewhere (probe drags) do not rebuild them.
+  const key = JSON.stringify(structures);
+  const items = useMemo(() => (JSON.parse(key) as Structure[]).map((s) => {
+    const mesh = shapeToMesh(s, { meshes }, structureMeshes, 48);
     return { s, geometry: mesh ? toGeometry(mesh) : null };
-  }), [plan, structureMeshes]);
+  }), [key, meshes, structureMeshes]);
   useEffect(() => () => items.forEach((i) => i.geometry?.dispose()), [items]);
   return (
     <group name="structures">

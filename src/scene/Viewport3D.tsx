@@ -94,9 +94,12 @@ const NO_PLANES: Plane[] = [];
 /** The 3D view: tumour with margin bands, structures, probes with drag handles, nested isosurfaces. */
 export function Viewport3D(props: Viewport3DProps) {
   const { plan, frame, clip, lethal_C, margin_mm } = props;
+  // Rebuild the tumour only when its shape changes, not on every plan edit (probe drags).
+  const tumorKey = JSON.stringify(plan.tumor ?? null);
+  const meshes = plan.meshes;
   const tumorMesh = useMemo(
-    () => props.tumorMesh ?? (plan.tumor ? shapeToMesh(plan.tumor, plan, undefined, 72) : null),
-    [props.tumorMesh, plan],
+    () => props.tumorMesh ?? (tumorKey !== 'null' ? shapeToMesh(JSON.parse(tumorKey), { meshes }, undefined, 72) : null),
+    [props.tumorMesh, tumorKey, meshes],
   );
   const focus = useMemo(() => sceneFocus(plan, tumorMesh, props.entryLengthsMm), [plan, tumorMesh, props.entryLengthsMm]);
 
@@ -162,7 +165,7 @@ export function Viewport3D(props: Viewport3DProps) {
           <TumorSurface mesh={tumorMesh} frame={frame} lethal_C={lethal_C} margin_mm={margin_mm}
             showBands={props.showMarginBands ?? true} clippingPlanes={clippingPlanes} onMarginStats={props.onMarginStats} />
         )}
-        <Structures plan={plan} structureMeshes={props.structureMeshes} clippingPlanes={clippingPlanes} />
+        <Structures structures={plan.structures} meshes={plan.meshes} structureMeshes={props.structureMeshes} clippingPlanes={clippingPlanes} />
         <Probes probes={plan.probes} selectedProbeId={props.selectedProbeId} preview={preview} entryLengthsMm={entryLengths}
           onDrag={handleDrag} onSelect={props.onSelectProbe} setOrbitEnabled={setOrbit} />
         <Isosurfaces frame={frame} visibleLevels={visible} clippingPlanes={clippingPlanes} />

@@ -83,13 +83,17 @@ export function SliceView(props: SliceViewProps) {
     return () => ro.disconnect();
   }, []);
 
+  // Shapes are rebuilt only when they change, not on every plan edit (probe drags).
+  const tumorKey = JSON.stringify(plan.tumor ?? null);
+  const structuresKey = JSON.stringify(plan.structures);
+  const meshes = plan.meshes;
   const tumorMesh = useMemo(
-    () => props.tumorMesh ?? (plan.tumor ? shapeToMesh(plan.tumor, plan, undefined, 96) : null),
-    [props.tumorMesh, plan],
+    () => props.tumorMesh ?? (tumorKey !== 'null' ? shapeToMesh(JSON.parse(tumorKey), { meshes }, undefined, 96) : null),
+    [props.tumorMesh, tumorKey, meshes],
   );
   const structures = useMemo(
-    () => plan.structures.map((s) => ({ s, mesh: shapeToMesh(s, plan, props.structureMeshes, 64) })),
-    [plan, props.structureMeshes],
+    () => (JSON.parse(structuresKey) as Plan['structures']).map((s) => ({ s, mesh: shapeToMesh(s, { meshes }, props.structureMeshes, 64) })),
+    [structuresKey, meshes, props.structureMeshes],
   );
 
   const slicePos = cursorMm[axis];
