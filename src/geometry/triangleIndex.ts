@@ -87,6 +87,8 @@ export class TriangleIndex {
   /** Per-triangle bounding boxes: min xyz, max xyz. */
   private readonly boxes: Float32Array;
   private query = 0;
+  /** Triangle found by the last query (−1 when none was nearer than its bounds). */
+  nearestTriangle = -1;
 
   /** `bucketMm` defaults to about twice the mean triangle bounding-box edge. */
   constructor(soup: Float32Array, bucketMm?: number) {
@@ -239,8 +241,13 @@ export class TriangleIndex {
   /**
    * As nearestDistanceMm, without a Vec3 (for hot loops). `upperMm`, when given, must be an upper
    * bound of the true distance (e.g. the previous cell's distance + spacing): it prunes the search.
+   * `seedTriangle` (e.g. `nearestTriangle` after a query at a neighbouring point) only speeds up the
+   * search; the result stays exact.
    */
-  nearestDistanceXYZ(px: number, py: number, pz: number, maxMm = Infinity, upperMm = Infinity): number {
+  nearestDistanceXYZ(
+    px: number, py: number, pz: number, maxMm = Infinity, upperMm = Infinity, seedTriangle = -1,
+  ): number {
+    this.nearestTriangle = -1;
     if (this.triangleCount === 0) return maxMm;
     const b = this.bucketMm;
     const nx = this.nb[0], ny = this.nb[1], nz = this.nb[2];
@@ -265,10 +272,19 @@ export class TriangleIndex {
       this.stamp.fill(0);
       this.query = q = 1;
     }
-    const soup = this.soup;
     const start = this.start, items = this.items, stamp = this.stamp;
+    const soup = this.soup;
     const bound = Math.min(maxMm, upperMm * (1 + 1e-9) + 1e-9);
     let best = bound * bound;
+    let bestTri = -1;
+    if (seedTriangle >= 0 && seedTriangle < this.triangleCount) {
+      // A nearby point's nearest triangle is usually (nearly) this one's: a tight starting bound.
+      const d = pointTriangleDistSq(px, py, pz, soup, seedTriangle * 9);
+      if (d < best) {
+        best = d;
+        bestTri = seedTriangle;
+      }
+    }
     const boxes = this.boxes;
     for (let r = 0; r <= rMax; r++) {
       if (r > 0) {
@@ -307,12 +323,16 @@ export class TriangleIndex {
               const bz = Math.max(boxes[o6 + 2] - pz, 0, pz - boxes[o6 + 5]);
               if (bx * bx + by * by + bz * bz >= best) continue;
               const d = pointTriangleDistSq(px, py, pz, soup, t * 9);
-              if (d < best) best = d;
+              if (d < best) {
+                best = d;
+                bestTri = t;
+              }
             }
           }
         }
       }
     }
+    this.nearestTriangle = bestTri;
     return Math.min(Math.sqrt(best), maxMm, upperMm);
   }
 }

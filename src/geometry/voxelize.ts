@@ -164,11 +164,11 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
       for (let j = 0; j < ny; j++) {
         const y = oy + j * h;
         const row = nx * (j + ny * k);
-        let prev = Infinity;
+        let seed = -1;
         for (let i = 0; i < nx; i++) {
-          // Neighbour coherence: d(i) ≤ d(i − 1) + h bounds the search.
-          const d = index.nearestDistanceXYZ(ox + i * h, y, z, band, prev + h);
-          prev = d < band ? d : Infinity;
+          // Neighbour coherence: the previous cell's nearest triangle gives a tight starting bound.
+          const d = index.nearestDistanceXYZ(ox + i * h, y, z, band, Infinity, seed);
+          seed = index.nearestTriangle;
           out[row + i] = inside[row + i] === 1 ? -d : d;
         }
       }
