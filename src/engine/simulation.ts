@@ -40,6 +40,8 @@ export class Simulation {
   constructor(prepared: PreparedPlan) {
     this.prepared = prepared;
     this.solver = new HeatSolver(prepared.grid, prepared.tissue, prepared.vessels);
+    // Nothing writes the solver's fields from outside here: step only where the cold has reached.
+    this.solver.useActiveRegion = true;
     this.phaseStartsS = [];
     let t = 0;
     for (const ph of prepared.plan.protocol) {

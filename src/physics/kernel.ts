@@ -24,20 +24,37 @@ export interface StepFields {
  * Returns the perfusion + metabolic heat added to these cells [J/m³ summed over cells].
  */
 export function stepSlab(f: StepFields, m: TissueModel, dtS: number, hM: number, k0: number, k1: number): number {
+  return stepBox(f, m, dtS, hM, 1, f.nx - 1, 1, f.ny - 1, k0, k1);
+}
+
+/**
+ * stepSlab restricted to the box [i0, i1) × [j0, j1) × [k0, k1) (clamped to the interior): the
+ * solver's active region, outside which every cell is still at rest and would not change.
+ */
+export function stepBox(
+  f: StepFields, m: TissueModel, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+): number {
   const { nx, ny, H, Tin, phiIn, Tout, phiOut, Tmin } = f;
   const nxy = nx * ny;
   const kStart = Math.max(1, k0);
   const kEnd = Math.min(f.nz - 1, k1);
+  const jStart = Math.max(1, j0);
+  const jEnd = Math.min(ny - 1, j1);
+  const iStart = Math.max(1, i0);
+  const iEnd = Math.min(nx - 1, i1);
   const dtOverH2 = dtS / (hM * hM);
   const Ts = m.Ts, Tl = m.Tl, invW = m.invMushyWidth;
   const ks = m.ks, kl = m.kl, Cs = m.Cs, Cl = m.Cl, mushyB = m.mushyB, fourA = 4 * m.mushyA, Hl = m.Hl, phiL = m.phiL;
   const halfDk = 0.5 * (kl - ks) * invW;
+  // Reciprocals, so the WebAssembly kernel (assembly/kernel.ts) can do the same operations and
+  // round identically (both kernels give bit-identical fields).
+  const invCs = 1 / Cs, invCl = 1 / Cl;
   const wc = m.wc, qm = m.qm, Ta = m.Ta;
   let sourceSum = 0;
   for (let k = kStart; k < kEnd; k++) {
-    for (let j = 1; j < ny - 1; j++) {
+    for (let j = jStart; j < jEnd; j++) {
       const row = k * nxy + j * nx;
-      for (let c = row + 1; c < row + nx - 1; c++) {
+      for (let c = row + iStart; c < row + iEnd; c++) {
         const phiC = phiIn[c];
         const lap = phiIn[c - 1] + phiIn[c + 1] + phiIn[c - nx] + phiIn[c + nx] + phiIn[c - nxy] + phiIn[c + nxy] - 6 * phiC;
         const t = Tin[c];
@@ -49,10 +66,10 @@ export function stepSlab(f: StepFields, m: TissueModel, dtS: number, hM: number,
         H[c] = h;
         let tNew: number, phiNew: number;
         if (h <= 0) {
-          tNew = Ts + h / Cs;
+          tNew = Ts + h * invCs;
           phiNew = ks * (tNew - Ts);
         } else if (h >= Hl) {
-          tNew = Tl + (h - Hl) / Cl;
+          tNew = Tl + (h - Hl) * invCl;
           phiNew = phiL + kl * (tNew - Tl);
         } else {
           const d = (2 * h) / (mushyB + Math.sqrt(mushyB * mushyB + fourA * h));

@@ -1,7 +1,8 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
-import { type StepFields, stepSlab } from './kernel.ts';
+import { type StepFields, stepBox } from './kernel.ts';
+import { WasmKernel, wasmKernelModule } from './kernelWasm.ts';
 import {
   type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, stableStepS, temperatureOf,
 } from './tissueModel.ts';
@@ -39,6 +40,12 @@ const NEIGHBOUR_SIGNS = [-1, 1, -1, 1, -1, 1];
 const SUBRAYS = 3;
 /** Smallest crossing fraction: a surface nearer than this to a ray's start couples as if here. */
 const MIN_CUT_FRACTION = 0.05;
+/**
+ * A cell counts as disturbed when its temperature differs from rest by more than this [°C]. Cells
+ * outside the active box are never stepped; by the maximum principle this changes no temperature
+ * by more than this amount (and in practice by far less: see test/physics/kernel.test.ts).
+ */
+export const ACTIVE_EPSILON_C = 1e-6;
 
 /** A cut face: cell `cell` couples to a body surface at distance s·h instead of neighbour `neighbour`. */
 interface CutFaces {
@@ -74,6 +81,14 @@ export class HeatSolver {
   timeS = 0;
   steps = 0;
   readonly fields: StepFields;
+  /**
+   * Which kernel new solvers use: 'auto' = WebAssembly SIMD where the engine supports it, else the
+   * plain TypeScript kernel (the reference). Both give bit-identical fields (kernel tests).
+   */
+  static kernelPreference: 'auto' | 'js' | 'wasm-simd' = 'auto';
+  /** The kernel this solver steps with. */
+  readonly kernel: 'wasm-simd' | 'js';
+  private readonly wasm: WasmKernel | null;
   readonly energy: EnergyTally = { probes: 0, perfusionAndMetabolism: 0, fixedCells: 0 };
   /** 1 for cells held fixed (outer layer, vessels), 2 for cells inside an active body. */
   private readonly fixedKind: Uint8Array;
@@ -86,6 +101,16 @@ export class HeatSolver {
     cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0),
   };
   private oldH = new Float64Array(64);
+  /**
+   * Active region: the half-open box [i0, i1) × [j0, j1) × [k0, k1) of interior cells that may
+   * differ from rest. Every cell outside it is exactly at rest, so stepping it changes nothing;
+   * the box grows by one cell through any face whose layer holds a disturbed cell (see growBox).
+   * Empty (i0 ≥ i1) until something disturbs the tissue.
+   */
+  readonly activeBox = new Int32Array(6);
+  private active = false;
+  /** Disturbance threshold of the active region [°C] (ACTIVE_EPSILON_C). */
+  activeEpsilonC = ACTIVE_EPSILON_C;
 
   /**
    * `outer`: 'rest' holds the outermost cell layer at the resting temperature (tissue continues
@@ -102,14 +127,24 @@ export class HeatSolver {
     this.maxStepS = 0.95 * stableStepS(tissue, this.h);
     const n = this.nx * this.ny * this.nz;
     const rest = tissue.restC;
-    const H = new Float64Array(n).fill(enthalpyOf(tissue, rest));
-    const T = new Float64Array(n).fill(rest);
-    const phi = new Float64Array(n).fill(kirchhoffOf(tissue, rest));
-    this.fields = {
-      nx: this.nx, ny: this.ny, nz: this.nz, H,
-      Tin: T, phiIn: phi, Tout: T.slice(), phiOut: phi.slice(),
-      Tmin: new Float32Array(n).fill(rest),
-    };
+    const module = HeatSolver.kernelPreference === 'js' ? null : wasmKernelModule();
+    if (HeatSolver.kernelPreference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
+    this.wasm = module ? new WasmKernel(module, n) : null;
+    this.kernel = this.wasm ? 'wasm-simd' : 'js';
+    if (this.wasm) {
+      this.wasm.setModel(tissue);
+      this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);
+    } else {
+      const f64 = (): Float64Array => new Float64Array(n);
+      this.fields = { nx: this.nx, ny: this.ny, nz: this.nz, H: f64(), Tin: f64(), phiIn: f64(), Tout: f64(), phiOut: f64(), Tmin: new Float32Array(n) };
+    }
+    const f = this.fields;
+    f.H.fill(enthalpyOf(tissue, rest));
+    f.Tin.fill(rest);
+    f.Tout.fill(rest);
+    f.phiIn.fill(kirchhoffOf(tissue, rest));
+    f.phiOut.fill(kirchhoffOf(tissue, rest));
+    f.Tmin.fill(rest);
     this.fixedKind = new Uint8Array(n);
     this.markOuterLayer();
     this.vessels = vessels;
@@ -120,6 +155,9 @@ export class HeatSolver {
       }
     }
     this.buildWallFaces();
+    // Vessels and their walls disturb the tissue from the start when blood ≠ rest temperature.
+    for (const v of vessels) for (const c of v.cells) this.includeInBox(c);
+    for (const c of this.wallFaces.cell) this.includeInBox(c);
   }
 
   /** Current temperature [°C] per cell (a live view: do not keep across steps). */
@@ -153,6 +191,8 @@ export class HeatSolver {
     this.insideValue = Float64Array.from(insideT);
     for (let i = 0; i < inside.length; i++) this.setCell(inside[i], insideT[i]);
     this.cut = this.buildCutFaces(active);
+    for (const c of inside) this.includeInBox(c);
+    for (const c of this.cut.cells) this.includeInBox(c);
     if (this.oldH.length < this.cut.cells.length) this.oldH = new Float64Array(this.cut.cells.length * 2);
   }
 
@@ -170,7 +210,17 @@ export class HeatSolver {
     const f = this.fields;
     const cut = this.cut;
     for (let i = 0; i < cut.cells.length; i++) this.oldH[i] = f.H[cut.cells[i]];
-    const source = stepSlab(f, this.tissue, dtS, this.h, 0, this.nz);
+    const b = this.activeBox;
+    if (this.useActiveRegion) this.growBox();
+    else {
+      b[0] = 1; b[1] = this.nx - 1; b[2] = 1; b[3] = this.ny - 1; b[4] = 1; b[5] = this.nz - 1;
+    }
+    let source = 0;
+    if (b[0] < b[1]) {
+      source = this.wasm
+        ? this.wasm.stepBox(f, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5])
+        : stepBox(f, this.tissue, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5]);
+    }
     const V = this.h * this.h * this.h;
     this.energy.perfusionAndMetabolism += source * V;
     this.applyCutFaces(dtS);
@@ -184,6 +234,97 @@ export class HeatSolver {
     [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
     this.timeS += dtS;
     this.steps++;
+  }
+
+  /**
+   * Step only the active region (off by default: callers such as tests may write `fields`
+   * directly between steps; the engine's Simulation, which never does, turns it on). Turning it
+   * on rescans the whole grid for disturbed cells.
+   */
+  get useActiveRegion(): boolean {
+    return this.active;
+  }
+
+  set useActiveRegion(on: boolean) {
+    this.active = on;
+    if (on) this.rescanActiveRegion();
+  }
+
+  /** Recomputes the active box from scratch (after writing `fields` directly while it is on). */
+  rescanActiveRegion(): void {
+    const b = this.activeBox;
+    b.fill(0);
+    const T = this.fields.Tin;
+    const rest = this.tissue.restC;
+    const eps = this.activeEpsilonC;
+    const { nx, ny, nz } = this;
+    for (let k = 1; k < nz - 1; k++)
+      for (let j = 1; j < ny - 1; j++)
+        for (let i = 1; i < nx - 1; i++) {
+          const c = i + nx * (j + ny * k);
+          if (this.fixedKind[c] !== 0 || Math.abs(T[c] - rest) > eps) this.includeInBox(c);
+        }
+    for (const c of this.cut.cells) this.includeInBox(c);
+    for (const c of this.wallFaces.cell) this.includeInBox(c);
+  }
+
+  /** Cells stepped per step now (the active box volume). */
+  get activeCells(): number {
+    const b = this.activeBox;
+    return b[0] < b[1] ? (b[1] - b[0]) * (b[3] - b[2]) * (b[5] - b[4]) : 0;
+  }
+
+  /** Extends the active box to hold cell c and its neighbours (clamped to the interior). */
+  private includeInBox(c: number): void {
+    const { nx, ny, nz } = this;
+    const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
+    const b = this.activeBox;
+    const lo0 = Math.max(1, i - 1), hi0 = Math.min(nx - 1, i + 2);
+    const lo1 = Math.max(1, j - 1), hi1 = Math.min(ny - 1, j + 2);
+    const lo2 = Math.max(1, k - 1), hi2 = Math.min(nz - 1, k + 2);
+    if (lo0 >= hi0 || lo1 >= hi1 || lo2 >= hi2) return;
+    if (b[0] >= b[1]) {
+      b[0] = lo0; b[1] = hi0; b[2] = lo1; b[3] = hi1; b[4] = lo2; b[5] = hi2;
+      return;
+    }
+    b[0] = Math.min(b[0], lo0); b[1] = Math.max(b[1], hi0);
+    b[2] = Math.min(b[2], lo1); b[3] = Math.max(b[3], hi1);
+    b[4] = Math.min(b[4], lo2); b[5] = Math.max(b[5], hi2);
+  }
+
+  /**
+   * Before a step: a cell outside the box changes only if a neighbour inside is disturbed, and
+   * such a neighbour lies in the box's face layer. So each face whose layer holds a disturbed
+   * cell moves out by one; the rest of the tissue stays exactly at rest. O(box surface).
+   */
+  private growBox(): void {
+    const b = this.activeBox;
+    if (b[0] >= b[1]) return;
+    const T = this.fields.Tin;
+    const rest = this.tissue.restC;
+    const eps = this.activeEpsilonC;
+    const { nx, ny, nz } = this;
+    const nxy = nx * ny;
+    const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
+    // Scan the six face layers of the current box (before any moves, so moves are by one).
+    let gi0 = false, gi1 = false, gj0 = false, gj1 = false, gk0 = false, gk1 = false;
+    for (let k = k0; k < k1; k++) {
+      for (let j = j0; j < j1; j++) {
+        const row = k * nxy + j * nx;
+        if (i0 > 1 && !gi0 && Math.abs(T[row + i0] - rest) > eps) gi0 = true;
+        if (i1 < nx - 1 && !gi1 && Math.abs(T[row + i1 - 1] - rest) > eps) gi1 = true;
+      }
+      if (j0 > 1 && !gj0) gj0 = disturbedRun(T, k * nxy + j0 * nx, i0, i1, rest, eps);
+      if (j1 < ny - 1 && !gj1) gj1 = disturbedRun(T, k * nxy + (j1 - 1) * nx, i0, i1, rest, eps);
+    }
+    if (k0 > 1) for (let j = j0; j < j1 && !gk0; j++) gk0 = disturbedRun(T, k0 * nxy + j * nx, i0, i1, rest, eps);
+    if (k1 < nz - 1) for (let j = j0; j < j1 && !gk1; j++) gk1 = disturbedRun(T, (k1 - 1) * nxy + j * nx, i0, i1, rest, eps);
+    if (gi0) b[0]--;
+    if (gi1) b[1]++;
+    if (gj0) b[2]--;
+    if (gj1) b[3]++;
+    if (gk0) b[4]--;
+    if (gk1) b[5]++;
   }
 
   /** Sum over free cells of H [J/m³] (for energy checks). */
@@ -265,20 +406,24 @@ export class HeatSolver {
     const visit = (c: number, n: number): void => {
       if (outerFixed && this.fixedKind[c] === 0) sum += (f.phiIn[n] - f.phiIn[c]) * invH2;
     };
-    for (let k = 1; k < nz - 1; k++)
-      for (let j = 1; j < ny - 1; j++) {
-        visit(k * nxy + j * nx + 1, k * nxy + j * nx);
-        visit(k * nxy + j * nx + nx - 2, k * nxy + j * nx + nx - 1);
+    // Outside the active box both sides are exactly at rest (a zero term): visit only the part of
+    // each outer face the box touches, in the same order, so the sum is bit-identical.
+    const b = this.activeBox;
+    const [i0, i1, j0, j1, k0, k1] = b[0] < b[1] ? b : [0, 0, 0, 0, 0, 0];
+    for (let k = k0; k < k1; k++)
+      for (let j = j0; j < j1; j++) {
+        if (i0 === 1) visit(k * nxy + j * nx + 1, k * nxy + j * nx);
+        if (i1 === nx - 1) visit(k * nxy + j * nx + nx - 2, k * nxy + j * nx + nx - 1);
       }
-    for (let k = 1; k < nz - 1; k++)
-      for (let i = 1; i < nx - 1; i++) {
-        visit(k * nxy + nx + i, k * nxy + i);
-        visit(k * nxy + (ny - 2) * nx + i, k * nxy + (ny - 1) * nx + i);
+    for (let k = k0; k < k1; k++)
+      for (let i = i0; i < i1; i++) {
+        if (j0 === 1) visit(k * nxy + nx + i, k * nxy + i);
+        if (j1 === ny - 1) visit(k * nxy + (ny - 2) * nx + i, k * nxy + (ny - 1) * nx + i);
       }
-    for (let j = 1; j < ny - 1; j++)
-      for (let i = 1; i < nx - 1; i++) {
-        visit(nxy + j * nx + i, j * nx + i);
-        visit((nz - 2) * nxy + j * nx + i, (nz - 1) * nxy + j * nx + i);
+    for (let j = j0; j < j1; j++)
+      for (let i = i0; i < i1; i++) {
+        if (k0 === 1) visit(nxy + j * nx + i, j * nx + i);
+        if (k1 === nz - 1) visit((nz - 2) * nxy + j * nx + i, (nz - 1) * nxy + j * nx + i);
       }
     // Vessel faces (regular or walled: the wall correction already moved H; count its real flux).
     for (const v of this.vessels) {
@@ -500,6 +645,12 @@ export class HeatSolver {
       blockedShare: Float64Array.from(blockedShare), surfacePhi: Float64Array.from(surfacePhi),
     };
   }
+}
+
+/** Whether any of the cells row + [i0, i1) differs from rest by more than eps. */
+function disturbedRun(T: Float64Array, row: number, i0: number, i1: number, rest: number, eps: number): boolean {
+  for (let c = row + i0; c < row + i1; c++) if (Math.abs(T[c] - rest) > eps) return true;
+  return false;
 }
 
 function emptyCut(): CutFaces {

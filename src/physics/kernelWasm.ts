@@ -1,0 +1,95 @@
+import type { StepFields } from './kernel.ts';
+import { KERNEL_WASM_BASE64 } from './kernelWasm.generated.ts';
+import type { TissueModel } from './tissueModel.ts';
+
+/**
+ * The WebAssembly SIMD kernel (assembly/kernel.ts): the same step as kernel.ts's stepBox, bit for
+ * bit, two cells per instruction. Its fields live in the instance's linear memory, so a solver
+ * that uses it allocates them here (allocateFields) and hands out typed-array views.
+ */
+
+interface KernelExports {
+  setModel(...args: number[]): void;
+  stepBox(
+    H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
+    nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number,
+  ): number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is unavailable (then use kernel.ts). */
+export function wasmKernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    if (typeof WebAssembly === 'object') {
+      const bytes = Uint8Array.from(atob(KERNEL_WASM_BASE64), (ch) => ch.charCodeAt(0));
+      // validate() is false when the engine lacks SIMD; sync compile is fine: the module is ~1.5 kB.
+      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    }
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** First byte used for fields: page 0 holds the module's own (tiny) data. */
+const BASE = 65536;
+const PAGE = 65536;
+
+export class WasmKernel {
+  readonly memory: WebAssembly.Memory;
+  private readonly exports: KernelExports;
+
+  /** `memory`: an existing one to run on (threads share one SharedArrayBuffer-backed memory). */
+  constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory) {
+    this.memory = memory ?? new WebAssembly.Memory({ initial: WasmKernel.pagesFor(cells) });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => {} } });
+    this.exports = instance.exports as unknown as KernelExports;
+  }
+
+  /** Memory pages for the fields of `cells` cells (5 Float64 + 1 Float32 arrays). */
+  static pagesFor(cells: number): number {
+    const bytes = BASE + 5 * align16(8 * cells) + align16(4 * cells);
+    return Math.ceil(bytes / PAGE);
+  }
+
+  /** Field arrays (views on this memory) initialised to nothing; the caller fills them. */
+  allocateFields(nx: number, ny: number, nz: number): StepFields {
+    const n = nx * ny * nz;
+    const buf = this.memory.buffer;
+    let at = BASE;
+    const f64 = (): Float64Array => {
+      const a = new Float64Array(buf, at, n);
+      at += align16(8 * n);
+      return a;
+    };
+    const H = f64(), Tin = f64(), phiIn = f64(), Tout = f64(), phiOut = f64();
+    const Tmin = new Float32Array(buf, at, n);
+    return { nx, ny, nz, H, Tin, phiIn, Tout, phiOut, Tmin };
+  }
+
+  setModel(m: TissueModel): void {
+    this.exports.setModel(
+      m.Ts, m.Tl, m.invMushyWidth, m.ks, m.kl, 1 / m.Cs, 1 / m.Cl, m.mushyB, 4 * m.mushyA, m.Hl, m.phiL,
+      0.5 * (m.kl - m.ks) * m.invMushyWidth, m.wc, m.qm, m.Ta,
+    );
+  }
+
+  /** kernel.ts stepBox on fields from allocateFields (same clamping, same return value). */
+  stepBox(f: StepFields, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number {
+    const kStart = Math.max(1, k0), kEnd = Math.min(f.nz - 1, k1);
+    const jStart = Math.max(1, j0), jEnd = Math.min(f.ny - 1, j1);
+    const iStart = Math.max(1, i0), iEnd = Math.min(f.nx - 1, i1);
+    if (kStart >= kEnd || jStart >= jEnd || iStart >= iEnd) return 0;
+    return this.exports.stepBox(
+      f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset,
+      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, hM,
+    );
+  }
+}
+
+function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
