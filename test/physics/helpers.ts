@@ -1,7 +1,7 @@
 import type { Grid } from '../../src/geometry/grid.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
-import { makeTissueModel } from '../../src/physics/tissueModel.ts';
+import { enthalpyOf, kirchhoffOf, makeTissueModel } from '../../src/physics/tissueModel.ts';
 import type { Vec3 } from '../../src/geometry/vec.ts';
 import type { TissueProperties } from '../../src/plan/types.ts';
 
@@ -90,3 +90,30 @@ export function longProbeRadii(
   return out;
 }
 
+
+/** Overwrites the state of every cell with T(x, y, z) [°C] (x, y, z in mm). */
+export function setTemperatureField(solver: HeatSolver, T: (x: number, y: number, z: number) => number): void {
+  const { grid, fields, tissue } = solver;
+  const [nx, ny, nz] = grid.dims;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const c = i + nx * (j + ny * k);
+        const t = T(grid.originMm[0] + i * grid.spacingMm, grid.originMm[1] + j * grid.spacingMm, grid.originMm[2] + k * grid.spacingMm);
+        fields.H[c] = enthalpyOf(tissue, t);
+        fields.Tin[c] = fields.Tout[c] = t;
+        fields.phiIn[c] = fields.phiOut[c] = kirchhoffOf(tissue, t);
+        fields.Tmin[c] = t;
+      }
+}
+
+/** Bilinear sample of plane k of a cell-centred field at (x, y) [mm]. */
+export function samplePlane(T: ArrayLike<number>, grid: Grid, k: number, x: number, y: number): number {
+  const [nx, ny] = grid.dims;
+  const h = grid.spacingMm;
+  const fx = (x - grid.originMm[0]) / h, fy = (y - grid.originMm[1]) / h;
+  const i = Math.floor(fx), j = Math.floor(fy);
+  const u = fx - i, v = fy - j;
+  const c = i + nx * (j + ny * k);
+  return (T[c] * (1 - u) + T[c + 1] * u) * (1 - v) + (T[c + nx] * (1 - u) + T[c + nx + 1] * u) * v;
+}
