@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ellipsoidMesh } from '../../src/geometry/mesh.ts';
+import { boxGrid } from './helpers.ts';
+import { coverageMetrics, isothermMetrics, signedMinMarginMm, structureMetrics } from '../../src/physics/metrics.ts';
+
+/** A minimum-temperature field whose lethal (−40 °C) isotherm is a sphere of radius R [mm]. */
+function sphericalField(R: number, centre: [number, number, number]) {
+  const grid = boxGrid([50, 50, 50], 1, [-24.6, -24.3, -24.8]);
+  const Tmin = new Float32Array(50 ** 3);
+  for (let k = 0; k < 50; k++)
+    for (let j = 0; j < 50; j++)
+      for (let i = 0; i < 50; i++) {
+        const x = grid.originMm[0] + i, y = grid.originMm[1] + j, z = grid.originMm[2] + k;
+        const r = Math.hypot(x - centre[0], y - centre[1], z - centre[2]);
+        Tmin[i + 50 * (j + 50 * k)] = -40 + 8 * (r - R);
+      }
+  return { grid, Tmin };
+}
+
+describe('metrics', () => {
+  it('signed minimum margin is accurate to a fraction of a cell, positive and negative', () => {
+    const { grid, Tmin } = sphericalField(15, [0.3, -0.2, 0.1]);
+    // Tumour 10 mm off-centre by 2 mm: nearest approach to the 15 mm sphere is 15 − 10 − 2 = 3 mm.
+    const inside = ellipsoidMesh([2.3, -0.2, 0.1], [10, 10, 10], 96).positions;
+    expect(Math.abs((signedMinMarginMm(Tmin, grid, -40, inside) as number) - 3)).toBeLessThan(0.1);
+    // A tumour poking 2.2 mm out of the ablation zone (4.5 mm off-centre, radius 12.7: 17.2 − 15).
+    const poking = ellipsoidMesh([4.8, -0.2, 0.1], [12.7, 12.7, 12.7], 96).positions;
+    expect(Math.abs((signedMinMarginMm(Tmin, grid, -40, poking) as number) + 2.2)).toBeLessThan(0.1);
+    // No ablation zone at all.
+    expect(signedMinMarginMm(new Float32Array(Tmin.length).fill(37), grid, -40, inside)).toBeNull();
+  });
+
+  it('isotherm volume and box, coverage of tumour and margin shell, structure figures', () => {
+    const { grid, Tmin } = sphericalField(8, [0, 0, 0]);
+    const iso = isothermMetrics(Tmin, grid, -40);
+    expect(Math.abs(iso.volume_ml - (4 / 3) * Math.PI * 0.512)).toBeLessThan(0.05);
+    expect(iso.bbox_mm!.min[0]).toBeLessThan(-7.5);
+    expect(iso.bbox_mm!.max[0]).toBeGreaterThan(7.5);
+    const cells = (pred: (r: number) => boolean): Int32Array => {
+      const out: number[] = [];
+      for (let c = 0; c < Tmin.length; c++) if (pred((Tmin[c] + 40) / 8 + 8)) out.push(c);
+      return Int32Array.from(out);
+    };
+    const tumor = { cells: cells((r) => r <= 6), marginShellCells: cells((r) => r > 6 && r <= 11), surfacePointsMm: ellipsoidMesh([0, 0, 0], [6, 6, 6], 64).positions };
+    const cov = coverageMetrics(Tmin, grid, -40, tumor);
+    expect(cov.tumor_covered_fraction).toBe(1);
+    // Shell 6–11 mm, covered to 8 mm: (8³ − 6³)/(11³ − 6³) ≈ 0.27.
+    expect(Math.abs(cov.margin_covered_fraction - (512 - 216) / (1331 - 216))).toBeLessThan(0.03);
+    expect(Math.abs((cov.min_margin_mm as number) - 2)).toBeLessThan(0.1);
+    const s = structureMetrics(Tmin, cells((r) => r >= 9 && r <= 12), grid, -40);
+    expect(s.lethal_volume_ml).toBe(0);
+    expect(s.frozen_volume_ml).toBeGreaterThan(0);
+    expect(Math.abs((s.min_C as number) - (-40 + 8))).toBeLessThan(0.5);
+  });
+});
