@@ -216,7 +216,7 @@ const meshSchema = z
 const planSchema = z.strictObject({
   format: z.literal(PLAN_FORMAT),
   name: z.string().optional(),
-  tissue: z.unknown(),
+  tissue: z.unknown().optional(),
   lethal_C: z.number().gte(-100).lt(0).default(planDefaults.lethal_C),
   margin_mm: z.number().nonnegative().max(50).default(planDefaults.margin_mm),
   grid: gridSchema,
