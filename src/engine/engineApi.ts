@@ -1,7 +1,9 @@
 import type { Plan } from '../plan/types.ts';
 import { frameTransferables, streamRun } from './stream.ts';
 import type { RunResult } from './types.ts';
-import type { EngineWorkerApi, RunFrame, RunOptions } from './workerApi.ts';
+import { wasmKernelModule } from '../physics/kernelWasm.ts';
+import { HeatSolver } from '../physics/solver.ts';
+import type { EngineInfo, EngineWorkerApi, RunFrame, RunOptions } from './workerApi.ts';
 
 /**
  * The engine as a worker exposes it. `transfer` marks a frame's buffers for zero-copy
@@ -23,5 +25,18 @@ export function createEngineApi(transfer: (frame: RunFrame, buffers: ArrayBuffer
     cancel(runId: number): void {
       if (liveRunId === runId) liveRunId = -1;
     },
+    engineInfo,
   };
+}
+
+/** The kernel and threading a run gets in this context (one thread: the z-slab pool is not built yet). */
+export function engineInfo(): EngineInfo {
+  const g = globalThis as { crossOriginIsolated?: boolean };
+  const isolated = g.crossOriginIsolated ?? typeof process !== 'undefined';
+  const wasm = HeatSolver.kernelPreference !== 'js' && wasmKernelModule() !== null;
+  const reasons: string[] = [];
+  if (!wasm) reasons.push('WebAssembly SIMD unavailable: plain TypeScript kernel');
+  reasons.push('single-threaded engine (multi-worker slabs not implemented yet)');
+  if (!isolated) reasons.push('page is not cross-origin isolated: SharedArrayBuffer unavailable');
+  return { threads: 1, isolated, kernel: wasm ? 'wasm-simd' : 'js', reason: reasons.join('; ') };
 }

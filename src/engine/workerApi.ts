@@ -42,7 +42,20 @@ export interface RunOptions {
  * What an engine worker exposes through comlink. `run` streams frames through `onFrame`
  * (a comlink proxy) and resolves with the full result; `cancel` stops the run between chunks.
  */
+/** How the engine computes here (for the UI and the bench). */
+export interface EngineInfo {
+  /** Threads stepping one run. */
+  threads: number;
+  /** Whether the context is cross-origin isolated (SharedArrayBuffer usable); true in Node. */
+  isolated: boolean;
+  kernel: 'wasm-simd' | 'js';
+  /** Why fewer threads or the plain kernel are used, when they are. */
+  reason?: string;
+}
+
 export interface EngineWorkerApi {
   run(plan: Plan, options: RunOptions, onFrame: (frame: RunFrame) => void): Promise<RunResult | null>;
   cancel(runId: number): void;
+  /** Kernel and threading in use (added; optional so older engines still satisfy the type). */
+  engineInfo?(): EngineInfo;
 }

@@ -101,6 +101,8 @@ export class HeatSolver {
     cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0),
   };
   private oldH = new Float64Array(64);
+  /** Every face between a vessel cell and a non-vessel, in-grid neighbour (wallH 0 = no wall). */
+  private vesselFaces = { vessel: new Int32Array(0), tissue: new Int32Array(0), wallH: new Float64Array(0), bloodC: new Float64Array(0) };
   /**
    * Active region: the half-open box [i0, i1) × [j0, j1) × [k0, k1) of interior cells that may
    * differ from rest. Every cell outside it is exactly at rest, so stepping it changes nothing;
@@ -155,6 +157,7 @@ export class HeatSolver {
       }
     }
     this.buildWallFaces();
+    this.buildVesselFaces();
     // Vessels and their walls disturb the tissue from the start when blood ≠ rest temperature.
     for (const v of vessels) for (const c of v.cells) this.includeInBox(c);
     for (const c of this.wallFaces.cell) this.includeInBox(c);
@@ -402,42 +405,44 @@ export class HeatSolver {
     const nxy = nx * ny;
     const invH2 = 1 / (this.h * this.h);
     let sum = 0;
-    const outerFixed = this.outer === 'rest';
-    const visit = (c: number, n: number): void => {
-      if (outerFixed && this.fixedKind[c] === 0) sum += (f.phiIn[n] - f.phiIn[c]) * invH2;
-    };
     // Outside the active box both sides are exactly at rest (a zero term): visit only the part of
-    // each outer face the box touches, in the same order, so the sum is bit-identical.
+    // each outer face the box touches. Plain loops (this runs every step; closures cost here).
     const b = this.activeBox;
-    const [i0, i1, j0, j1, k0, k1] = b[0] < b[1] ? b : [0, 0, 0, 0, 0, 0];
-    for (let k = k0; k < k1; k++)
-      for (let j = j0; j < j1; j++) {
-        if (i0 === 1) visit(k * nxy + j * nx + 1, k * nxy + j * nx);
-        if (i1 === nx - 1) visit(k * nxy + j * nx + nx - 2, k * nxy + j * nx + nx - 1);
-      }
-    for (let k = k0; k < k1; k++)
-      for (let i = i0; i < i1; i++) {
-        if (j0 === 1) visit(k * nxy + nx + i, k * nxy + i);
-        if (j1 === ny - 1) visit(k * nxy + (ny - 2) * nx + i, k * nxy + (ny - 1) * nx + i);
-      }
-    for (let j = j0; j < j1; j++)
-      for (let i = i0; i < i1; i++) {
-        if (k0 === 1) visit(nxy + j * nx + i, j * nx + i);
-        if (k1 === nz - 1) visit((nz - 2) * nxy + j * nx + i, (nz - 1) * nxy + j * nx + i);
-      }
-    // Vessel faces (regular or walled: the wall correction already moved H; count its real flux).
-    for (const v of this.vessels) {
-      for (const vc of v.cells) {
-        for (let d = 0; d < 6; d++) {
-          const n = this.neighbourOf(vc, d);
-          if (n < 0 || this.fixedKind[n] !== 0) continue;
-          if (v.wallH === null) sum += (f.phiIn[vc] - f.phiIn[n]) * invH2;
-          else {
-            const k = conductivityOf(this.tissue, f.Tin[n]);
-            const u = 1 / (1 / v.wallH + (0.5 * this.h) / k);
-            sum += (u * (v.bloodC - f.Tin[n])) / this.h;
-          }
+    if (this.outer === 'rest' && b[0] < b[1]) {
+      const phi = f.phiIn, kind = this.fixedKind;
+      const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
+      for (let k = k0; k < k1; k++)
+        for (let j = j0; j < j1; j++) {
+          const row = k * nxy + j * nx;
+          if (i0 === 1 && kind[row + 1] === 0) sum += (phi[row] - phi[row + 1]) * invH2;
+          if (i1 === nx - 1 && kind[row + nx - 2] === 0) sum += (phi[row + nx - 1] - phi[row + nx - 2]) * invH2;
         }
+      for (let k = k0; k < k1; k++)
+        for (let i = i0; i < i1; i++) {
+          const lo = k * nxy + nx + i, hi = k * nxy + (ny - 2) * nx + i;
+          if (j0 === 1 && kind[lo] === 0) sum += (phi[lo - nx] - phi[lo]) * invH2;
+          if (j1 === ny - 1 && kind[hi] === 0) sum += (phi[hi + nx] - phi[hi]) * invH2;
+        }
+      for (let j = j0; j < j1; j++)
+        for (let i = i0; i < i1; i++) {
+          const lo = nxy + j * nx + i, hi = (nz - 2) * nxy + j * nx + i;
+          if (k0 === 1 && kind[lo] === 0) sum += (phi[lo - nxy] - phi[lo]) * invH2;
+          if (k1 === nz - 1 && kind[hi] === 0) sum += (phi[hi + nxy] - phi[hi]) * invH2;
+        }
+    }
+    // Vessel faces (regular or walled: the wall correction already moved H; count its real flux).
+    // Precomputed face list (same order as vessels × cells × directions): no per-step allocation.
+    const vf = this.vesselFaces;
+    for (let q = 0; q < vf.vessel.length; q++) {
+      const n = vf.tissue[q];
+      if (this.fixedKind[n] !== 0) continue;
+      const vc = vf.vessel[q];
+      const wallH = vf.wallH[q];
+      if (wallH === 0) sum += (f.phiIn[vc] - f.phiIn[n]) * invH2;
+      else {
+        const k = conductivityOf(this.tissue, f.Tin[n]);
+        const u = 1 / (1 / wallH + (0.5 * this.h) / k);
+        sum += (u * (vf.bloodC[q] - f.Tin[n])) / this.h;
       }
     }
     return sum * dtS;
@@ -506,6 +511,24 @@ export class HeatSolver {
         for (let i = 0; i < nx; i++)
           if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1)
             this.fixedKind[i + nx * (j + ny * k)] = 1;
+  }
+
+  private buildVesselFaces(): void {
+    const vessel: number[] = [], tissue: number[] = [], wallH: number[] = [], blood: number[] = [];
+    for (const v of this.vessels)
+      for (const vc of v.cells)
+        for (let d = 0; d < 6; d++) {
+          const n = this.neighbourOf(vc, d);
+          // Outer-layer and vessel cells never become free; probe cells are checked per step.
+          if (n < 0 || this.fixedKind[n] === 1) continue;
+          vessel.push(vc);
+          tissue.push(n);
+          wallH.push(v.wallH ?? 0);
+          blood.push(v.bloodC);
+        }
+    this.vesselFaces = {
+      vessel: Int32Array.from(vessel), tissue: Int32Array.from(tissue), wallH: Float64Array.from(wallH), bloodC: Float64Array.from(blood),
+    };
   }
 
   private buildWallFaces(): void {

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench [-- --repeats N] [--repeats-1mm N] [--no-browser] [--only-liver]`
+ * Seeded, deterministic speed measurements (kept out of `npm test`): core count; stencil kernel
+ * Mcell/s at 96³ (TypeScript vs WebAssembly SIMD); wall time of every sample plan at 2 mm and 1 mm
+ * in Node; the liver plan in headless Chromium through the real engine worker (long tasks on the
+ * main thread, memory). Medians of repeated runs; timings on a shared machine are noisy.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { engineInfo } from '../engine/engineApi.ts';
+import { runPlan } from '../engine/run.ts';
+import { stepBox } from '../physics/kernel.ts';
+import { WasmKernel, wasmKernelModule } from '../physics/kernelWasm.ts';
+import { HeatSolver } from '../physics/solver.ts';
+import { enthalpyOf, kirchhoffOf, makeTissueModel } from '../physics/tissueModel.ts';
+import type { StepFields } from '../physics/kernel.ts';
+import { parsePlanText } from '../plan/parse.ts';
+import type { Plan } from '../plan/types.ts';
+
+const args = process.argv.slice(2);
+const argNum = (name: string, dflt: number): number => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const REPEATS = argNum('--repeats', 5);
+const REPEATS_1MM = argNum('--repeats-1mm', 1);
+const NO_BROWSER = args.includes('--no-browser');
+const ONLY_LIVER = args.includes('--only-liver');
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+};
+
+/** A deterministic 96³ field: a cold core (frozen, mushy and warm cells all present), perfused liver. */
+function kernelFields(fields: StepFields): void {
+  const { nx, ny, nz } = fields;
+  const m = makeTissueModel(LIVER);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const c = i + nx * (j + ny * k);
+        const r2 = ((i - nx / 2) ** 2 + (j - ny / 2) ** 2 + (k - nz / 2) ** 2) / (nx * nx);
+        const t = m.restC - 180 * Math.exp(-r2 * 40);
+        fields.H[c] = enthalpyOf(m, t);
+        fields.Tin[c] = fields.Tout[c] = t;
+        fields.phiIn[c] = fields.phiOut[c] = kirchhoffOf(m, t);
+        fields.Tmin[c] = t;
+      }
+}
+
+const LIVER = {
+  k_unfrozen_W_mK: 0.52, k_frozen_W_mK: 2, C_unfrozen_J_m3K: 3.82e6, C_frozen_J_m3K: 1.8e6, latent_J_m3: 2.5e8,
+  solidus_C: -8, liquidus_C: -1, perfusion_W_m3K: 13680, metabolic_W_m3: 4200, arterial_C: 37, initial_C: 37,
+};
+
+function kernelBench(kind: 'js' | 'wasm-simd'): number {
+  const n = 96;
+  const m = makeTissueModel(LIVER);
+  const module = kind === 'wasm-simd' ? wasmKernelModule() : null;
+  if (kind === 'wasm-simd' && !module) return NaN;
+  const wasm = module ? new WasmKernel(module, n * n * n) : null;
+  wasm?.setModel(m);
+  const f: StepFields = wasm
+    ? wasm.allocateFields(n, n, n)
+    : { nx: n, ny: n, nz: n, H: new Float64Array(n ** 3), Tin: new Float64Array(n ** 3), phiIn: new Float64Array(n ** 3), Tout: new Float64Array(n ** 3), phiOut: new Float64Array(n ** 3), Tmin: new Float32Array(n ** 3) };
+  kernelFields(f);
+  const dt = 0.9 * (1e-6 / (6 * (2 / 1.8e6)));
+  const stepsPerRep = 10;
+  const cells = (n - 2) ** 3 * stepsPerRep;
+  const rates: number[] = [];
+  for (let rep = 0; rep < REPEATS + 2; rep++) {
+    const t0 = performance.now();
+    for (let s = 0; s < stepsPerRep; s++) {
+      if (wasm) wasm.stepBox(f, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
+      else stepBox(f, m, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
+      [f.Tin, f.Tout] = [f.Tout, f.Tin];
+      [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
+    }
+    const ms = performance.now() - t0;
+    if (rep >= 2) rates.push(cells / ms / 1e3); // first two reps warm up the JIT
+  }
+  return median(rates);
+}
+
+function samplePlans(): { name: string; plan: Plan }[] {
+  const dir = resolve('public/cases');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cryoplan.json') && (!ONLY_LIVER || f.startsWith('liver')))
+    .sort()
+    .map((f) => {
+      const r = parsePlanText(readFileSync(resolve(dir, f), 'utf8'));
+      if (!r.ok) throw new Error(`${f}: ${JSON.stringify(r.issues)}`);
+      return { name: f.replace('.cryoplan.json', ''), plan: r.plan };
+    });
+}
+
+function planBench(plan: Plan, spacingMm: number, repeats: number, kernel: 'auto' | 'js'): { wallS: number; steps: number; cells: number } {
+  HeatSolver.kernelPreference = kernel;
+  const walls: number[] = [];
+  let steps = 0, cells = 0;
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    const result = runPlan(plan, { spacingMm });
+    walls.push((performance.now() - t0) / 1000);
+    steps = result.solver.steps;
+    cells = result.solver.cells;
+  }
+  HeatSolver.kernelPreference = 'auto';
+  return { wallS: median(walls), steps, cells };
+}
+
+/** Peak RSS [bytes] of a process and its descendants (Linux /proc), for the Chromium renderer. */
+function treeRssBytes(rootPid: number): number {
+  let total = 0;
+  const children = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(d));
+      children.set(ppid, list);
+    } catch {
+      // Process ended while we looked.
+    }
+  }
+  const stack = [rootPid];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      // Gone.
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+async function browserBench(): Promise<void> {
+  const { createServer } = await import('vite');
+  const { chromium } = await import('playwright-core');
+  const server = await createServer({ configFile: resolve('vite.config.ts'), server: { port: 0, open: false }, logLevel: 'error' });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--no-sandbox'],
+  });
+  try {
+    const page = await browser.newPage();
+    const rootPid = (browser as unknown as { process?: () => { pid?: number } | null }).process?.()?.pid;
+    let peakRss = 0;
+    const timer = setInterval(() => {
+      if (rootPid) peakRss = Math.max(peakRss, treeRssBytes(rootPid));
+    }, 250);
+    const repeats = Math.max(1, Math.min(REPEATS, 3));
+    await page.goto(`${url}bench/chromium.html?spacing=2,1&repeats=${repeats}`);
+    await page.waitForFunction(() => {
+      const w = window as unknown as { __bench?: unknown; __benchError?: string };
+      return w.__bench !== undefined || w.__benchError !== undefined;
+    }, undefined, { timeout: 1_800_000, polling: 500 });
+    clearInterval(timer);
+    const res = await page.evaluate(() => {
+      const w = window as unknown as { __bench?: unknown; __benchError?: string };
+      return { bench: w.__bench, error: w.__benchError };
+    });
+    if (res.error) throw new Error(res.error);
+    const b = res.bench as {
+      crossOriginIsolated: boolean; hardwareConcurrency: number; info?: unknown; memoryBytes: number | null;
+      runs: { spacingMm: number; wallMs: number; steps: number; frames: number; longTasks: number; longestTaskMs: number }[];
+    };
+    console.log(`\nHeadless Chromium (engine worker): crossOriginIsolated ${b.crossOriginIsolated}, hardwareConcurrency ${b.hardwareConcurrency}`);
+    console.log(`  engineInfo ${JSON.stringify(b.info)}`);
+    for (const s of [...new Set(b.runs.map((r) => r.spacingMm))]) {
+      const rs = b.runs.filter((r) => r.spacingMm === s);
+      console.log(
+        `  liver-3probe ${s} mm: wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s), ` +
+          `${rs[0].steps} steps, ${rs[0].frames} frames; main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, ` +
+          `longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
+      );
+    }
+    console.log(`  memory: measureUserAgentSpecificMemory ${b.memoryBytes === null ? 'n/a' : (b.memoryBytes / 2 ** 20).toFixed(0) + ' MiB'}; ` +
+      `peak RSS of the whole browser process tree ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Cryoplan bench — Node ${process.version}, cores (os.availableParallelism) ${availableParallelism()}`);
+  console.log(`engineInfo ${JSON.stringify(engineInfo())}`);
+  const js = kernelBench('js');
+  const wasm = kernelBench('wasm-simd');
+  console.log(`\nKernel at 96³ (1 thread; median of ${REPEATS} × 10 steps):`);
+  console.log(`  TypeScript (Float64)        ${js.toFixed(0)} Mcell/s`);
+  console.log(`  WebAssembly SIMD (f64x2)    ${wasm.toFixed(0)} Mcell/s   (${(wasm / js).toFixed(2)}× TypeScript)`);
+  console.log('  N threads: not implemented (single-threaded engine)');
+  console.log(`\nSample plans in Node (wall time of runPlan, default kernel ${engineInfo().kernel}, active region on):`);
+  for (const { name, plan } of samplePlans()) {
+    for (const spacingMm of [2, 1]) {
+      const reps = spacingMm === 1 ? REPEATS_1MM : REPEATS;
+      const r = planBench(plan, spacingMm, reps, 'auto');
+      console.log(`  ${name.padEnd(20)} ${spacingMm} mm: ${r.wallS.toFixed(2)} s median of ${reps}  (${r.cells} cells, ${r.steps} steps)`);
+    }
+  }
+  const liver = samplePlans().find((p) => p.name.startsWith('liver'));
+  if (liver) {
+    const r = planBench(liver.plan, 2, REPEATS, 'js');
+    console.log(`  ${'liver (TS kernel)'.padEnd(20)} 2 mm: ${r.wallS.toFixed(2)} s median of ${REPEATS}  (reference for the ratio)`);
+  }
+  if (!NO_BROWSER) await browserBench();
+}
+
+await main();
