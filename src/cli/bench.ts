@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --repeats N] [--repeats-1mm N] [--no-browser] [--only-liver]`
+ * `npm run bench [-- --repeats N] [--repeats-1mm N] [--no-browser] [--browser-only] [--only-liver]`
  * Seeded, deterministic speed measurements (kept out of `npm test`): core count; stencil kernel
  * Mcell/s at 96³ (TypeScript vs WebAssembly SIMD); wall time of every sample plan at 2 mm and 1 mm
  * in Node; the liver plan in headless Chromium through the real engine worker (long tasks on the
@@ -27,6 +27,7 @@ const REPEATS = argNum('--repeats', 5);
 const REPEATS_1MM = argNum('--repeats-1mm', 1);
 const NO_BROWSER = args.includes('--no-browser');
 const ONLY_LIVER = args.includes('--only-liver');
+const BROWSER_ONLY = args.includes('--browser-only');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -112,9 +113,8 @@ function planBench(plan: Plan, spacingMm: number, repeats: number, kernel: 'auto
   return { wallS: median(walls), steps, cells };
 }
 
-/** Peak RSS [bytes] of a process and its descendants (Linux /proc), for the Chromium renderer. */
-function treeRssBytes(rootPid: number): number {
-  let total = 0;
+/** RSS [bytes] of this process's Chromium descendants (Linux /proc): all of them, and renderers only. */
+function chromiumRssBytes(): { all: number; renderer: number } {
   const children = new Map<number, number[]>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -128,18 +128,23 @@ function treeRssBytes(rootPid: number): number {
       // Process ended while we looked.
     }
   }
-  const stack = [rootPid];
+  let all = 0, renderer = 0;
+  const stack = [...(children.get(process.pid) ?? [])];
   while (stack.length) {
     const pid = stack.pop()!;
     try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
+      if (m && cmd.includes('chrom')) {
+        all += Number(m[1]) * 1024;
+        if (cmd.includes('--type=renderer')) renderer += Number(m[1]) * 1024;
+      }
     } catch {
       // Gone.
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return { all, renderer };
 }
 
 async function browserBench(): Promise<void> {
@@ -154,10 +159,11 @@ async function browserBench(): Promise<void> {
   });
   try {
     const page = await browser.newPage();
-    const rootPid = (browser as unknown as { process?: () => { pid?: number } | null }).process?.()?.pid;
-    let peakRss = 0;
+    let peakAll = 0, peakRenderer = 0;
     const timer = setInterval(() => {
-      if (rootPid) peakRss = Math.max(peakRss, treeRssBytes(rootPid));
+      const r = chromiumRssBytes();
+      peakAll = Math.max(peakAll, r.all);
+      peakRenderer = Math.max(peakRenderer, r.renderer);
     }, 250);
     const repeats = Math.max(1, Math.min(REPEATS, 3));
     await page.goto(`${url}bench/chromium.html?spacing=2,1&repeats=${repeats}`);
@@ -186,7 +192,7 @@ async function browserBench(): Promise<void> {
       );
     }
     console.log(`  memory: measureUserAgentSpecificMemory ${b.memoryBytes === null ? 'n/a' : (b.memoryBytes / 2 ** 20).toFixed(0) + ' MiB'}; ` +
-      `peak RSS of the whole browser process tree ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+      `peak RSS: renderer(s) ${(peakRenderer / 2 ** 20).toFixed(0)} MiB, all Chromium processes ${(peakAll / 2 ** 20).toFixed(0)} MiB`);
   } finally {
     await browser.close();
     await server.close();
@@ -196,6 +202,7 @@ async function browserBench(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`Cryoplan bench — Node ${process.version}, cores (os.availableParallelism) ${availableParallelism()}`);
   console.log(`engineInfo ${JSON.stringify(engineInfo())}`);
+  if (BROWSER_ONLY) return browserBench();
   const js = kernelBench('js');
   const wasm = kernelBench('wasm-simd');
   console.log(`\nKernel at 96³ (1 thread; median of ${REPEATS} × 10 steps):`);
