@@ -55,16 +55,28 @@ export function signedMinMarginMm(Tmin: Float32Array, grid: Grid, lethalC: numbe
   const soup = isosurface(Tmin, grid, lethalC).positions;
   if (soup.length === 0) return null;
   const index = new TriangleIndex(soup);
+  // best = the lowest signed value so far. Covered points (+d) matter only while best > 0 and only
+  // if nearer than best; uncovered points (−d) only if farther than −best. Both are bounded
+  // searches, so most points cost one bucket lookup.
   let best = Infinity;
+  let seed = -1;
   for (let p = 0; p < surfacePointsMm.length; p += 3) {
     const x = surfacePointsMm[p], y = surfacePointsMm[p + 1], z = surfacePointsMm[p + 2];
     const inside = sampleTrilinear(Tmin, grid, x, y, z) <= lethalC;
-    // A covered point can only lower the minimum if it is closer than the best so far.
-    const limit = inside ? Math.max(best, 0) : Infinity;
-    if (inside && best <= 0) continue;
-    const d = index.nearestDistanceXYZ(x, y, z, limit);
-    const signed = inside ? d : -d;
-    if (signed < best) best = signed;
+    if (inside) {
+      if (best <= 0) continue;
+      // `upperMm` prunes without rebuilding the index's distance mask (maxMm would, per new bound).
+      const d = index.nearestDistanceXYZ(x, y, z, Infinity, best, seed);
+      seed = index.nearestTriangle;
+      if (d < best) best = d;
+    } else {
+      const worst = best < 0 ? -best : 0;
+      // Is there a triangle within `worst`? Then this point cannot be farther out than the worst.
+      if (worst > 0 && index.nearestDistanceXYZ(x, y, z, Infinity, worst, seed) < worst) continue;
+      const d = index.nearestDistanceXYZ(x, y, z, Infinity, Infinity, seed);
+      seed = index.nearestTriangle;
+      if (-d < best) best = -d;
+    }
   }
   return round3(best);
 }
