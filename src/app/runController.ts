@@ -6,6 +6,11 @@
  *
  * Bursts of changes in one task start one run (microtask coalescing); during a drag, runs start
  * at most every `dragThrottleMs`, the last position always getting its run.
+ *
+ * Runs never overlap in the worker: a new run is sent only once the cancelled one has returned
+ * (at its next chunk boundary). Two live simulations would double the worker's memory and could
+ * interleave their chunks; waiting costs at most one chunk. If several changes arrive meanwhile,
+ * only the newest is run.
  */
 
 import { proxy } from 'comlink';
@@ -53,6 +58,8 @@ export function startRunController(o: RunControllerOptions): RunController {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastStartMs = -Infinity;
   let disposed = false;
+  /** Settles when the run last sent to the worker has returned (or failed). */
+  let previous: Promise<unknown> = Promise.resolve();
 
   const isoLevels = (): number[] =>
     [...new Set([...DEFAULT_ISOTHERMS_C, ...o.view.getState().visibleIsotherms_C])].sort((a, b) => b - a);
@@ -75,12 +82,17 @@ export function startRunController(o: RunControllerOptions): RunController {
     const onFrame = wrapCallback((frame: RunFrame) => {
       o.sim.getState().acceptFrame(frame);
     });
-    o.engine
-      .run(plan, { runId, spacingMm, frameEveryS: o.frameEveryS, isoLevels_C: levels }, onFrame)
-      .then(
-        (result) => o.sim.getState().finishRun(runId, result),
-        (error: unknown) => o.sim.getState().failRun(runId, error instanceof Error ? error.message : String(error)),
-      );
+    const send = (): Promise<unknown> => {
+      // Superseded while waiting for the previous run to stop: the newer one will be sent instead.
+      if (disposed || runId !== currentId) return Promise.resolve();
+      return o.engine
+        .run(plan, { runId, spacingMm, frameEveryS: o.frameEveryS, isoLevels_C: levels }, onFrame)
+        .then(
+          (result) => o.sim.getState().finishRun(runId, result),
+          (error: unknown) => o.sim.getState().failRun(runId, error instanceof Error ? error.message : String(error)),
+        );
+    };
+    previous = previous.then(send, send);
   };
 
   const schedule = (): void => {

@@ -63,9 +63,8 @@ function ProbesSection({ plan }: { plan: Plan }) {
               >
                 <span className="probe-row__id">{p.id}{warn && <span className="badge badge--warn" aria-label="has warnings">!</span>}</span>
                 <span className="probe-row__meta">
-                  {nearest !== undefined && <>nearest {fmt(nearest)} mm</>}
-                  {nearest !== undefined && edge !== undefined && ' · '}
-                  {edge !== undefined && <>{fmt(Math.abs(edge))} mm {edge <= 0 ? 'inside' : 'outside'} edge</>}
+                  {nearest !== undefined && <span>{fmt(nearest)} mm to nearest probe</span>}
+                  {edge !== undefined && <span>{fmt(Math.abs(edge))} mm {edge <= 0 ? 'inside' : 'outside'} tumour edge</span>}
                 </span>
               </button>
               <label className="visually-hidden" htmlFor={`probe-type-${i}`}>{p.id} type</label>

@@ -143,6 +143,7 @@ function RunStatus() {
   const latestS = useSim((s) => s.latest?.t_s ?? 0);
   const endS = useSim((s) => s.endS);
   const wallS = useSim((s) => (s.latestAtMs - s.startedAtMs) / 1000);
+  const runId = useSim((s) => s.runId);
   let text: string;
   if (status === 'error') text = `Simulation failed: ${error ?? 'unknown error'}`;
   else if (status === 'idle') text = 'Waiting for the engine…';
@@ -151,6 +152,7 @@ function RunStatus() {
   } else if (status === 'done') text = `Done: ${formatMinSec(endS)} simulated in ${fmt(wallS, 1)} s on a ${fmt(spacing ?? 0, spacing && spacing < 1 ? 2 : 0)} mm grid`;
   else text = 'Stopped';
   return (
-    <p className={`run-status run-status--${status}`} role="status" data-testid="run-status" data-status={status}>{text}</p>
+    <p className={`run-status run-status--${status}`} role="status" data-testid="run-status" data-status={status}
+      data-run-id={runId} data-latest-s={latestS} data-coarse={coarse ? 'true' : 'false'}>{text}</p>
   );
 }

@@ -1,0 +1,188 @@
+/**
+ * The planning app in a real browser (Chromium, software WebGL) against the real engine worker.
+ * Numbers are read from the screen at a fixed simulated time (scrubbed to) so that runs can be
+ * compared. Screenshots go to test-results/ (gitignored).
+ */
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  CHROMIUM, HAS_CHROMIUM, RESULTS, collectErrors, metricsAt, percent, pngStats, runState, startHarness, waitForRun,
+  type Harness,
+} from './harness.ts';
+
+if (!HAS_CHROMIUM) console.warn(`e2e: skipped, ${CHROMIUM} is not installed (CI installs it)`);
+
+const POLL = { timeout: 60_000, interval: 250 };
+const T = 240; // simulated seconds at which runs are compared (inside the first freeze)
+
+describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
+  let h: Harness;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    h = await startHarness();
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  async function open(viewport = { width: 1280, height: 720 }): Promise<void> {
+    context = await h.browser.newContext({ viewport, acceptDownloads: true });
+    page = await context.newPage();
+    errors = collectErrors(page);
+    await page.goto(h.url);
+    await page.getByTestId('plan-name').waitFor({ timeout: 60_000 });
+  }
+  afterEach(async () => {
+    // No console errors in any test.
+    expect(errors).toEqual([]);
+    await context?.close();
+  });
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: resolve(RESULTS, `e2e-${name}.png`), timeout: 90_000 });
+  }
+
+  /** Picks a file through a Files menu item, as a user does. */
+  async function chooseFile(item: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    await page.getByTestId('files-button').click();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId(item).click()]);
+    await chooser.setFiles(file);
+  }
+
+  async function savePlanText(): Promise<string> {
+    await page.getByTestId('files-button').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-plan').click()]);
+    const path = await download.path();
+    return readFileSync(path, 'utf8');
+  }
+
+  it('opens on the liver sample, simulates without a click and shows metrics; the 3D view is not blank', async () => {
+    await open();
+    await expect.poll(() => page.getByTestId('plan-name').textContent(), POLL).toMatch(/Liver tumour 3 cm/);
+    await expect.poll(() => page.getByTestId('disclaimer').textContent(), POLL).toBe(
+      'Simulation for education and planning rehearsal — not a medical device',
+    );
+    const m = await metricsAt(page, T);
+    expect(percent(m.coverage)).toBeGreaterThan(0);
+    expect(percent(m.coverage)).toBeLessThanOrEqual(100);
+    expect(m.minMargin).toMatch(/mm$/);
+    expect(Object.keys(m.iso)).toEqual(['Volume ≤ 0 °C (ice)', 'Volume ≤ −20 °C', 'Volume ≤ −40 °C (lethal)']);
+    for (const v of Object.values(m.iso)) expect(v).toMatch(/^\d+\.\d ml$/);
+    // Ice volume ordering: 0 °C ⊇ −20 °C ⊇ −40 °C.
+    const vols = Object.values(m.iso).map(percent);
+    expect(vols[0]).toBeGreaterThan(vols[1]);
+    expect(vols[1]).toBeGreaterThan(vols[2]);
+
+    await waitForRun(page, 300);
+    const canvas = page.getByTestId('view-3d').locator('canvas');
+    const stats = await pngStats(page, await canvas.screenshot({ timeout: 90_000 }));
+    expect(stats.variance).toBeGreaterThan(100);
+    expect(stats.distinct).toBeGreaterThan(50);
+    for (const id of ['slice-z', 'slice-y', 'slice-x']) {
+      const s = await pngStats(page, await page.getByTestId(id).locator('canvas').screenshot({ timeout: 90_000 }));
+      expect(s.variance, id).toBeGreaterThan(100);
+    }
+    await shot('sample-1280x720');
+  }, 240_000);
+
+  it('adding a probe and moving it changes coverage; undo restores it', async () => {
+    await open();
+    const base = await metricsAt(page, T);
+    await page.getByTestId('add-probe').click();
+    await expect.poll(() => page.getByTestId('probes-section').locator('.probe-row').count(), POLL).toBe(4);
+    const added = await metricsAt(page, T, base.runId);
+    expect(added.coverage === base.coverage && added.margin === base.margin).toBe(false);
+    // Move the new probe's tip to the other side of the tumour by typing its x coordinate.
+    const tipX = page.getByTestId('tip-x');
+    await tipX.fill('-12');
+    await tipX.press('Enter');
+    const moved = await metricsAt(page, T, added.runId);
+    expect(moved.margin === added.margin && moved.coverage === added.coverage).toBe(false);
+    await shot('added-probe');
+    // Ctrl+Z (focus outside text fields) puts the tip back: the same numbers as before the move.
+    await page.locator('body').click({ position: { x: 5, y: 700 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => tipX.inputValue(), POLL).not.toBe('-12');
+    const undone = await metricsAt(page, T, moved.runId);
+    expect(undone.coverage).toBe(added.coverage);
+    expect(undone.margin).toBe(added.margin);
+  }, 400_000);
+
+  it('a protocol edit changes the result', async () => {
+    await open();
+    const base = await metricsAt(page, T);
+    // The first freeze ends at 3:00 instead of 10:00: at 4:00 the ice has been thawing for a minute.
+    const d = page.getByTestId('phase-duration-0');
+    await d.fill('3:00');
+    await d.press('Enter');
+    await expect.poll(() => page.locator('.phasebar__seg').first().textContent(), POLL).toBe('freeze');
+    const edited = await metricsAt(page, T, base.runId);
+    const lethalBase = percent(base.iso['Volume ≤ −40 °C (lethal)']);
+    const lethalEdited = percent(edited.iso['Volume ≤ −40 °C (lethal)']);
+    expect(lethalEdited).toBeLessThan(lethalBase);
+    // Space plays the timeline from the start.
+    await page.locator('body').click({ position: { x: 5, y: 700 } });
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('play').textContent(), POLL).toMatch(/Pause/);
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByTestId('play').textContent(), POLL).toMatch(/Play/);
+    await shot('protocol-edit');
+  }, 300_000);
+
+  it('save then open gives the same plan and the same numbers; a broken mesh is refused and loses nothing', async () => {
+    await open();
+    const before = await metricsAt(page, T);
+    const saved = await savePlanText();
+    expect(JSON.parse(saved).format).toBe('cryoplan/1');
+
+    // Change the plan, then open the saved file.
+    const lethal = page.getByTestId('lethal');
+    await lethal.fill('-30');
+    await lethal.press('Enter');
+    await waitForRun(page, 20, before.runId);
+    const changed = await runState(page);
+    await chooseFile('open-plan', { name: 'liver.cryoplan.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
+    await expect.poll(() => page.getByTestId('files-status').textContent(), POLL).toMatch(/Opened/);
+    await expect.poll(() => lethal.inputValue(), POLL).toBe('-40');
+    const reopened = await metricsAt(page, T, changed.runId);
+    expect(reopened.coverage).toBe(before.coverage);
+    expect(reopened.margin).toBe(before.margin);
+    expect(reopened.minMargin).toBe(before.minMargin);
+    expect(reopened.iso).toEqual(before.iso);
+    expect(await savePlanText()).toBe(saved);
+
+    // A broken STL: a clear error, the plan and the run untouched.
+    const runBefore = await runState(page);
+    await chooseFile('import-tumor', {
+      name: 'broken.stl',
+      mimeType: 'model/stl',
+      buffer: Buffer.from('solid broken\n facet normal 0 0 1\n  outer loop\n   vertex 0 0\n'),
+    });
+    await expect.poll(() => page.getByTestId('files-status').textContent(), POLL).toMatch(/Could not import broken\.stl: .+The plan is unchanged\./);
+    await expect.poll(() => page.getByTestId('files-status').getAttribute('class'), POLL).toMatch(/files__status--error/);
+    await shot('broken-mesh');
+    expect((await runState(page)).runId).toBe(runBefore.runId);
+    await expect.poll(() => page.getByTestId('shapes-section').textContent(), POLL).toMatch(/Tumour: ellipsoid 30 × 28 × 28 mm/);
+    expect(await savePlanText()).toBe(saved);
+  }, 400_000);
+
+  it('imports a valid mesh as an organ at risk and lays out at full HD', async () => {
+    await open({ width: 1920, height: 1080 });
+    // A closed tetrahedron as ASCII STL, 10 mm, beside the tumour.
+    const v = [[20, 20, 0], [30, 20, 0], [20, 30, 0], [20, 20, 10]];
+    const faces = [[0, 2, 1], [0, 1, 3], [0, 3, 2], [1, 2, 3]];
+    const stl = `solid tet\n${faces.map((f) => ` facet normal 0 0 0\n  outer loop\n${f.map((i) => `   vertex ${v[i].join(' ')}`).join('\n')}\n  endloop\n endfacet`).join('\n')}\nendsolid tet\n`;
+    const before = await runState(page);
+    await chooseFile('import-avoid', { name: 'gallbladder.stl', mimeType: 'model/stl', buffer: Buffer.from(stl) });
+    await expect.poll(() => page.getByTestId('files-status').textContent(), POLL).toMatch(/Imported gallbladder\.stl as organ at risk/);
+    await expect.poll(() => page.getByTestId('shapes-section').textContent(), POLL).toMatch(/gallbladder.*mesh gallbladder\.stl \(4 triangles\)/);
+    await waitForRun(page, 120, before.runId);
+    await shot('full-hd');
+  }, 240_000);
+});

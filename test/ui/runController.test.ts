@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startRunController, type EngineCalls } from '../../src/app/runController.ts';
+import type { RunFrame, RunOptions } from '../../src/engine/workerApi.ts';
+import type { RunResult } from '../../src/engine/types.ts';
+import type { Plan } from '../../src/plan/types.ts';
+import { createPlanStore } from '../../src/store/planStore.ts';
+import { createSimulationStore, displayedFrame } from '../../src/store/simulationStore.ts';
+import { createViewStore } from '../../src/store/viewStore.ts';
+import { twoProbePlan } from '../store/fixtures.ts';
+
+interface Call {
+  plan: Plan;
+  options: RunOptions;
+  onFrame: (f: RunFrame) => void;
+  resolve: (r: RunResult | null) => void;
+}
+
+/**
+ * An engine that records calls; the test pushes frames and finishes runs by hand. Like the real
+ * one, a cancelled run returns null (at once, or only when the test says so with `stopLater`).
+ */
+function fakeEngine(stopLater = false) {
+  const calls: Call[] = [];
+  const cancelled: number[] = [];
+  let live = 0;
+  let maxLive = 0;
+  const engine: EngineCalls = {
+    run(plan, options, onFrame) {
+      live++;
+      maxLive = Math.max(maxLive, live);
+      return new Promise<RunResult | null>((resolve) => calls.push({ plan, options, onFrame, resolve })).finally(() => live--);
+    },
+    cancel(runId) {
+      cancelled.push(runId);
+      if (!stopLater) calls.find((c) => c.options.runId === runId)?.resolve(null);
+    },
+  };
+  return { engine, calls, cancelled, maxLive: () => maxLive };
+}
+
+function frame(runId: number, t_s: number): RunFrame {
+  return {
+    runId, t_s, end_s: 1680,
+    grid: { dims: [3, 3, 3], spacingMm: 1, originMm: [0, 0, 0] },
+    snapshot: { t_s, isotherms: {}, structures: {} },
+    temperature_C: new Float32Array(27), minTemperature_C: new Float32Array(27), isosurfaces: [], sensors_C: {},
+  };
+}
+
+const flush = () => vi.advanceTimersByTimeAsync(0);
+
+describe('run controller', () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] }));
+  afterEach(() => vi.useRealTimers());
+
+  function setup(stopLater = false) {
+    const plan = createPlanStore(twoProbePlan());
+    const sim = createSimulationStore();
+    const view = createViewStore();
+    const fake = fakeEngine(stopLater);
+    const ctl = startRunController({ engine: fake.engine, plan, sim, view, wrapCallback: (f) => f });
+    return { plan, sim, view, ...fake, ctl };
+  }
+
+  it('starts a fine run on open, at the plan spacing, with the default isotherms', async () => {
+    const { calls, sim } = setup();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].options).toMatchObject({ runId: 1, spacingMm: 1, isoLevels_C: [0, -20, -40] });
+    expect(sim.getState()).toMatchObject({ runId: 1, status: 'running', coarse: false, endS: 1680 });
+  });
+
+  it('each plan change cancels the old run and starts a new one; a burst in one task starts one run', async () => {
+    const { calls, cancelled, plan } = setup();
+    await vi.advanceTimersByTimeAsync(0);
+    plan.getState().setLethal(-30);
+    plan.getState().setMargin(6);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    expect(cancelled).toEqual([1]);
+    expect(calls[1].plan.lethal_C).toBe(-30);
+    expect(calls[1].plan.margin_mm).toBe(6);
+  });
+
+  it('sends a new run only after the cancelled one has returned, and only the newest of those waiting', async () => {
+    const { calls, cancelled, plan, maxLive } = setup(true);
+    await vi.advanceTimersByTimeAsync(0);
+    plan.getState().setLethal(-30);
+    await vi.advanceTimersByTimeAsync(0);
+    plan.getState().setLethal(-25);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cancelled).toEqual([1, 2]);
+    expect(calls).toHaveLength(1); // run 1 has not returned yet
+    calls[0].resolve(null); // run 1 stops at its next chunk
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    expect(calls[1].options.runId).toBe(3); // run 2 was superseded before it was sent
+    expect(calls[1].plan.lethal_C).toBe(-25);
+    expect(maxLive()).toBe(1);
+  });
+
+  it('never shows a frame of a stale run', async () => {
+    const { calls, plan, sim } = setup(true);
+    await vi.advanceTimersByTimeAsync(0);
+    calls[0].onFrame(frame(1, 20));
+    expect(displayedFrame(sim.getState())?.runId).toBe(1);
+    plan.getState().setLethal(-30);
+    await vi.advanceTimersByTimeAsync(0);
+    calls[0].onFrame(frame(1, 40)); // arrives after the cancel
+    expect(sim.getState().latest).toBeNull();
+    calls[0].resolve(null);
+    await flush();
+    expect(sim.getState().status).toBe('running'); // the stale run's end does not end the new one
+    calls[1].onFrame(frame(2, 20));
+    expect(displayedFrame(sim.getState())?.runId).toBe(2);
+  });
+
+  it('runs coarse (2 mm) during a drag, throttled, and fine at the plan spacing when it ends', async () => {
+    const { calls, plan } = setup();
+    await vi.advanceTimersByTimeAsync(0);
+    plan.getState().beginGesture();
+    for (let k = 0; k < 10; k++) {
+      plan.getState().translateProbe('P1', [-6 + k, 0, -15]);
+      await vi.advanceTimersByTimeAsync(20);
+    }
+    await vi.advanceTimersByTimeAsync(200);
+    const coarse = calls.slice(1);
+    expect(coarse.length).toBeGreaterThanOrEqual(1);
+    expect(coarse.length).toBeLessThanOrEqual(3); // 200 ms of moves at ≤ 1 run / 120 ms
+    for (const c of coarse) expect(c.options.spacingMm).toBe(2);
+    expect(coarse[coarse.length - 1].plan.probes[0].tip_mm).toEqual([3, 0, -15]); // the last position got its run
+    plan.getState().endGesture();
+    await vi.advanceTimersByTimeAsync(0);
+    const fine = calls[calls.length - 1];
+    expect(fine.options.spacingMm).toBe(1);
+    expect(fine.plan.probes[0].tip_mm).toEqual([3, 0, -15]);
+  });
+
+  it('a finished run is marked done; an engine error is shown as a failed run', async () => {
+    const { calls, plan, sim } = setup();
+    await vi.advanceTimersByTimeAsync(0);
+    calls[0].resolve({ format: 'cryoplan-result/1' } as RunResult);
+    await flush();
+    expect(sim.getState().status).toBe('done');
+    plan.getState().setLethal(-30);
+    await vi.advanceTimersByTimeAsync(0);
+    const failing: EngineCalls = { run: () => Promise.reject(new Error('out of memory')), cancel: () => undefined };
+    const s2 = createSimulationStore();
+    startRunController({ engine: failing, plan, sim: s2, view: createViewStore(), wrapCallback: (f) => f });
+    await vi.advanceTimersByTimeAsync(0);
+    await flush();
+    expect(s2.getState()).toMatchObject({ status: 'error', error: 'out of memory' });
+  });
+
+  it('asks for a new isotherm level when one is shown that the run does not extract', async () => {
+    const { calls, view } = setup();
+    await vi.advanceTimersByTimeAsync(0);
+    view.getState().toggleIsotherm(-20); // hide a default level: no new run
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(1);
+    view.getState().toggleIsotherm(-30);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    expect(calls[1].options.isoLevels_C).toEqual([0, -20, -30, -40]);
+  });
+});
