@@ -8,9 +8,9 @@
  * at most every `dragThrottleMs`, the last position always getting its run.
  *
  * Runs never overlap in the worker: a new run is sent only once the cancelled one has returned
- * (at its next chunk boundary). Two live simulations would double the worker's memory and could
- * interleave their chunks; waiting costs at most one chunk. If several changes arrive meanwhile,
- * only the newest is run.
+ * (at its next chunk boundary, ~40 ms). Two live simulations would double the worker's memory and
+ * share its CPU; waiting costs at most one chunk. If several changes arrive meanwhile, only the
+ * newest is run.
  */
 
 import { proxy } from 'comlink';
