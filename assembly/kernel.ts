@@ -62,11 +62,13 @@ function cell(c: i32, H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: u
 
 /**
  * Steps the box [i0, i1) × [j0, j1) × [k0, k1) (already clamped to the interior); returns the
- * perfusion + metabolic heat added [J/m³ summed], accumulated in the scalar kernel's order.
+ * perfusion + metabolic heat added [J/m³ summed], accumulated in the scalar kernel's order: per
+ * z-plane from 0, the plane sums added in k order. Where `sums` ≠ 0 each plane's sum is also
+ * stored at sums + 8k (threads step z-slabs and the coordinator adds the planes in order).
  */
 export function stepBox(
   H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize,
-  nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f64, hM: f64,
+  nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f64, hM: f64, sums: usize,
 ): f64 {
   const nxy = nx * ny;
   const dtOverH2 = dtS / (hM * hM);
@@ -77,8 +79,9 @@ export function stepBox(
   const vFourA = f64x2.splat(fourA), vHl = f64x2.splat(Hl), vPhiL = f64x2.splat(phiL), vHalfDk = f64x2.splat(halfDk);
   const vwc = f64x2.splat(wc), vqm = f64x2.splat(qm), vTa = f64x2.splat(Ta), vDt = f64x2.splat(dtS), vDtH2 = f64x2.splat(dtOverH2);
   const zero = f64x2.splat(0), one = f64x2.splat(1), two = f64x2.splat(2), six = f64x2.splat(6);
-  let sum: f64 = 0;
+  let total: f64 = 0;
   for (let k = k0; k < k1; k++) {
+    let sum: f64 = 0;
     for (let j = j0; j < j1; j++) {
       const row = k * nxy + j * nx;
       let c = row + i0;
@@ -130,6 +133,8 @@ export function stepBox(
       }
       if (c < end) sum += cell(c, H, Tin, phiIn, Tout, phiOut, Tmin, nx, nxy, dtOverH2, dtS);
     }
+    if (sums != 0) store<f64>(sums + ((<usize>k) << 3), sum);
+    total += sum;
   }
-  return sum * dtS;
+  return total * dtS;
 }

@@ -30,9 +30,13 @@ export function stepSlab(f: StepFields, m: TissueModel, dtS: number, hM: number,
 /**
  * stepSlab restricted to the box [i0, i1) × [j0, j1) × [k0, k1) (clamped to the interior): the
  * solver's active region, outside which every cell is still at rest and would not change.
+ * The source is summed per z-plane (from 0) and the plane sums added in k order, so threads that
+ * step z-slabs give the same total when their plane sums (`planeSums[k]`, if given) are added in
+ * order (slabPool.ts).
  */
 export function stepBox(
   f: StepFields, m: TissueModel, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+  planeSums?: Float64Array,
 ): number {
   const { nx, ny, H, Tin, phiIn, Tout, phiOut, Tmin } = f;
   const nxy = nx * ny;
@@ -50,8 +54,9 @@ export function stepBox(
   // round identically (both kernels give bit-identical fields).
   const invCs = 1 / Cs, invCl = 1 / Cl;
   const wc = m.wc, qm = m.qm, Ta = m.Ta;
-  let sourceSum = 0;
+  let total = 0;
   for (let k = kStart; k < kEnd; k++) {
+    let sourceSum = 0;
     for (let j = jStart; j < jEnd; j++) {
       const row = k * nxy + j * nx;
       for (let c = row + iStart; c < row + iEnd; c++) {
@@ -81,6 +86,8 @@ export function stepBox(
         if (tNew < Tmin[c]) Tmin[c] = tNew;
       }
     }
+    if (planeSums) planeSums[k] = sourceSum;
+    total += sourceSum;
   }
-  return sourceSum * dtS;
+  return total * dtS;
 }

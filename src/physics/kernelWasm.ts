@@ -1,5 +1,5 @@
 import type { StepFields } from './kernel.ts';
-import { KERNEL_WASM_BASE64 } from './kernelWasm.generated.ts';
+import { KERNEL_WASM_BASE64, KERNEL_WASM_SHARED_BASE64 } from './kernelWasm.generated.ts';
 import type { TissueModel } from './tissueModel.ts';
 
 /**
@@ -13,38 +13,69 @@ interface KernelExports {
   stepBox(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number,
+    sums: number,
   ): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let compiledShared: WebAssembly.Module | null | undefined;
+
+function compile(base64: string): WebAssembly.Module | null {
+  try {
+    if (typeof WebAssembly === 'object') {
+      const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+      // validate() is false when the engine lacks SIMD; sync compile is fine: the module is ~1.5 kB.
+      if (WebAssembly.validate(bytes)) return new WebAssembly.Module(bytes);
+    }
+  } catch {
+    // Fall through: no module.
+  }
+  return null;
+}
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable (then use kernel.ts). */
 export function wasmKernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = Uint8Array.from(atob(KERNEL_WASM_BASE64), (ch) => ch.charCodeAt(0));
-      // validate() is false when the engine lacks SIMD; sync compile is fine: the module is ~1.5 kB.
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
+  if (compiled === undefined) compiled = compile(KERNEL_WASM_BASE64);
   return compiled;
 }
 
-/** First byte used for fields: page 0 holds the module's own (tiny) data. */
-const BASE = 65536;
+/**
+ * The same kernel importing a *shared* memory (threads step z-slabs of one memory), or null where
+ * shared WebAssembly memory is unavailable (no SharedArrayBuffer: not cross-origin isolated).
+ */
+export function wasmSharedKernelModule(): WebAssembly.Module | null {
+  if (compiledShared !== undefined) return compiledShared;
+  compiledShared = null;
+  try {
+    if (typeof SharedArrayBuffer === 'function') {
+      // Probe: a shared memory can be made here.
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      compiledShared = compile(KERNEL_WASM_SHARED_BASE64);
+    }
+  } catch {
+    compiledShared = null;
+  }
+  return compiledShared;
+}
+
+/** Page 0 holds the module's own (tiny) data; page 1 the per-plane source sums; fields follow. */
+const SUMS = 65536;
+const BASE = 2 * 65536;
 const PAGE = 65536;
+/** Most z-planes the per-plane sums page holds. */
+export const MAX_PLANES = 8192;
 
 export class WasmKernel {
   readonly memory: WebAssembly.Memory;
   private readonly exports: KernelExports;
 
-  /** `memory`: an existing one to run on (threads share one SharedArrayBuffer-backed memory). */
-  constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory) {
-    this.memory = memory ?? new WebAssembly.Memory({ initial: WasmKernel.pagesFor(cells) });
+  /**
+   * `memory`: an existing one to run on (threads share one SharedArrayBuffer-backed memory);
+   * `shared`: make a shared one (the module must be wasmSharedKernelModule()).
+   */
+  constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory, shared = false) {
+    const pages = WasmKernel.pagesFor(cells);
+    this.memory = memory ?? (shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages }));
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => {} } });
     this.exports = instance.exports as unknown as KernelExports;
   }
@@ -57,8 +88,15 @@ export class WasmKernel {
 
   /** Field arrays (views on this memory) initialised to nothing; the caller fills them. */
   allocateFields(nx: number, ny: number, nz: number): StepFields {
+    return WasmKernel.fieldViews(this.memory.buffer, nx, ny, nz);
+  }
+
+  /**
+   * The field layout of allocateFields on any buffer of pagesFor(cells) pages (the TypeScript
+   * kernel's threads use it on a SharedArrayBuffer: same offsets, same per-plane sums page).
+   */
+  static fieldViews(buf: ArrayBufferLike, nx: number, ny: number, nz: number): StepFields {
     const n = nx * ny * nz;
-    const buf = this.memory.buffer;
     let at = BASE;
     const f64 = (): Float64Array => {
       const a = new Float64Array(buf, at, n);
@@ -77,15 +115,39 @@ export class WasmKernel {
     );
   }
 
-  /** kernel.ts stepBox on fields from allocateFields (same clamping, same return value). */
-  stepBox(f: StepFields, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number {
+  /** Per-plane source sums (written by stepBox when asked; view on this memory). */
+  planeSums(): Float64Array {
+    return WasmKernel.planeSumsView(this.memory.buffer);
+  }
+
+  /** The per-plane sums page of a buffer laid out as fieldViews. */
+  static planeSumsView(buf: ArrayBufferLike): Float64Array {
+    return new Float64Array(buf, SUMS, MAX_PLANES);
+  }
+
+  /** Byte offset of planeSums() (what stepBoxAt's `sums` takes). */
+  static readonly SUMS_OFFSET = SUMS;
+
+  /** The raw export on byte offsets (a slab thread's call; box already clamped). */
+  stepBoxAt(
+    H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
+    nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number, sums: number,
+  ): number {
+    return this.exports.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, hM, sums);
+  }
+
+  /**
+   * kernel.ts stepBox on fields from allocateFields (same clamping, same return value); `sums`:
+   * also store each plane's source sum into planeSums().
+   */
+  stepBox(f: StepFields, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, sums = false): number {
     const kStart = Math.max(1, k0), kEnd = Math.min(f.nz - 1, k1);
     const jStart = Math.max(1, j0), jEnd = Math.min(f.ny - 1, j1);
     const iStart = Math.max(1, i0), iEnd = Math.min(f.nx - 1, i1);
     if (kStart >= kEnd || jStart >= jEnd || iStart >= iEnd) return 0;
     return this.exports.stepBox(
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset,
-      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, hM,
+      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, hM, sums ? SUMS : 0,
     );
   }
 }
