@@ -2,7 +2,8 @@ import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
 import { type StepFields, stepBox } from './kernel.ts';
-import { WasmKernel, wasmKernelModule } from './kernelWasm.ts';
+import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
+import type { SlabPool, SlabTeam } from './slabPool.ts';
 import {
   type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, stableStepS, temperatureOf,
 } from './tissueModel.ts';
@@ -86,9 +87,21 @@ export class HeatSolver {
    * plain TypeScript kernel (the reference). Both give bit-identical fields (kernel tests).
    */
   static kernelPreference: 'auto' | 'js' | 'wasm-simd' = 'auto';
+  /**
+   * Z-slab worker pool new solvers step through (slabPool.ts; set by the engine or the command
+   * line once its workers have started), or null for one thread. Results are bit-identical.
+   */
+  static threadPool: SlabPool | null = null;
+  /** Threads a step of this solver is split across (1 without a pool). */
+  get threads(): number {
+    return this.team ? this.team.pool.threads : 1;
+  }
+
   /** The kernel this solver steps with. */
   readonly kernel: 'wasm-simd' | 'js';
   private readonly wasm: WasmKernel | null;
+  /** This solver's share of threadPool (null: one thread). */
+  private readonly team: SlabTeam | null = null;
   readonly energy: EnergyTally = { probes: 0, perfusionAndMetabolism: 0, fixedCells: 0 };
   /** 1 for cells held fixed (outer layer, vessels), 2 for cells inside an active body. */
   private readonly fixedKind: Uint8Array;
@@ -129,13 +142,24 @@ export class HeatSolver {
     this.maxStepS = 0.95 * stableStepS(tissue, this.h);
     const n = this.nx * this.ny * this.nz;
     const rest = tissue.restC;
-    const module = HeatSolver.kernelPreference === 'js' ? null : wasmKernelModule();
+    const pool = HeatSolver.threadPool?.fits(this.nz) ? HeatSolver.threadPool : null;
+    const wantWasm = HeatSolver.kernelPreference !== 'js';
+    // Threads: the shared-memory build of the same kernel (plain build where shared memory is not
+    // possible, then one thread).
+    const shared = pool && wantWasm ? wasmSharedKernelModule() : null;
+    const module = !wantWasm ? null : shared ?? wasmKernelModule();
     if (HeatSolver.kernelPreference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
-    this.wasm = module ? new WasmKernel(module, n) : null;
+    this.wasm = module ? new WasmKernel(module, n, undefined, module === shared) : null;
     this.kernel = this.wasm ? 'wasm-simd' : 'js';
     if (this.wasm) {
       this.wasm.setModel(tissue);
       this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);
+      if (pool && module === shared) this.team = pool.team(this.fields, tissue, this.wasm, null);
+    } else if (pool && !wantWasm && typeof SharedArrayBuffer === 'function') {
+      // TypeScript kernel on threads: the wasm layout on a SharedArrayBuffer.
+      const sab = new SharedArrayBuffer(WasmKernel.pagesFor(n) * 65536);
+      this.fields = WasmKernel.fieldViews(sab, this.nx, this.ny, this.nz);
+      this.team = pool.team(this.fields, tissue, null, sab);
     } else {
       const f64 = (): Float64Array => new Float64Array(n);
       this.fields = { nx: this.nx, ny: this.ny, nz: this.nz, H: f64(), Tin: f64(), phiIn: f64(), Tout: f64(), phiOut: f64(), Tmin: new Float32Array(n) };
@@ -219,7 +243,9 @@ export class HeatSolver {
       b[0] = 1; b[1] = this.nx - 1; b[2] = 1; b[3] = this.ny - 1; b[4] = 1; b[5] = this.nz - 1;
     }
     let source = 0;
-    if (b[0] < b[1]) {
+    if (this.team && this.activeCells >= this.team.pool.minParallelCells) {
+      source = this.team.step(b, dtS, this.h);
+    } else if (b[0] < b[1]) {
       source = this.wasm
         ? this.wasm.stepBox(f, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5])
         : stepBox(f, this.tissue, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5]);

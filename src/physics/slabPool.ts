@@ -1,0 +1,280 @@
+import { type StepFields, stepBox } from './kernel.ts';
+import { MAX_PLANES, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
+import type { TissueModel } from './tissueModel.ts';
+
+/**
+ * Z-slab threads for the stencil step. Fields live on shared memory (a shared WebAssembly.Memory
+ * for the SIMD kernel, else a SharedArrayBuffer with the same layout for the TypeScript kernel);
+ * each step the coordinating thread (the solver's) publishes the active box and the buffer
+ * offsets, wakes the workers through an Atomics counter, optionally steps its own slab, and waits
+ * until every worker has counted itself done (a barrier per step). Each slab writes its per-plane
+ * source sums; the coordinator adds them in k order, which is exactly how the single-thread
+ * kernels sum (kernel.ts), so fields and energy are bit-identical to one thread.
+ *
+ * Environment-free: the worker side is `serveSlabs` (workers/slab.worker.ts and
+ * workers/slab.node.ts wire it to a message port); spawning is the caller's (a browser Worker or
+ * node:worker_threads).
+ */
+
+/** A started slab worker (its `serveSlabs` is listening). */
+export interface SlabWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+/** Int32 slots of the control buffer. */
+const EPOCH = 0, DONE = 1, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
+const I0 = 9, I1 = 10, J0 = 11, J1 = 12, SLABS = 16;
+/** Float64 slots (byte offset 512): dt, h. */
+const F64_AT = 512;
+const CTRL_BYTES = 1024;
+const CMD_STEP = 1, CMD_DETACH = 2;
+/** Most worker threads one control buffer describes. */
+const MAX_WORKERS = (F64_AT / 4 - SLABS) >> 1;
+
+/** Loads before a waiting thread sleeps in Atomics.wait (a wake-up costs tens of µs). */
+let spinLoads = 20000;
+/** A barrier that has waited this long gives up (a worker failed to start or died). */
+const GIVE_UP_MS = 60_000;
+
+interface AttachMessage {
+  kind: 'attach';
+  ctrl: SharedArrayBuffer;
+  index: number;
+  nx: number;
+  ny: number;
+  nz: number;
+  model: TissueModel;
+  /** Shared wasm memory (SIMD kernel) or null (TypeScript kernel on `sab`). */
+  memory: WebAssembly.Memory | null;
+  sab: SharedArrayBuffer | null;
+}
+
+/** Waits until ctrl[slot] !== seen; spins first, then sleeps. Returns the new value. */
+function waitChange(ctrl: Int32Array, slot: number, seen: number): number {
+  for (let s = 0; s < spinLoads; s++) {
+    const v = Atomics.load(ctrl, slot);
+    if (v !== seen) return v;
+  }
+  const started = Date.now();
+  for (;;) {
+    Atomics.wait(ctrl, slot, seen, 1000);
+    const v = Atomics.load(ctrl, slot);
+    if (v !== seen) return v;
+    if (Date.now() - started > GIVE_UP_MS) throw new Error('slab thread did not answer within 60 s');
+  }
+}
+
+/**
+ * The worker side: call once per worker with a way to post to the coordinator and to listen.
+ * Posts 'ready', then serves attach messages; while attached it loops on the control buffer
+ * (blocking this worker's event loop) until detached.
+ */
+export function serveSlabs(post: (message: unknown) => void, listen: (handler: (message: unknown) => void) => void): void {
+  listen((message) => {
+    const m = message as AttachMessage;
+    if (m?.kind === 'attach') {
+      try {
+        serveAttached(m);
+      } catch (e) {
+        post({ kind: 'error', message: String(e instanceof Error ? e.stack : e) });
+      }
+    }
+  });
+  post('ready');
+}
+
+function serveAttached(m: AttachMessage): void {
+  const ctrl = new Int32Array(m.ctrl, 0, F64_AT / 4);
+  const params = new Float64Array(m.ctrl, F64_AT, 2);
+  const { nx, ny } = m;
+  let wasm: WasmKernel | null = null;
+  let views: Map<number, Float64Array> | null = null;
+  let tsFields: StepFields | null = null;
+  let sums: Float64Array | null = null;
+  let buf: ArrayBufferLike | null = null;
+  if (m.memory) {
+    const module = wasmSharedKernelModule();
+    if (!module) throw new Error('shared WebAssembly memory unavailable in the slab worker');
+    wasm = new WasmKernel(module, nx * ny * m.nz, m.memory);
+    wasm.setModel(m.model);
+  } else if (m.sab) {
+    buf = m.sab;
+    tsFields = WasmKernel.fieldViews(buf, nx, ny, m.nz);
+    sums = WasmKernel.planeSumsView(buf);
+    views = new Map();
+    for (const a of [tsFields.H, tsFields.Tin, tsFields.phiIn, tsFields.Tout, tsFields.phiOut]) views.set(a.byteOffset, a);
+  }
+  let seen = 0;
+  for (;;) {
+    seen = waitChange(ctrl, EPOCH, seen);
+    if (Atomics.load(ctrl, CMD) === CMD_DETACH) return;
+    const k0 = ctrl[SLABS + 2 * m.index], k1 = ctrl[SLABS + 2 * m.index + 1];
+    if (k0 < k1) {
+      const dt = params[0], h = params[1];
+      if (wasm) {
+        wasm.stepBoxAt(ctrl[H_OFF], ctrl[TIN], ctrl[PHIIN], ctrl[TOUT], ctrl[PHIOUT], ctrl[TMIN], nx, ny,
+          ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, h, WasmKernel.SUMS_OFFSET);
+      } else if (tsFields && views) {
+        tsFields.Tin = views.get(ctrl[TIN])!;
+        tsFields.phiIn = views.get(ctrl[PHIIN])!;
+        tsFields.Tout = views.get(ctrl[TOUT])!;
+        tsFields.phiOut = views.get(ctrl[PHIOUT])!;
+        stepBox(tsFields, m.model, dt, h, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, sums!);
+      }
+    }
+    Atomics.add(ctrl, DONE, 1);
+    Atomics.notify(ctrl, DONE);
+  }
+}
+
+/** One solver's use of the pool: its fields and control buffer. */
+export class SlabTeam {
+  private ctrl: Int32Array;
+  private params: Float64Array;
+  private readonly sums: Float64Array;
+
+  constructor(
+    readonly pool: SlabPool,
+    private readonly fields: StepFields,
+    private readonly model: TissueModel,
+    private readonly buffer: ArrayBufferLike,
+    private readonly memory: WebAssembly.Memory | null,
+    private readonly wasm: WasmKernel | null,
+  ) {
+    this.sums = WasmKernel.planeSumsView(buffer);
+    const sab = new SharedArrayBuffer(CTRL_BYTES);
+    this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
+    this.params = new Float64Array(sab, F64_AT, 2);
+  }
+
+  /** Sends the attach message to every worker with a fresh control buffer. */
+  attach(workers: SlabWorker[]): void {
+    const sab = new SharedArrayBuffer(CTRL_BYTES);
+    this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
+    this.params = new Float64Array(sab, F64_AT, 2);
+    const { nx, ny, nz } = this.fields;
+    workers.forEach((w, index) => {
+      const msg: AttachMessage = {
+        kind: 'attach', ctrl: sab, index, nx, ny, nz, model: { ...this.model },
+        memory: this.memory, sab: this.memory ? null : (this.buffer as SharedArrayBuffer),
+      };
+      w.postMessage(msg);
+    });
+  }
+
+  /** Tells attached workers to leave their loop (they then take the next attach message). */
+  detach(): void {
+    Atomics.store(this.ctrl, CMD, CMD_DETACH);
+    Atomics.add(this.ctrl, EPOCH, 1);
+    Atomics.notify(this.ctrl, EPOCH);
+  }
+
+  /**
+   * The kernel step of the box b (clamped to the interior) split into z-slabs across the pool;
+   * returns what the single-thread kernel returns, bit for bit.
+   */
+  step(b: Int32Array, dtS: number, hM: number): number {
+    const pool = this.pool;
+    pool.use(this);
+    const f = this.fields;
+    const ctrl = this.ctrl;
+    const workers = pool.workers.length;
+    const parts = pool.threads;
+    const k0 = b[4], k1 = b[5];
+    const planes = k1 - k0;
+    ctrl[H_OFF] = f.H.byteOffset; ctrl[TIN] = f.Tin.byteOffset; ctrl[PHIIN] = f.phiIn.byteOffset;
+    ctrl[TOUT] = f.Tout.byteOffset; ctrl[PHIOUT] = f.phiOut.byteOffset; ctrl[TMIN] = f.Tmin.byteOffset;
+    ctrl[I0] = b[0]; ctrl[I1] = b[1]; ctrl[J0] = b[2]; ctrl[J1] = b[3];
+    this.params[0] = dtS;
+    this.params[1] = hM;
+    // Part 0 is the coordinator's when it works; workers take the rest.
+    const first = pool.coordinatorWorks ? 1 : 0;
+    for (let w = 0; w < workers; w++) {
+      const p = w + first;
+      ctrl[SLABS + 2 * w] = k0 + Math.floor((planes * p) / parts);
+      ctrl[SLABS + 2 * w + 1] = k0 + Math.floor((planes * (p + 1)) / parts);
+    }
+    Atomics.store(ctrl, DONE, 0);
+    Atomics.store(ctrl, CMD, CMD_STEP);
+    Atomics.add(ctrl, EPOCH, 1);
+    Atomics.notify(ctrl, EPOCH);
+    if (pool.coordinatorWorks) {
+      const e = k0 + Math.floor(planes / parts);
+      if (k0 < e) {
+        if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], k0, e, true);
+        else stepBox(f, this.model, dtS, hM, b[0], b[1], b[2], b[3], k0, e, this.sums);
+      }
+    }
+    let done = Atomics.load(ctrl, DONE);
+    while (done < workers) done = waitChange(ctrl, DONE, done);
+    // The single-thread kernel's order: plane sums from k0 up, then × dt.
+    let total = 0;
+    for (let k = k0; k < k1; k++) total += this.sums[k];
+    return total * dtS;
+  }
+}
+
+/**
+ * A fixed set of slab workers, used by one solver at a time (the newest to step). `threads` is
+ * the number of slabs a step is split into: the workers, plus the coordinator when it works.
+ */
+export class SlabPool {
+  readonly workers: SlabWorker[];
+  readonly coordinatorWorks: boolean;
+  private current: SlabTeam | null = null;
+  /** Boxes smaller than this many cells are stepped by the coordinator alone. */
+  minParallelCells = 16384;
+
+  constructor(workers: SlabWorker[], coordinatorWorks: boolean) {
+    if (workers.length > MAX_WORKERS) throw new Error(`at most ${MAX_WORKERS} slab workers`);
+    this.workers = workers;
+    this.coordinatorWorks = coordinatorWorks;
+  }
+
+  /** Starts `workers` workers through `spawn` (each resolves once its serveSlabs is listening). */
+  static async create(workers: number, coordinatorWorks: boolean, spawn: () => Promise<SlabWorker>): Promise<SlabPool> {
+    return new SlabPool(await Promise.all(Array.from({ length: workers }, spawn)), coordinatorWorks);
+  }
+
+  get threads(): number {
+    return this.workers.length + (this.coordinatorWorks ? 1 : 0);
+  }
+
+  /** Whether a grid of these dimensions can be split here. */
+  fits(nz: number): boolean {
+    return this.workers.length > 0 && nz <= MAX_PLANES;
+  }
+
+  /**
+   * Fields on shared memory for a solver that will step through this pool: a shared wasm memory
+   * (given the shared SIMD module) or a SharedArrayBuffer for the TypeScript kernel.
+   */
+  team(fields: StepFields, model: TissueModel, wasm: WasmKernel | null, sab: SharedArrayBuffer | null): SlabTeam {
+    return new SlabTeam(this, fields, model, wasm ? wasm.memory.buffer : sab!, wasm ? wasm.memory : null, wasm);
+  }
+
+  /** Makes `team` the attached one (detaching the previous). */
+  use(team: SlabTeam): void {
+    if (this.current === team) return;
+    this.current?.detach();
+    this.current = team;
+    team.attach(this.workers);
+  }
+
+  /** Detaches and stops the workers. */
+  close(): void {
+    this.current?.detach();
+    this.current = null;
+    for (const w of this.workers) w.terminate();
+  }
+
+  /** Loads spun before sleeping at a barrier (tuning; default 20 000). */
+  static set spinLoads(n: number) {
+    spinLoads = n;
+  }
+
+  static get spinLoads(): number {
+    return spinLoads;
+  }
+}
