@@ -11,7 +11,9 @@ import { resolve } from 'node:path';
 import { engineInfo } from '../engine/engineApi.ts';
 import { runPlan } from '../engine/run.ts';
 import { stepBox } from '../physics/kernel.ts';
-import { WasmKernel, wasmKernelModule } from '../physics/kernelWasm.ts';
+import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from '../physics/kernelWasm.ts';
+import { createNodeSlabPool } from '../engine/nodeThreads.ts';
+import type { SlabPool } from '../physics/slabPool.ts';
 import { HeatSolver } from '../physics/solver.ts';
 import { enthalpyOf, kirchhoffOf, makeTissueModel } from '../physics/tissueModel.ts';
 import type { StepFields } from '../physics/kernel.ts';
@@ -57,17 +59,22 @@ const LIVER = {
   solidus_C: -8, liquidus_C: -1, perfusion_W_m3K: 13680, metabolic_W_m3: 4200, arterial_C: 37, initial_C: 37,
 };
 
-function kernelBench(kind: 'js' | 'wasm-simd'): number {
+/** Kernel Mcell/s at 96³, one thread or split into z-slabs across `pool` (shared memory). */
+function kernelBench(kind: 'js' | 'wasm-simd', pool: SlabPool | null = null): number {
   const n = 96;
   const m = makeTissueModel(LIVER);
-  const module = kind === 'wasm-simd' ? wasmKernelModule() : null;
+  const module = kind === 'wasm-simd' ? (pool ? wasmSharedKernelModule() : wasmKernelModule()) : null;
   if (kind === 'wasm-simd' && !module) return NaN;
-  const wasm = module ? new WasmKernel(module, n * n * n) : null;
+  const wasm = module ? new WasmKernel(module, n * n * n, undefined, pool !== null) : null;
   wasm?.setModel(m);
+  const sab = pool && !wasm ? new SharedArrayBuffer(WasmKernel.pagesFor(n ** 3) * 65536) : null;
   const f: StepFields = wasm
     ? wasm.allocateFields(n, n, n)
+    : sab ? WasmKernel.fieldViews(sab, n, n, n)
     : { nx: n, ny: n, nz: n, H: new Float64Array(n ** 3), Tin: new Float64Array(n ** 3), phiIn: new Float64Array(n ** 3), Tout: new Float64Array(n ** 3), phiOut: new Float64Array(n ** 3), Tmin: new Float32Array(n ** 3) };
   kernelFields(f);
+  const team = pool ? pool.team(f, m, wasm, sab) : null;
+  const box = Int32Array.from([1, n - 1, 1, n - 1, 1, n - 1]);
   const dt = 0.9 * (1e-6 / (6 * (2 / 1.8e6)));
   const stepsPerRep = 10;
   const cells = (n - 2) ** 3 * stepsPerRep;
@@ -75,7 +82,8 @@ function kernelBench(kind: 'js' | 'wasm-simd'): number {
   for (let rep = 0; rep < REPEATS + 2; rep++) {
     const t0 = performance.now();
     for (let s = 0; s < stepsPerRep; s++) {
-      if (wasm) wasm.stepBox(f, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
+      if (team) team.step(box, dt, 1e-3);
+      else if (wasm) wasm.stepBox(f, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
       else stepBox(f, m, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
       [f.Tin, f.Tout] = [f.Tout, f.Tin];
       [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
@@ -98,8 +106,11 @@ function samplePlans(): { name: string; plan: Plan }[] {
     });
 }
 
-function planBench(plan: Plan, spacingMm: number, repeats: number, kernel: 'auto' | 'js'): { wallS: number; steps: number; cells: number } {
+function planBench(
+  plan: Plan, spacingMm: number, repeats: number, kernel: 'auto' | 'js', pool: SlabPool | null = null,
+): { wallS: number; steps: number; cells: number } {
   HeatSolver.kernelPreference = kernel;
+  HeatSolver.threadPool = pool;
   const walls: number[] = [];
   let steps = 0, cells = 0;
   for (let r = 0; r < repeats; r++) {
@@ -110,6 +121,7 @@ function planBench(plan: Plan, spacingMm: number, repeats: number, kernel: 'auto
     cells = result.solver.cells;
   }
   HeatSolver.kernelPreference = 'auto';
+  HeatSolver.threadPool = null;
   return { wallS: median(walls), steps, cells };
 }
 
@@ -166,7 +178,7 @@ async function browserBench(): Promise<void> {
       peakRenderer = Math.max(peakRenderer, r.renderer);
     }, 250);
     const repeats = Math.max(1, Math.min(REPEATS, 3));
-    await page.goto(`${url}bench/chromium.html?spacing=2,1&repeats=${repeats}`);
+    await page.goto(`${url}bench/chromium.html?spacing=2,1&repeats=${repeats}&threads=1,N`);
     await page.waitForFunction(() => {
       const w = window as unknown as { __bench?: unknown; __benchError?: string };
       return w.__bench !== undefined || w.__benchError !== undefined;
@@ -179,14 +191,15 @@ async function browserBench(): Promise<void> {
     if (res.error) throw new Error(res.error);
     const b = res.bench as {
       crossOriginIsolated: boolean; hardwareConcurrency: number; info?: unknown; memoryBytes: number | null;
-      runs: { spacingMm: number; wallMs: number; steps: number; frames: number; longTasks: number; longestTaskMs: number }[];
+      runs: { threads: number; spacingMm: number; wallMs: number; steps: number; frames: number; longTasks: number; longestTaskMs: number }[];
     };
     console.log(`\nHeadless Chromium (engine worker): crossOriginIsolated ${b.crossOriginIsolated}, hardwareConcurrency ${b.hardwareConcurrency}`);
     console.log(`  engineInfo ${JSON.stringify(b.info)}`);
-    for (const s of [...new Set(b.runs.map((r) => r.spacingMm))]) {
-      const rs = b.runs.filter((r) => r.spacingMm === s);
+    for (const key of [...new Set(b.runs.map((r) => `${r.spacingMm}/${r.threads}`))]) {
+      const rs = b.runs.filter((r) => `${r.spacingMm}/${r.threads}` === key);
+      const s = rs[0].spacingMm;
       console.log(
-        `  liver-3probe ${s} mm: wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s), ` +
+        `  liver-3probe ${s} mm, ${rs[0].threads} thread(s): wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s), ` +
           `${rs[0].steps} steps, ${rs[0].frames} frames; main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, ` +
           `longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
       );
@@ -208,7 +221,20 @@ async function main(): Promise<void> {
   console.log(`\nKernel at 96³ (1 thread; median of ${REPEATS} × 10 steps):`);
   console.log(`  TypeScript (Float64)        ${js.toFixed(0)} Mcell/s`);
   console.log(`  WebAssembly SIMD (f64x2)    ${wasm.toFixed(0)} Mcell/s   (${(wasm / js).toFixed(2)}× TypeScript)`);
-  console.log('  N threads: not implemented (single-threaded engine)');
+  // Threads: N = os.availableParallelism(); the coordinating thread steps a slab (N − 1 workers)
+  // or only coordinates (N workers). Per-thread rate = total / slabs.
+  const N = Math.max(2, availableParallelism());
+  const pools: { label: string; pool: SlabPool }[] = [
+    { label: `${N} slabs (main + ${N - 1} worker${N > 2 ? 's' : ''})`, pool: await createNodeSlabPool(N, true) },
+    { label: `${N} slabs (${N} workers, main waits)`, pool: await createNodeSlabPool(N, false) },
+  ];
+  for (const { label, pool } of pools) {
+    for (const kind of ['wasm-simd', 'js'] as const) {
+      const r = kernelBench(kind, pool);
+      const one = kind === 'js' ? js : wasm;
+      console.log(`  ${kind.padEnd(9)} ${label.padEnd(30)} ${r.toFixed(0)} Mcell/s total, ${(r / pool.threads).toFixed(0)} per thread (${(r / one).toFixed(2)}× 1 thread)`);
+    }
+  }
   console.log(`\nSample plans in Node (wall time of runPlan, default kernel ${engineInfo().kernel}, active region on):`);
   for (const { name, plan } of samplePlans()) {
     for (const spacingMm of [2, 1]) {
@@ -221,7 +247,18 @@ async function main(): Promise<void> {
   if (liver) {
     const r = planBench(liver.plan, 2, REPEATS, 'js');
     console.log(`  ${'liver (TS kernel)'.padEnd(20)} 2 mm: ${r.wallS.toFixed(2)} s median of ${REPEATS}  (reference for the ratio)`);
+    console.log(`\nLiver with threads (runPlan, wasm; 1 thread again in the same run for the ratio):`);
+    for (const spacingMm of [2, 1]) {
+      const reps = spacingMm === 1 ? REPEATS_1MM : REPEATS;
+      const one = planBench(liver.plan, spacingMm, reps, 'auto');
+      console.log(`  ${'1 thread'.padEnd(34)} ${spacingMm} mm: ${one.wallS.toFixed(2)} s median of ${reps}`);
+      for (const { label, pool } of pools) {
+        const r = planBench(liver.plan, spacingMm, reps, 'auto', pool);
+        console.log(`  ${label.padEnd(34)} ${spacingMm} mm: ${r.wallS.toFixed(2)} s median of ${reps}  (${(one.wallS / r.wallS).toFixed(2)}× faster)`);
+      }
+    }
   }
+  for (const { pool } of pools) pool.close();
   if (!NO_BROWSER) await browserBench();
 }
 

@@ -92,16 +92,14 @@ function serveAttached(m: AttachMessage): void {
   let views: Map<number, Float64Array> | null = null;
   let tsFields: StepFields | null = null;
   let sums: Float64Array | null = null;
-  let buf: ArrayBufferLike | null = null;
   if (m.memory) {
     const module = wasmSharedKernelModule();
     if (!module) throw new Error('shared WebAssembly memory unavailable in the slab worker');
     wasm = new WasmKernel(module, nx * ny * m.nz, m.memory);
     wasm.setModel(m.model);
   } else if (m.sab) {
-    buf = m.sab;
-    tsFields = WasmKernel.fieldViews(buf, nx, ny, m.nz);
-    sums = WasmKernel.planeSumsView(buf);
+    tsFields = WasmKernel.fieldViews(m.sab, nx, ny, m.nz);
+    sums = WasmKernel.planeSumsView(m.sab);
     views = new Map();
     for (const a of [tsFields.H, tsFields.Tin, tsFields.phiIn, tsFields.Tout, tsFields.phiOut]) views.set(a.byteOffset, a);
   }
