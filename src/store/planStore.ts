@@ -268,7 +268,8 @@ export function createPlanStore(initial: Plan, options: { defaultProbeType?: str
         const path = `protocol[${index}].duration_s`;
         const issue = checkRange(path, seconds, LIMITS.duration_s, 's');
         if (issue) return refuse(issue);
-        commit(replacePhase(index, { ...phase, duration_s: Math.round(seconds) }), [path]);
+        const duration_s = Math.round(seconds);
+        commit(phase.duration_s === duration_s ? get().plan : replacePhase(index, { ...phase, duration_s }), [path]);
       },
       setPhaseKind(index, kind) {
         const phase = get().plan.protocol[index];

@@ -3,7 +3,7 @@
  * isotherm volumes, the margin histogram over the tumour surface, organ-at-risk warnings.
  */
 
-import { displayedRecord } from '../store/simulationStore.ts';
+import { displayedFrame, displayedRecord } from '../store/simulationStore.ts';
 import { usePlan, useSim } from './context.tsx';
 import { formatMinSec } from './format.ts';
 import { coverageRows, isothermRows, marginHistogramRows, organWarnings, type MetricRow } from './metrics.ts';
@@ -27,6 +27,8 @@ export function MetricsPanel() {
   const bands = useSim((s) => s.marginBands);
   const status = useSim((s) => s.status);
   const coarse = useSim((s) => s.coarse);
+  const runSpacing = useSim((s) => s.spacingMm);
+  const pictureSpacing = useSim((s) => displayedFrame(s)?.grid.spacingMm ?? null);
   const snapshot = record?.snapshot ?? null;
   return (
     <section className="panel metrics-panel" aria-labelledby="metrics-title" data-testid="metrics-panel">
@@ -35,6 +37,7 @@ export function MetricsPanel() {
         {snapshot && (
           <span className="metrics-panel__time" data-testid="metrics-time">
             at {formatMinSec(snapshot.t_s)} min:s{coarse ? ' (2 mm preview)' : ''}
+            {!coarse && pictureSpacing && runSpacing && pictureSpacing > runSpacing ? ` · views at ${pictureSpacing} mm` : ''}
           </span>
         )}
       </div>

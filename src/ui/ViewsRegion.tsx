@@ -103,6 +103,11 @@ function ViewToolbar() {
   const clip = useView((s) => s.clip);
   const lethal = usePlan((s) => s.plan.lethal_C);
   const { toggleIsotherm, setShowAblation, setClip } = useView((s) => s);
+  // The clip plane ranges over the simulated domain along its axis.
+  const grid = useSim((s) => s.latest?.grid ?? null);
+  const a = AXIS_INDEX[clip.axis];
+  const lo = grid ? Math.floor(grid.originMm[a]) : -80;
+  const hi = grid ? Math.ceil(grid.originMm[a] + (grid.dims[a] - 1) * grid.spacingMm) : 80;
   return (
     <div className="view-toolbar" role="toolbar" aria-label="3D view options">
       {TOGGLE_LEVELS.map((l) => (
@@ -125,7 +130,7 @@ function ViewToolbar() {
             <option value="z">z (I–S)</option>
           </select>
           <label className="visually-hidden" htmlFor="clip-pos">Clip position (mm)</label>
-          <input id="clip-pos" type="range" min={-80} max={80} step={1} value={clip.offsetMm}
+          <input id="clip-pos" type="range" min={lo} max={hi} step={1} value={Math.min(hi, Math.max(lo, clip.offsetMm))}
             onChange={(e) => setClip({ offsetMm: Number(e.target.value) })} />
           <span className="muted">{fmt(clip.offsetMm, 0)} mm</span>
         </>

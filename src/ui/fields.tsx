@@ -35,7 +35,8 @@ export function NumberField({ label, value, unit, onCommit, error, step = 1, dig
       onCommit(Number.NaN); // lets the store report "enter a number"
       return;
     }
-    if (rounded(x, digits) !== rounded(value, digits)) onCommit(x);
+    // The same value again still commits while an error shows, so the store can clear it.
+    if (rounded(x, digits) !== rounded(value, digits) || error) onCommit(x);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>): void => {
     if (e.key === 'Enter') commit(e.currentTarget.value);
@@ -131,7 +132,7 @@ export function DurationField({ label, seconds, onCommit, error, testId }: Durat
   const commit = (text: string): void => {
     const s = parseMinSec(text);
     setBad(s === null);
-    if (s !== null && s !== seconds) onCommit(s);
+    if (s !== null && (s !== seconds || error)) onCommit(s);
   };
   const message = bad ? 'type minutes:seconds, e.g. 10:00' : error;
   return (

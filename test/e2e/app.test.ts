@@ -126,6 +126,13 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     const lethalBase = percent(base.iso['Volume ≤ −40 °C (lethal)']);
     const lethalEdited = percent(edited.iso['Volume ≤ −40 °C (lethal)']);
     expect(lethalEdited).toBeLessThan(lethalBase);
+    // An out-of-range duration is refused with a message by field path; the plan keeps 3:00.
+    await d.fill('0:00');
+    await d.press('Enter');
+    await expect.poll(() => page.getByTestId('validation').textContent(), POLL).toMatch(/protocol\[0\]\.duration_s: must be between 1 and 10800 s/);
+    await d.fill('3:00');
+    await d.press('Enter');
+    await expect.poll(() => page.getByTestId('validation').count(), POLL).toBe(0);
     // Space plays the timeline from the start.
     await page.locator('body').click({ position: { x: 5, y: 700 } });
     await page.keyboard.press(' ');
@@ -133,6 +140,50 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await page.keyboard.press(' ');
     await expect.poll(() => page.getByTestId('play').textContent(), POLL).toMatch(/Play/);
     await shot('protocol-edit');
+    // The plan is autosaved in this browser and restored on reload.
+    await page.waitForTimeout(1500);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('phase-duration-0').inputValue(), POLL).toBe('3:00');
+  }, 300_000);
+
+  it('a share link opens the same plan elsewhere; the report is a picture and a table', async () => {
+    await open();
+    const margin = page.getByTestId('margin');
+    await margin.fill('7');
+    await margin.press('Enter');
+    await waitForRun(page, 60, 1);
+    await page.getByTestId('files-button').click();
+    await page.getByTestId('share-link').click();
+    const link = await page.getByLabel('Share link').inputValue({ timeout: 30_000 });
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#plan=[A-Za-z0-9_-]+$/);
+    const saved = await savePlanText();
+
+    // Report: two downloads, a PNG of the views and a printable HTML page with the metrics.
+    await page.getByTestId('files-button').click();
+    const downloads: Promise<import('playwright-core').Download>[] = [page.waitForEvent('download'), page.waitForEvent('download', { predicate: (d) => d.suggestedFilename().endsWith('.html') })];
+    await page.getByTestId('export-report').click();
+    const [png, html] = await Promise.all(downloads);
+    expect(png.suggestedFilename()).toMatch(/-report\.png$/);
+    const pngBytes = readFileSync(await png.path());
+    await png.saveAs(resolve(RESULTS, 'e2e-report.png'));
+    expect((await pngStats(page, pngBytes)).variance).toBeGreaterThan(100);
+    const htmlText = readFileSync(await html.path(), 'utf8');
+    expect(htmlText).toContain('Simulation for education and planning rehearsal — not a medical device');
+    expect(htmlText).toMatch(/Tumour at ≤ −40 °C<\/th><td>\d+\.\d %/);
+    expect(htmlText).toMatch(/7 mm margin shell/);
+    expect(htmlText).toContain('<img alt="3D view and axial, coronal and sagittal slices" src="data:image/png;base64,');
+
+    // The link in a fresh browser (no autosave) opens the same plan.
+    const other = await h.browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const page2 = await other.newPage();
+    const errors2 = collectErrors(page2);
+    await page2.goto(link);
+    await expect.poll(() => page2.getByTestId('margin').inputValue(), POLL).toBe('7');
+    await page2.getByTestId('files-button').click();
+    const [d2] = await Promise.all([page2.waitForEvent('download'), page2.getByTestId('save-plan').click()]);
+    expect(readFileSync(await d2.path(), 'utf8')).toBe(saved);
+    expect(errors2).toEqual([]);
+    await other.close();
   }, 300_000);
 
   it('save then open gives the same plan and the same numbers; a broken mesh is refused and loses nothing', async () => {

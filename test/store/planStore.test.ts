@@ -179,8 +179,10 @@ describe('plan store: protocol', () => {
     s.getState().setPhaseDuration(1, 0);
     expect(s.getState().plan.protocol[1].duration_s).toBe(300);
     expect(s.getState().fieldErrors['protocol[1].duration_s']).toMatch(/between 1 and 10800 s/);
-    s.getState().setPhaseDuration(1, 240);
+    const before = s.getState().plan;
+    s.getState().setPhaseDuration(1, 300); // the value it already has: clears the error, no new plan
     expect(s.getState().fieldErrors['protocol[1].duration_s']).toBeUndefined();
+    expect(s.getState().plan).toBe(before);
   });
 
   it('switches thaw mode and phase kind', () => {

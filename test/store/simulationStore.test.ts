@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulationStore, displayedFrame, displayedRecord, frameBytes, PLAYBACK_RATE } from '../../src/store/simulationStore.ts';
+import { createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE } from '../../src/store/simulationStore.ts';
+import { scrubFrameBytes, toScrubFrame } from '../../src/store/scrubFrames.ts';
 import type { RunFrame } from '../../src/engine/workerApi.ts';
 
 const CELLS = 1000; // 4 kB per field
@@ -53,8 +54,20 @@ describe('simulation store', () => {
     expect(h[h.length - 1].sensors_C.TC1).toBeCloseTo(35, 12);
   });
 
+  it('keeps scrub fields at about 2 mm: every other cell of a 1 mm grid, real cell values', () => {
+    const f = frame(1, 20);
+    for (let i = 0; i < CELLS; i++) f.temperature_C[i] = i; // value = flat index
+    const s = toScrubFrame(f);
+    expect(s.grid).toEqual({ dims: [5, 5, 5], spacingMm: 2, originMm: [0, 0, 0] });
+    // Cell (i, j, k) of the scrub grid is cell (2i, 2j, 2k) of the run grid.
+    expect(s.temperature_C[1 + 5 * (2 + 5 * 3)]).toBe(2 + 10 * (4 + 10 * 6));
+    expect(scrubFrameBytes(s)).toBe(2 * 125 * 4);
+    const coarse = { ...frame(1, 20), grid: { dims: [10, 10, 10] as [number, number, number], spacingMm: 2, originMm: [0, 0, 0] as [number, number, number] } };
+    expect(toScrubFrame(coarse).temperature_C).toBe(coarse.temperature_C); // already 2 mm: kept as is
+  });
+
   it('keeps retained fields within the byte budget, spread over the whole run', () => {
-    const one = frameBytes(frame(1, 0));
+    const one = scrubFrameBytes(toScrubFrame(frame(1, 0)));
     const s = createSimulationStore({ scrubBudgetBytes: one * 10 });
     s.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
     for (let t = 20; t <= 1200; t += 20) {
