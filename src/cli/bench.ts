@@ -12,7 +12,7 @@ import { engineInfo } from '../engine/engineApi.ts';
 import { runPlan } from '../engine/run.ts';
 import { stepBox } from '../physics/kernel.ts';
 import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from '../physics/kernelWasm.ts';
-import { createNodeSlabPool } from '../engine/nodeThreads.ts';
+import { createNodeSlabPool } from './nodeThreads.ts';
 import type { SlabPool } from '../physics/slabPool.ts';
 import { HeatSolver } from '../physics/solver.ts';
 import { enthalpyOf, kirchhoffOf, makeTissueModel } from '../physics/tissueModel.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeSlabPool } from '../../src/engine/nodeThreads.ts';
+import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import type { SlabPool } from '../../src/physics/slabPool.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
