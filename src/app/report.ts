@@ -14,18 +14,16 @@ import { coverageRows, isothermRows, marginHistogramRows, organWarnings, structu
 
 interface Panel {
   canvas: HTMLCanvasElement;
-  label: string;
 }
 
-/** The canvases of the views, in reading order, with their labels. */
+/** The canvases of the views in reading order: the 3D view, then the slices. */
 export function findViewCanvases(root: ParentNode = document): Panel[] {
   const panels: Panel[] = [];
   const v3 = root.querySelector<HTMLCanvasElement>('[data-testid="view-3d"] canvas');
-  if (v3) panels.push({ canvas: v3, label: '3D' });
-  root.querySelectorAll<HTMLElement>('[data-testid^="slice-"]').forEach((el) => {
+  if (v3) panels.push({ canvas: v3 });
+  root.querySelectorAll<HTMLElement>('section[data-testid^="slice-"]').forEach((el) => {
     const c = el.querySelector('canvas');
-    const title = el.querySelector('.view__title')?.textContent ?? '';
-    if (c) panels.push({ canvas: c, label: title });
+    if (c) panels.push({ canvas: c });
   });
   return panels;
 }
@@ -42,7 +40,7 @@ export function composeViews(panels: Panel[], caption: string): HTMLCanvasElemen
     : 0;
   const out = document.createElement('canvas');
   out.width = width;
-  out.height = pad + 40 + mainH + pad + (sliceH ? sliceH + 30 + pad : 0) + 30;
+  out.height = pad + 40 + mainH + pad + (sliceH ? sliceH + pad : 0) + 30;
   const ctx = out.getContext('2d');
   if (!ctx) throw new Error('no 2D canvas available for the report');
   ctx.fillStyle = '#0b0f14';
@@ -55,15 +53,13 @@ export function composeViews(panels: Panel[], caption: string): HTMLCanvasElemen
     ctx.drawImage(main.canvas, pad, y, width - 2 * pad, mainH);
     y += mainH + pad;
   }
+  // The slice canvases carry their own titles (plane and position).
   slices.forEach((p, i) => {
     const x = pad + i * (cellW + pad);
-    ctx.fillStyle = '#e6edf3';
-    ctx.font = '18px system-ui, sans-serif';
-    ctx.fillText(p.label, x, y + 20);
     const h = Math.round(cellW * (p.canvas.height / Math.max(1, p.canvas.width)));
-    ctx.drawImage(p.canvas, x, y + 30, cellW, h);
+    ctx.drawImage(p.canvas, x, y, cellW, h);
   });
-  if (slices.length) y += sliceH + 30 + pad;
+  if (slices.length) y += sliceH + pad;
   ctx.fillStyle = '#ffb703';
   ctx.font = '16px system-ui, sans-serif';
   ctx.fillText(DISCLAIMER, pad, y + 18);

@@ -145,7 +145,7 @@ function ShapesSection({ plan }: { plan: Plan }) {
     <div className="section" data-testid="shapes-section">
       <h3>Tumour and structures</h3>
       <ul className="shape-list">
-        <li><strong>Tumour</strong>: {plan.tumor ? shapeText(plan.tumor, plan) : 'none'}</li>
+        <li><span><strong>Tumour</strong>: {plan.tumor ? shapeText(plan.tumor, plan) : 'none'}</span></li>
         {plan.structures.map((s, i) => (
           <li key={s.name}>
             <span><strong>{s.name}</strong> <span className={`tag tag--${s.role}`}>{s.role === 'vessel' ? `vessel ${fmt(s.blood_C ?? 37, 0)} °C` : 'avoid'}</span>: {shapeText(s, plan)}</span>
