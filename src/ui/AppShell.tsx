@@ -36,6 +36,7 @@ export function AppShell() {
       <main className="app__main">
         <ViewsRegion />
         <aside className="app__side" aria-label="Results and plan">
+          <SideNav />
           <MetricsPanel />
           <ChartsPanel />
           <PlanPanel />
@@ -45,5 +46,39 @@ export function AppShell() {
         <Timeline />
       </footer>
     </div>
+  );
+}
+
+/** The side column scrolls; these jump to its three panels, so the plan editor is one click away. */
+const SIDE_SECTIONS: [label: string, selector: string][] = [
+  ['Results', '.metrics-panel'],
+  ['Charts', '.charts'],
+  ['Plan & probes', '.plan-panel'],
+];
+
+/** Scrolls only the side column (scrollIntoView would also move the page and hide the header). */
+function scrollSideTo(button: HTMLElement, selector: string): void {
+  const side = button.closest('.app__side');
+  const target = side?.querySelector(selector);
+  const nav = button.parentElement;
+  if (!side || !target || !nav) return;
+  const offset = target.getBoundingClientRect().top - side.getBoundingClientRect().top - nav.offsetHeight;
+  side.scrollBy({ top: offset, behavior: 'smooth' });
+}
+
+function SideNav() {
+  return (
+    <nav className="side-nav" aria-label="Side panels">
+      {SIDE_SECTIONS.map(([label, selector]) => (
+        <button
+          key={label}
+          type="button"
+          className="btn side-nav__btn"
+          onClick={(e) => scrollSideTo(e.currentTarget, selector)}
+        >
+          {label}
+        </button>
+      ))}
+    </nav>
   );
 }
