@@ -70,6 +70,10 @@ export interface PlanActions {
   /** Carries an imported mesh in the plan as a structure (organ at risk or vessel). */
   addMeshStructure(name: string, role: StructureRole, key: string, mesh: InlineMesh): void;
   removeStructure(index: number): void;
+
+  /** Adds a virtual thermocouple at a point [mm]; returns its name (TC1, TC2, ...). */
+  addSensor(at: Vec3): string;
+  removeSensor(name: string): void;
 }
 
 export type PlanStore = StoreApi<PlanState & PlanActions>;
@@ -324,6 +328,21 @@ export function createPlanStore(initial: Plan, options: { defaultProbeType?: str
         const plan = get().plan;
         if (index < 0 || index >= plan.structures.length) return;
         commit({ ...plan, structures: plan.structures.filter((_, i) => i !== index) });
+      },
+      addSensor(at) {
+        const plan = get().plan;
+        const taken = new Set(plan.sensors.map((x) => x.name));
+        let n = plan.sensors.length + 1;
+        while (taken.has(`TC${n}`)) n++;
+        const name = `TC${n}`;
+        const round = (v: number): number => Math.round(v * 10) / 10;
+        commit({ ...plan, sensors: [...plan.sensors, { name, at_mm: [round(at[0]), round(at[1]), round(at[2])] }] });
+        return name;
+      },
+      removeSensor(name) {
+        const plan = get().plan;
+        if (!plan.sensors.some((x) => x.name === name)) return;
+        commit({ ...plan, sensors: plan.sensors.filter((x) => x.name !== name) });
       },
     };
   });

@@ -27,6 +27,8 @@ export interface ViewState {
   visibleIsotherms_C: number[];
   /** Draw the ablation zone (minimum temperature so far at the lethal threshold). */
   showAblation: boolean;
+  /** The next click on a slice places a virtual thermocouple instead of only moving the cursor. */
+  placingSensor: boolean;
 }
 
 export interface ViewActions {
@@ -37,6 +39,7 @@ export interface ViewActions {
   toggleIsotherm(level_C: number): void;
   setVisibleIsotherms(levels_C: number[]): void;
   setShowAblation(show: boolean): void;
+  setPlacingSensor(on: boolean): void;
 }
 
 export type ViewStore = StoreApi<ViewState & ViewActions>;
@@ -49,6 +52,11 @@ export function createViewStore(initial: Partial<ViewState> = {}): ViewStore {
     clip: initial.clip ?? { enabled: false, axis: 'y', offsetMm: 0 },
     visibleIsotherms_C: initial.visibleIsotherms_C ?? [...DEFAULT_ISOTHERMS_C],
     showAblation: initial.showAblation ?? true,
+    placingSensor: false,
+
+    setPlacingSensor(on) {
+      set({ placingSensor: on });
+    },
 
     setSliceCursor(p) {
       if (p.every(Number.isFinite)) set({ sliceCursorMm: [p[0], p[1], p[2]] });

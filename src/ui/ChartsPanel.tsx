@@ -7,7 +7,8 @@
 import { useMemo } from 'react';
 import { SensorChart } from './views/SensorChart.tsx';
 import { VolumeChart } from './views/VolumeChart.tsx';
-import { usePlan, useSim } from './context.tsx';
+import { usePlan, useSim, useView } from './context.tsx';
+import { fmt } from './format.ts';
 
 const LEVELS = [0, -20, -40];
 
@@ -28,17 +29,45 @@ export function ChartsPanel() {
     });
     return { t, volumes, sensors };
   }, [history, sensorNames]);
-  if (history.length < 2) return null;
+  const charted = history.length >= 2;
   return (
     <section className="panel charts" aria-label="Charts" data-testid="charts">
-      <h3>Ice-ball volume <span className="unit">ml</span></h3>
-      <VolumeChart t_s={data.t} volumes={data.volumes} markerT_s={marker} height={130} />
-      {data.sensors.length > 0 && (
+      {charted && (
         <>
-          <h3>Thermocouples <span className="unit">°C</span></h3>
-          <SensorChart t_s={data.t} sensors={data.sensors} lethal_C={lethal} markerT_s={marker} height={130} />
+          <h3>Ice-ball volume <span className="unit">ml</span></h3>
+          <VolumeChart t_s={data.t} volumes={data.volumes} markerT_s={marker} height={130} />
         </>
       )}
+      <h3>Thermocouples <span className="unit">°C</span></h3>
+      {charted && data.sensors.length > 0 && (
+        <SensorChart t_s={data.t} sensors={data.sensors} lethal_C={lethal} markerT_s={marker} height={130} />
+      )}
+      <SensorList />
     </section>
+  );
+}
+
+/** The plan's virtual thermocouples: place one by clicking a slice, remove any. */
+function SensorList() {
+  const sensors = usePlan((s) => s.plan.sensors);
+  const removeSensor = usePlan((s) => s.removeSensor);
+  const placing = useView((s) => s.placingSensor);
+  const setPlacing = useView((s) => s.setPlacingSensor);
+  return (
+    <div className="sensor-list" data-testid="sensor-list">
+      <button type="button" className="btn" aria-pressed={placing} onClick={() => setPlacing(!placing)} data-testid="place-sensor">
+        {placing ? 'Click a slice to place it… (cancel)' : '+ Place thermocouple'}
+      </button>
+      <ul>
+        {sensors.map((x) => (
+          <li key={x.name}>
+            <span>
+              <strong>{x.name}</strong> at ({x.at_mm.map((v) => fmt(v, 1)).join(', ')}) mm
+            </span>
+            <button type="button" className="btn btn--icon" aria-label={`Remove ${x.name}`} onClick={() => removeSensor(x.name)}>×</button>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

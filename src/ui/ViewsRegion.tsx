@@ -44,6 +44,17 @@ export function ViewsRegion() {
   const levels = useView((s) => s.visibleIsotherms_C);
   const showAblation = useView((s) => s.showAblation);
   const setSliceCursor = useView((s) => s.setSliceCursor);
+  const placingSensor = useView((s) => s.placingSensor);
+  const setPlacingSensor = useView((s) => s.setPlacingSensor);
+  const addSensor = usePlan((s) => s.addSensor);
+  // A slice click moves the cursor; in placing mode it also drops a thermocouple there.
+  const onSliceClick = useCallback((mm: Vec3) => {
+    setSliceCursor(mm);
+    if (placingSensor) {
+      addSensor(mm);
+      setPlacingSensor(false);
+    }
+  }, [setSliceCursor, placingSensor, addSensor, setPlacingSensor]);
   const onProbeDrag = useProbeDrag();
   const onMarginStats = useCallback((stats: { counts: [number, number, number]; minSignedMm: number } | null) => {
     sim.getState().setMarginBands(stats);
@@ -83,7 +94,7 @@ export function ViewsRegion() {
               isoLevels_C={levels}
               showAblation={showAblation}
               selectedProbeId={selectedProbeId}
-              onCursor={setSliceCursor}
+              onCursor={onSliceClick}
               onSelectProbe={selectProbe}
               onProbeDrag={onProbeDrag}
               entryLengthsMm={entryLengthsMm}

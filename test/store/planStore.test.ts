@@ -259,3 +259,21 @@ describe('plan store: meshes', () => {
     expect(s.getState().plan.structures).toEqual([]);
   });
 });
+
+describe('plan store: virtual thermocouples', () => {
+  it('places numbered sensors that stay valid plans, removes them, and undoes both', () => {
+    const s = store();
+    const before = s.getState().plan.sensors.length;
+    const a = s.getState().addSensor([12.34, -5, 0.06]);
+    const b = s.getState().addSensor([0, 0, 0]);
+    expect(a).not.toBe(b);
+    const sensors = s.getState().plan.sensors;
+    expect(sensors.length).toBe(before + 2);
+    expect(sensors.find((x) => x.name === a)!.at_mm).toEqual([12.3, -5, 0.1]);
+    expect(parsePlan(JSON.parse(JSON.stringify(s.getState().plan))).ok).toBe(true);
+    s.getState().removeSensor(a);
+    expect(s.getState().plan.sensors.map((x) => x.name)).not.toContain(a);
+    s.getState().undo();
+    expect(s.getState().plan.sensors.map((x) => x.name)).toContain(a);
+  });
+});
