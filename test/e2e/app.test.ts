@@ -233,4 +233,18 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await waitForRun(page, 120, before.runId);
     await shot('full-hd');
   }, 240_000);
+
+  it('places a virtual thermocouple by clicking a slice; its curve is charted', async () => {
+    await open();
+    const before = await runState(page);
+    await page.getByTestId('place-sensor').click();
+    const slice = page.getByTestId('slice-z').locator('canvas').first();
+    const box = (await slice.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.45);
+    await expect.poll(() => page.getByTestId('sensor-list').textContent(), POLL).toMatch(/TC3 at \(/);
+    await waitForRun(page, 120, before.runId);
+    const plan = JSON.parse(await savePlanText());
+    expect(plan.sensors.map((x: { name: string }) => x.name)).toContain('TC3');
+    await shot('thermocouple');
+  }, 240_000);
 });
