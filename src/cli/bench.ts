@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --repeats N] [--repeats-1mm N] [--no-browser] [--browser-only] [--only-liver]`
+ * `npm run bench [-- --repeats N] [--repeats-1mm N] [--no-browser] [--browser-only] [--only-liver] [--only-multirate]`
  * Seeded, deterministic speed measurements (kept out of `npm test`): core count; stencil kernel
  * Mcell/s at 96³ (TypeScript vs WebAssembly SIMD); wall time of every sample plan at 2 mm and 1 mm
  * in Node; the liver plan in headless Chromium through the real engine worker (long tasks on the
@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { engineInfo } from '../engine/engineApi.ts';
 import { runPlan } from '../engine/run.ts';
+import { Simulation } from '../engine/simulation.ts';
 import { stepBox } from '../physics/kernel.ts';
 import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from '../physics/kernelWasm.ts';
 import { createNodeSlabPool } from './nodeThreads.ts';
@@ -30,6 +31,7 @@ const REPEATS_1MM = argNum('--repeats-1mm', 1);
 const NO_BROWSER = args.includes('--no-browser');
 const ONLY_LIVER = args.includes('--only-liver');
 const BROWSER_ONLY = args.includes('--browser-only');
+const ONLY_MULTIRATE = args.includes('--only-multirate');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -107,8 +109,10 @@ function samplePlans(): { name: string; plan: Plan }[] {
 }
 
 function planBench(
-  plan: Plan, spacingMm: number, repeats: number, kernel: 'auto' | 'js', pool: SlabPool | null = null,
+  plan: Plan, spacingMm: number, repeats: number, kernel: 'auto' | 'js', pool: SlabPool | null = null, multiRate = Simulation.multiRate,
 ): { wallS: number; steps: number; cells: number } {
+  const savedMultiRate = Simulation.multiRate;
+  Simulation.multiRate = multiRate;
   HeatSolver.kernelPreference = kernel;
   HeatSolver.threadPool = pool;
   const walls: number[] = [];
@@ -122,7 +126,28 @@ function planBench(
   }
   HeatSolver.kernelPreference = 'auto';
   HeatSolver.threadPool = null;
+  Simulation.multiRate = savedMultiRate;
   return { wallS: median(walls), steps, cells };
+}
+
+/**
+ * Liver plan single-rate vs multi-rate (Simulation.multiRate), interleaved run by run so both see
+ * the same machine load; medians.
+ */
+function multiRateBench(): void {
+  const liver = samplePlans().find((p) => p.name.startsWith('liver'));
+  if (!liver) return;
+  console.log(`\nLiver single-rate vs multi-rate (runPlan, ${engineInfo().kernel}, 1 thread, runs interleaved):`);
+  for (const spacingMm of [2, 1]) {
+    const reps = spacingMm === 1 ? REPEATS_1MM : REPEATS;
+    const single: number[] = [], multi: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      single.push(planBench(liver.plan, spacingMm, 1, 'auto', null, false).wallS);
+      multi.push(planBench(liver.plan, spacingMm, 1, 'auto', null, true).wallS);
+    }
+    const a = median(single), b = median(multi);
+    console.log(`  ${spacingMm} mm: single-rate ${a.toFixed(2)} s, multi-rate ${b.toFixed(2)} s (${(a / b).toFixed(2)}× faster; medians of ${reps}: ${single.map((x) => x.toFixed(2)).join(' ')} | ${multi.map((x) => x.toFixed(2)).join(' ')})`);
+  }
 }
 
 /** RSS [bytes] of this process's Chromium descendants (Linux /proc): all of them, and renderers only. */
@@ -215,6 +240,10 @@ async function browserBench(): Promise<void> {
 async function main(): Promise<void> {
   console.log(`Cryoplan bench — Node ${process.version}, cores (os.availableParallelism) ${availableParallelism()}`);
   console.log(`engineInfo ${JSON.stringify(engineInfo())}`);
+  if (ONLY_MULTIRATE) {
+    multiRateBench();
+    return;
+  }
   if (BROWSER_ONLY) return browserBench();
   const js = kernelBench('js');
   const wasm = kernelBench('wasm-simd');
@@ -235,7 +264,7 @@ async function main(): Promise<void> {
       console.log(`  ${kind.padEnd(9)} ${label.padEnd(30)} ${r.toFixed(0)} Mcell/s total, ${(r / pool.threads).toFixed(0)} per thread (${(r / one).toFixed(2)}× 1 thread)`);
     }
   }
-  console.log(`\nSample plans in Node (wall time of runPlan, default kernel ${engineInfo().kernel}, active region on):`);
+  console.log(`\nSample plans in Node (wall time of runPlan, default kernel ${engineInfo().kernel}, active region on, multi-rate ${Simulation.multiRate ? 'on' : 'off'}):`);
   for (const { name, plan } of samplePlans()) {
     for (const spacingMm of [2, 1]) {
       const reps = spacingMm === 1 ? REPEATS_1MM : REPEATS;
@@ -259,6 +288,7 @@ async function main(): Promise<void> {
     }
   }
   for (const { pool } of pools) pool.close();
+  multiRateBench();
   if (!NO_BROWSER) await browserBench();
 }
 

@@ -29,6 +29,12 @@ function phaseSources(prepared: PreparedPlan, phase: Phase | null): ColdSource[]
  * After the protocol ends the probes stay off (passive) and time may run on.
  */
 export class Simulation {
+  /**
+   * Multi-rate stepping for new simulations (HeatSolver.multiRate): warm tissue steps M× less
+   * often than the box around the ice. Steps are grouped in M from each anchor, so the numbers
+   * still do not depend on how callers chunk advanceTo.
+   */
+  static multiRate = true;
   readonly prepared: PreparedPlan;
   readonly solver: HeatSolver;
   /** End of the protocol [s]. */
@@ -42,6 +48,7 @@ export class Simulation {
     this.solver = new HeatSolver(prepared.grid, prepared.tissue, prepared.vessels);
     // Nothing writes the solver's fields from outside here: step only where the cold has reached.
     this.solver.useActiveRegion = true;
+    this.solver.multiRate = Simulation.multiRate;
     this.phaseStartsS = [];
     let t = 0;
     for (const ph of prepared.plan.protocol) {
@@ -83,7 +90,8 @@ export class Simulation {
 
   /**
    * Advances toward `targetS`: exactly onto it when it is an anchor or lies beyond the last
-   * one, else to the last step of the current anchor interval at or before it.
+   * one, else to the last step (the last multi-rate group of M steps, counted from the anchor)
+   * of the current anchor interval at or before it.
    */
   advanceTo(targetS: number): void {
     const eps = 1e-9;
@@ -99,9 +107,16 @@ export class Simulation {
       const n = Math.max(1, Math.ceil((segEnd - segStart) / this.solver.maxStepS - eps));
       const dt = (segEnd - segStart) / n;
       const done = Math.round((now - segStart) / dt);
-      const to = targetS >= segEnd - eps ? n : Math.floor((targetS - segStart) / dt + eps);
+      // Groups of M steps from the anchor (multi-rate macro steps; M = 1 without it).
+      const M = this.solver.multiRateSubsteps(dt);
+      let to = targetS >= segEnd - eps ? n : Math.floor((targetS - segStart) / dt + eps);
+      if (to < n) to -= to % M;
       if (to <= done) break;
-      for (let s = done; s < to; s++) this.solver.step(dt);
+      for (let s = done; s < to; ) {
+        const len = Math.min(M - (s % M), to - s);
+        this.solver.stepMany(dt, len);
+        s += len;
+      }
       this.solver.timeS = to === n ? segEnd : segStart + to * dt;
     }
     this.applyPhase(this.phaseIndexAt(this.solver.timeS));

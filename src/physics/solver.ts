@@ -47,6 +47,10 @@ const MIN_CUT_FRACTION = 0.05;
  * by more than this amount (and in practice by far less: see test/physics/kernel.test.ts).
  */
 export const ACTIVE_EPSILON_C = 1e-6;
+/** Warm cells around the frozen cells and probes that stay in the fast box (multi-rate). */
+export const MULTIRATE_BUFFER = 3;
+/** Multi-rate only when the slow region is at least this share of the active box. */
+const MULTIRATE_MIN_SLOW_SHARE = 0.3;
 
 /** A cut face: cell `cell` couples to a body surface at distance s·h instead of neighbour `neighbour`. */
 interface CutFaces {
@@ -126,6 +130,31 @@ export class HeatSolver {
   private active = false;
   /** Disturbance threshold of the active region [°C] (ACTIVE_EPSILON_C). */
   activeEpsilonC = ACTIVE_EPSILON_C;
+  /**
+   * Multi-rate stepping (see stepMany and README "Multi-rate"): warm tissue outside a box around
+   * the ice takes one step of M·dt while the box takes M steps of dt. Off by default; the
+   * engine's Simulation turns it on.
+   */
+  multiRate = false;
+  /** Cells of warm tissue kept in the fast box around the frozen cells and the probes. */
+  multiRateBuffer = MULTIRATE_BUFFER;
+  /** Slow step Δ as a fraction of the warm tissue's stable step (accuracy vs speed). */
+  multiRateFraction = 1;
+  /** Macro steps taken multi-rate / single-rate (fallback) so far (diagnostics). */
+  readonly multiRateStats = { macro: 0, fallback: 0 };
+  /** Largest stable step of the warm (unfrozen, mushy) tissue alone [s]. */
+  readonly warmStepS: number;
+  /** Scratch of the fast box: [i0, i1, j0, j1, k0, k1]. */
+  private readonly fastBox = new Int32Array(6);
+  /** Fast-box surface faces: fast cell, slow neighbour, φ at the macro step's start, Σ φ − φ0. */
+  private mrFast = new Int32Array(0);
+  private mrSlow = new Int32Array(0);
+  private mrPhi0 = new Float64Array(0);
+  private mrAcc = new Float64Array(0);
+  private mrRingT = new Float64Array(0);
+  private mrRingPhi = new Float64Array(0);
+  /** A declined multi-rate step already grew the active box for the step that follows. */
+  private skipGrowOnce = false;
 
   /**
    * `outer`: 'rest' holds the outermost cell layer at the resting temperature (tissue continues
@@ -182,6 +211,7 @@ export class HeatSolver {
     }
     this.buildWallFaces();
     this.buildVesselFaces();
+    this.warmStepS = 0.95 * warmStableStepS(tissue, this.h, this.wallFaces.U);
     // Vessels and their walls disturb the tissue from the start when blood ≠ rest temperature.
     for (const v of vessels) for (const c of v.cells) this.includeInBox(c);
     for (const c of this.wallFaces.cell) this.includeInBox(c);
@@ -238,7 +268,8 @@ export class HeatSolver {
     const cut = this.cut;
     for (let i = 0; i < cut.cells.length; i++) this.oldH[i] = f.H[cut.cells[i]];
     const b = this.activeBox;
-    if (this.useActiveRegion) this.growBox();
+    if (this.skipGrowOnce) this.skipGrowOnce = false;
+    else if (this.useActiveRegion) this.growBox();
     else {
       b[0] = 1; b[1] = this.nx - 1; b[2] = 1; b[3] = this.ny - 1; b[4] = 1; b[5] = this.nz - 1;
     }
@@ -263,6 +294,287 @@ export class HeatSolver {
     [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
     this.timeS += dtS;
     this.steps++;
+  }
+
+  /**
+   * `count` steps of dt [s] (dt ≤ maxStepS). With `multiRate` on and count ≥ 2 this is one
+   * multi-rate macro step of Δ = count·dt when it is safe (see multiRateStep), else count single
+   * steps. The result depends only on the state and (dt, count): callers that group steps the
+   * same way get the same numbers however they chunk their calls (Simulation aligns the groups to
+   * its anchors).
+   */
+  stepMany(dtS: number, count: number): void {
+    if (count >= 2 && this.multiRate && this.multiRateStep(dtS, count)) {
+      this.multiRateStats.macro++;
+      return;
+    }
+    if (count >= 2 && this.multiRate) this.multiRateStats.fallback++;
+    for (let s = 0; s < count; s++) this.step(dtS);
+  }
+
+  /** Substeps per multi-rate macro step for a step of dt: how many dt the warm tissue tolerates. */
+  multiRateSubsteps(dtS: number): number {
+    if (!this.multiRate || this.team || this.outer !== 'rest') return 1;
+    return Math.max(1, Math.floor((this.multiRateFraction * this.warmStepS) / dtS + 1e-9));
+  }
+
+  private inFastBox(c: number): boolean {
+    const { nx, ny } = this;
+    const F = this.fastBox;
+    const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
+    return i >= F[0] && i < F[1] && j >= F[2] && j < F[3] && k >= F[4] && k < F[5];
+  }
+
+  private kernelBox(dtS: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number {
+    if (i0 >= i1 || j0 >= j1 || k0 >= k1) return 0;
+    return this.wasm
+      ? this.wasm.stepBox(this.fields, dtS, this.h, i0, i1, j0, j1, k0, k1)
+      : stepBox(this.fields, this.tissue, dtS, this.h, i0, i1, j0, j1, k0, k1);
+  }
+
+  /**
+   * The fast box: bounding box of the frozen cells (T < solidus), the cells inside active bodies
+   * and the cut-face cells, grown by multiRateBuffer, or null when it is not strictly inside the
+   * active box by at least 2 cells (then single-rate). An all-warm active box gives an empty box.
+   */
+  private computeFastBox(): Int32Array | null {
+    const A = this.activeBox;
+    const F = this.fastBox;
+    const { nx, ny } = this;
+    const nxy = nx * ny;
+    const T = this.fields.Tin;
+    const Ts = this.tissue.Ts;
+    let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = this.nz, k1 = -1;
+    for (let k = A[4]; k < A[5]; k++)
+      for (let j = A[2]; j < A[3]; j++) {
+        const row = k * nxy + j * nx;
+        let lo = -1, hi = -1;
+        for (let i = A[0]; i < A[1]; i++) if (T[row + i] < Ts) { lo = i; break; }
+        if (lo < 0) continue;
+        for (let i = A[1] - 1; i >= lo; i--) if (T[row + i] < Ts) { hi = i; break; }
+        if (lo < i0) i0 = lo;
+        if (hi > i1) i1 = hi;
+        if (j < j0) j0 = j;
+        if (j > j1) j1 = j;
+        if (k < k0) k0 = k;
+        if (k > k1) k1 = k;
+      }
+    const add = (c: number): void => {
+      const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / nxy);
+      if (i < i0) i0 = i;
+      if (i > i1) i1 = i;
+      if (j < j0) j0 = j;
+      if (j > j1) j1 = j;
+      if (k < k0) k0 = k;
+      if (k > k1) k1 = k;
+    };
+    for (const c of this.insideCells) add(c);
+    for (const c of this.cut.cells) add(c);
+    if (i1 < 0) {
+      F.fill(0);
+      return F;
+    }
+    const b = this.multiRateBuffer;
+    F[0] = i0 - b; F[1] = i1 + 1 + b; F[2] = j0 - b; F[3] = j1 + 1 + b; F[4] = k0 - b; F[5] = k1 + 1 + b;
+    for (let a = 0; a < 3; a++) if (F[2 * a] - A[2 * a] < 2 || A[2 * a + 1] - F[2 * a + 1] < 2) return null;
+    return F;
+  }
+
+  /**
+   * One multi-rate macro step of Δ = M·dt, or false (nothing done) when it is not safe here.
+   *
+   * Slow region S = active box A minus the fast box F (≤ 6 boxes): one explicit step of Δ from the
+   * state at t (stable: S holds only unfrozen and mushy cells, whose k/C is ≤ 1/8 of frozen
+   * tissue's). F: M steps of dt with the ring of S cells around it held at their values at t,
+   * probes, walls and fixed cells applied every substep. Reflux: S computed its flux through each
+   * face onto F with φ_F(t); F saw Σ_m φ_F(t_m); the difference (dt/h²) Σ_m (φ_F(t_m) − φ_F(t))
+   * is added to the slow cell, so the heat that left F is exactly the heat that entered S.
+   */
+  private multiRateStep(dtS: number, M: number): boolean {
+    if (this.team || this.outer !== 'rest' || M * dtS > this.warmStepS * (1 + 1e-9)) return false;
+    const f = this.fields;
+    const A = this.activeBox;
+    if (this.useActiveRegion) this.growBox();
+    else {
+      A[0] = 1; A[1] = this.nx - 1; A[2] = 1; A[3] = this.ny - 1; A[4] = 1; A[5] = this.nz - 1;
+    }
+    if (A[0] >= A[1]) {
+      // Nothing disturbed: nothing changes.
+      this.timeS += M * dtS;
+      this.steps += M;
+      return true;
+    }
+    const F = this.computeFastBox();
+    if (!F) {
+      // The box was grown for this step: the first single step must not grow it again.
+      this.skipGrowOnce = true;
+      return false;
+    }
+    const volA = this.activeCells;
+    const fastEmpty = F[0] >= F[1];
+    const volF = fastEmpty ? 0 : (F[1] - F[0]) * (F[3] - F[2]) * (F[5] - F[4]);
+    if (!fastEmpty && volA - volF < MULTIRATE_MIN_SLOW_SHARE * volA) {
+      this.skipGrowOnce = true;
+      return false;
+    }
+    const V = this.h * this.h * this.h;
+    const D = M * dtS;
+    const { nx, ny } = this;
+    const nxy = nx * ny;
+    // Interface faces of F: fast cell, its slow neighbour across F's face.
+    let nFaces = 0;
+    if (!fastEmpty) {
+      const sx = F[1] - F[0], sy = F[3] - F[2], sz = F[5] - F[4];
+      nFaces = 2 * (sy * sz + sx * sz + sx * sy);
+      if (this.mrFast.length < nFaces) {
+        this.mrFast = new Int32Array(nFaces * 2);
+        this.mrSlow = new Int32Array(nFaces * 2);
+        this.mrPhi0 = new Float64Array(nFaces * 2);
+        this.mrAcc = new Float64Array(nFaces * 2);
+        this.mrRingT = new Float64Array(nFaces * 2);
+        this.mrRingPhi = new Float64Array(nFaces * 2);
+      }
+      let q = 0;
+      const fast = this.mrFast, slow = this.mrSlow;
+      for (let k = F[4]; k < F[5]; k++)
+        for (let j = F[2]; j < F[3]; j++) {
+          const row = k * nxy + j * nx;
+          fast[q] = row + F[0]; slow[q++] = row + F[0] - 1;
+          fast[q] = row + F[1] - 1; slow[q++] = row + F[1];
+        }
+      for (let k = F[4]; k < F[5]; k++)
+        for (let i = F[0]; i < F[1]; i++) {
+          const lo = k * nxy + F[2] * nx + i, hi = k * nxy + (F[3] - 1) * nx + i;
+          fast[q] = lo; slow[q++] = lo - nx;
+          fast[q] = hi; slow[q++] = hi + nx;
+        }
+      for (let j = F[2]; j < F[3]; j++)
+        for (let i = F[0]; i < F[1]; i++) {
+          const lo = F[4] * nxy + j * nx + i, hi = (F[5] - 1) * nxy + j * nx + i;
+          fast[q] = lo; slow[q++] = lo - nxy;
+          fast[q] = hi; slow[q++] = hi + nxy;
+        }
+    }
+    const fast = this.mrFast, slow = this.mrSlow, phi0 = this.mrPhi0, acc = this.mrAcc;
+    // Wall faces, vessel faces and vessel cells on each side of F (F is fixed for the macro step).
+    const split = (cells: Int32Array): [Int32Array, Int32Array] => {
+      const inF: number[] = [], inS: number[] = [];
+      for (let q = 0; q < cells.length; q++) (this.inFastBox(cells[q]) ? inF : inS).push(q);
+      return [Int32Array.from(inF), Int32Array.from(inS)];
+    };
+    const [wallF, wallS] = split(this.wallFaces.cell);
+    const [faceF, faceS] = split(this.vesselFaces.tissue);
+    const vesselF: number[] = [], bloodF: number[] = [], vesselS: number[] = [], tminS: number[] = [];
+    for (const v of this.vessels)
+      for (const c of v.cells) {
+        if (this.inFastBox(c)) {
+          vesselF.push(c);
+          bloodF.push(v.bloodC);
+        } else {
+          vesselS.push(c);
+          tminS.push(f.Tmin[c]);
+        }
+      }
+    const vesselCellsF = Int32Array.from(vesselF), vesselBloodF = Float64Array.from(bloodF);
+    // Heat from fixed cells into slow cells over Δ (outer layer: only S touches it), at t.
+    this.energy.fixedCells += this.fixedCellInflow(D, true, faceS) * V;
+    for (let q = 0; q < nFaces; q++) {
+      phi0[q] = f.phiIn[fast[q]];
+      acc[q] = 0;
+    }
+    // Slow step: A \ F as six boxes (or all of A), state at t → Out buffers, H in place.
+    let source = 0;
+    if (fastEmpty) source += this.kernelBox(D, A[0], A[1], A[2], A[3], A[4], A[5]);
+    else {
+      source += this.kernelBox(D, A[0], F[0], A[2], A[3], A[4], A[5]);
+      source += this.kernelBox(D, F[1], A[1], A[2], A[3], A[4], A[5]);
+      source += this.kernelBox(D, F[0], F[1], A[2], F[2], A[4], A[5]);
+      source += this.kernelBox(D, F[0], F[1], F[3], A[3], A[4], A[5]);
+      source += this.kernelBox(D, F[0], F[1], F[2], F[3], A[4], F[4]);
+      source += this.kernelBox(D, F[0], F[1], F[2], F[3], F[5], A[5]);
+    }
+    this.energy.perfusionAndMetabolism += source * V;
+    // Vessel cells are held at blood temperature: the slow step's trial value is no minimum.
+    for (let i = 0; i < vesselS.length; i++) f.Tmin[vesselS[i]] = tminS[i];
+    this.applyWallFaces(D, wallS);
+    this.resetFixed(f.Tout, f.phiOut);
+    if (fastEmpty) {
+      [f.Tin, f.Tout] = [f.Tout, f.Tin];
+      [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
+      this.timeS += D;
+      this.steps += M;
+      return true;
+    }
+    // Hold the ring of slow cells at t in both buffers while F substeps; keep their new values.
+    const ringT = this.mrRingT, ringPhi = this.mrRingPhi;
+    for (let q = 0; q < nFaces; q++) {
+      const s = slow[q];
+      ringT[q] = f.Tout[s];
+      ringPhi[q] = f.phiOut[s];
+      f.Tout[s] = f.Tin[s];
+      f.phiOut[s] = f.phiIn[s];
+    }
+    const P = f.Tin;
+    const cut = this.cut;
+    for (let m = 0; m < M; m++) {
+      if (m > 0) for (let q = 0; q < nFaces; q++) acc[q] += f.phiIn[fast[q]] - phi0[q];
+      for (let i = 0; i < cut.cells.length; i++) this.oldH[i] = f.H[cut.cells[i]];
+      const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
+      this.energy.perfusionAndMetabolism += src * V;
+      this.applyCutFaces(dtS);
+      this.applyWallFaces(dtS, wallF);
+      this.energy.fixedCells += this.fixedCellInflow(dtS, false, faceF) * V;
+      this.resetFixed(f.Tout, f.phiOut, vesselCellsF, vesselBloodF);
+      [f.Tin, f.Tout] = [f.Tout, f.Tin];
+      [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
+      this.timeS += dtS;
+      this.steps++;
+    }
+    // F's new values are in P when M is even (S's are in the other buffer): copy the smaller
+    // region across so that both sit in the In buffers.
+    if (f.Tin === P) {
+      const copy = (from: Float64Array, to: Float64Array, from2: Float64Array, to2: Float64Array, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void => {
+        for (let k = k0; k < k1; k++)
+          for (let j = j0; j < j1; j++) {
+            const row = k * nxy + j * nx;
+            to.set(from.subarray(row + i0, row + i1), row + i0);
+            to2.set(from2.subarray(row + i0, row + i1), row + i0);
+          }
+      };
+      if (volF <= volA - volF) {
+        copy(f.Tin, f.Tout, f.phiIn, f.phiOut, F[0], F[1], F[2], F[3], F[4], F[5]);
+        // The inside cells and F's vessel cells are fixed: equal in both buffers already.
+        [f.Tin, f.Tout] = [f.Tout, f.Tin];
+        [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
+      } else {
+        const o = f.Tout, op = f.phiOut, t = f.Tin, tp = f.phiIn;
+        copy(o, t, op, tp, A[0], F[0], A[2], A[3], A[4], A[5]);
+        copy(o, t, op, tp, F[1], A[1], A[2], A[3], A[4], A[5]);
+        copy(o, t, op, tp, F[0], F[1], A[2], F[2], A[4], A[5]);
+        copy(o, t, op, tp, F[0], F[1], F[3], A[3], A[4], A[5]);
+        copy(o, t, op, tp, F[0], F[1], F[2], F[3], A[4], F[4]);
+        copy(o, t, op, tp, F[0], F[1], F[2], F[3], F[5], A[5]);
+      }
+    }
+    // Ring back to its slow-step values, plus the reflux.
+    const m = this.tissue;
+    const w = dtS / (this.h * this.h);
+    for (let q = 0; q < nFaces; q++) {
+      const s = slow[q];
+      f.Tin[s] = ringT[q];
+      f.phiIn[s] = ringPhi[q];
+    }
+    for (let q = 0; q < nFaces; q++) {
+      const s = slow[q];
+      if (this.fixedKind[s] !== 0 || acc[q] === 0) continue;
+      const hNew = f.H[s] + w * acc[q];
+      f.H[s] = hNew;
+      const tNew = temperatureOf(m, hNew);
+      f.Tin[s] = tNew;
+      f.phiIn[s] = kirchhoffOf(m, tNew);
+      if (tNew < f.Tmin[s]) f.Tmin[s] = tNew;
+    }
+    return true;
   }
 
   /**
@@ -401,12 +713,15 @@ export class HeatSolver {
     this.energy.probes += probeHeat * this.h * this.h * this.h;
   }
 
-  private applyWallFaces(dtS: number): void {
+  /** `only`: the wall faces to apply (indices), else all. */
+  private applyWallFaces(dtS: number, only: Int32Array | null = null): void {
     const f = this.fields;
     const m = this.tissue;
     const { cell, vessel, U, bloodC } = this.wallFaces;
     const invH2 = 1 / (this.h * this.h);
-    for (let q = 0; q < cell.length; q++) {
+    const count = only ? only.length : cell.length;
+    for (let p = 0; p < count; p++) {
+      const q = only ? only[p] : p;
       const c = cell[q];
       if (this.fixedKind[c] !== 0) continue;
       // Replace the conduction term to the vessel cell by the wall in series with half a cell.
@@ -424,7 +739,11 @@ export class HeatSolver {
   }
 
   /** Heat into free cells from fixed neighbours this step [J/m³ summed]: the outer layer and vessels. */
-  private fixedCellInflow(dtS: number): number {
+  /**
+   * `outerLayer`: include the outer layer's faces; `only`: the vessel faces to count (indices),
+   * else all.
+   */
+  private fixedCellInflow(dtS: number, outerLayer = true, only: Int32Array | null = null): number {
     // Only cells next to the fixed ones matter; the outer layer is where they are in bulk.
     const f = this.fields;
     const { nx, ny, nz } = this;
@@ -434,7 +753,7 @@ export class HeatSolver {
     // Outside the active box both sides are exactly at rest (a zero term): visit only the part of
     // each outer face the box touches. Plain loops (this runs every step; closures cost here).
     const b = this.activeBox;
-    if (this.outer === 'rest' && b[0] < b[1]) {
+    if (this.outer === 'rest' && b[0] < b[1] && outerLayer) {
       const phi = f.phiIn, kind = this.fixedKind;
       const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
       for (let k = k0; k < k1; k++)
@@ -459,7 +778,9 @@ export class HeatSolver {
     // Vessel faces (regular or walled: the wall correction already moved H; count its real flux).
     // Precomputed face list (same order as vessels × cells × directions): no per-step allocation.
     const vf = this.vesselFaces;
-    for (let q = 0; q < vf.vessel.length; q++) {
+    const count = only ? only.length : vf.vessel.length;
+    for (let p = 0; p < count; p++) {
+      const q = only ? only[p] : p;
       const n = vf.tissue[q];
       if (this.fixedKind[n] !== 0) continue;
       const vc = vf.vessel[q];
@@ -474,7 +795,8 @@ export class HeatSolver {
     return sum * dtS;
   }
 
-  private resetFixed(Tout: Float64Array, phiOut: Float64Array): void {
+  /** `vesselCells`: the vessel cells to reset (default: every vessel's). */
+  private resetFixed(Tout: Float64Array, phiOut: Float64Array, vesselCells: Int32Array | null = null, vesselBlood: Float64Array | null = null): void {
     const m = this.tissue;
     for (let i = 0; i < this.insideCells.length; i++) {
       const c = this.insideCells[i];
@@ -483,6 +805,15 @@ export class HeatSolver {
       Tout[c] = t;
       phiOut[c] = kirchhoffOf(m, t);
       if (t < this.fields.Tmin[c]) this.fields.Tmin[c] = t;
+    }
+    if (vesselCells && vesselBlood) {
+      for (let i = 0; i < vesselCells.length; i++) {
+        const c = vesselCells[i], t = vesselBlood[i];
+        this.fields.H[c] = enthalpyOf(m, t);
+        Tout[c] = t;
+        phiOut[c] = kirchhoffOf(m, t);
+      }
+      return;
     }
     for (const v of this.vessels) {
       const phi = kirchhoffOf(m, v.bloodC);
@@ -694,6 +1025,22 @@ export class HeatSolver {
       blockedShare: Float64Array.from(blockedShare), surfacePhi: Float64Array.from(surfacePhi),
     };
   }
+}
+
+/**
+ * Largest stable explicit step [s] of warm tissue alone (unfrozen or mushy, never frozen): the
+ * slow region of a multi-rate step. A cell next to a vessel wall swaps one regular face (k/h²)
+ * for the wall in series with half a cell (≤ U/h), so its stencil weight is 5k/h² + max(k/h², U/h).
+ */
+export function warmStableStepS(m: TissueModel, h: number, wallU: ArrayLike<number> = []): number {
+  let uMax = 0;
+  for (let q = 0; q < wallU.length; q++) uMax = Math.max(uMax, wallU[q]);
+  const cMushy = Math.min(m.mushyB, m.mushyB + (2 * m.mushyA) / m.invMushyWidth);
+  const states: [number, number][] = [[m.kl, m.Cl], [Math.max(m.ks, m.kl), cMushy]];
+  let rate = 0;
+  for (const [k, C] of states) rate = Math.max(rate, (5 * k + Math.max(k, uMax * h)) / (C * h * h));
+  const perfusion = m.wc > 0 ? (0.5 * m.Cl) / m.wc : Infinity;
+  return Math.min(1 / rate, perfusion);
 }
 
 /** Whether any of the cells row + [i0, i1) differs from rest by more than eps. */
