@@ -818,10 +818,14 @@ export class HeatSolver {
     for (const v of this.vessels) {
       const phi = kirchhoffOf(m, v.bloodC);
       const H = enthalpyOf(m, v.bloodC);
+      // The kernel stepped these cells before this reset; their true history is blood temperature
+      // (from the resting start), so undo any minimum it recorded.
+      const tMin = Math.min(this.tissue.restC, v.bloodC);
       for (const c of v.cells) {
         this.fields.H[c] = H;
         Tout[c] = v.bloodC;
         phiOut[c] = phi;
+        this.fields.Tmin[c] = tMin;
       }
     }
   }
