@@ -12,18 +12,8 @@ export interface Grid {
   originMm: Vec3;
 }
 
-export function cellCount(grid: Grid): number {
-  return grid.dims[0] * grid.dims[1] * grid.dims[2];
-}
-
 export function cellIndex(grid: Grid, i: number, j: number, k: number): number {
   return i + grid.dims[0] * (j + grid.dims[1] * k);
-}
-
-/** Centre of a cell [mm]. */
-export function cellCentreMm(grid: Grid, i: number, j: number, k: number): Vec3 {
-  const h = grid.spacingMm;
-  return [grid.originMm[0] + i * h, grid.originMm[1] + j * h, grid.originMm[2] + k * h];
 }
 
 /** A grid covering [min, max] (mm) with cells of `spacingMm`, centred on the box. */

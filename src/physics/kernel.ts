@@ -18,18 +18,11 @@ export interface StepFields {
 }
 
 /**
- * One forward-Euler step of  dH/dt = ∇²φ + fl(T)·(wc (Ta − T) + qm)  for the interior cells of
- * the z-planes [k0, k1) (clamped to the interior), then T and φ recovered from H (tissueModel.ts).
- * Slabs are independent within a step, so the grid can be split across threads by z.
+ * One forward-Euler step of  dH/dt = ∇²φ + fl(T)·(wc (Ta − T) + qm)  for the cells of the box
+ * [i0, i1) × [j0, j1) × [k0, k1) (clamped to the interior), then T and φ recovered from H
+ * (tissueModel.ts). The box is the solver's active region (outside it every cell is still at rest
+ * and would not change) or a slab of it: boxes are independent within a step.
  * Returns the perfusion + metabolic heat added to these cells [J/m³ summed over cells].
- */
-export function stepSlab(f: StepFields, m: TissueModel, dtS: number, hM: number, k0: number, k1: number): number {
-  return stepBox(f, m, dtS, hM, 1, f.nx - 1, 1, f.ny - 1, k0, k1);
-}
-
-/**
- * stepSlab restricted to the box [i0, i1) × [j0, j1) × [k0, k1) (clamped to the interior): the
- * solver's active region, outside which every cell is still at rest and would not change.
  * The source is summed per z-plane (from 0) and the plane sums added in k order, so threads that
  * step z-slabs give the same total when their plane sums (`planeSums[k]`, if given) are added in
  * order (slabPool.ts).

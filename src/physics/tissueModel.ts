@@ -106,12 +106,6 @@ export function capacityOf(m: TissueModel, T: number): number {
   return m.mushyB + 2 * m.mushyA * (T - m.Ts);
 }
 
-/** Liquid fraction fl(T) ∈ [0, 1]: scales perfusion and metabolism. */
-export function liquidFractionOf(m: TissueModel, T: number): number {
-  const f = (T - m.Ts) * m.invMushyWidth;
-  return f <= 0 ? 0 : f >= 1 ? 1 : f;
-}
-
 /** Largest stable explicit step [s] for the 7-point stencil at spacing h [m] (whole model). */
 export function stableStepS(m: TissueModel, h: number): number {
   // dH/dt = ∇²φ: the explicit scheme is monotone when dt · 6 (k/C)_max / h² ≤ 1. The largest
