@@ -63,6 +63,12 @@ export class PlanRun {
     if (target > this.sim.timeS) this.sim.advanceTo(target);
   }
 
+  /** Metrics now: the report snapshot just taken when this is a report time, else a new one. */
+  currentSnapshot(): Snapshot {
+    const last = this.snapshots[this.snapshots.length - 1];
+    return last && last.t_s === Math.round(this.sim.timeS * 1e6) / 1e6 ? last : this.sim.snapshot();
+  }
+
   /** The result file; complete once `done`. */
   result(): RunResult {
     const g = this.sim.grid;

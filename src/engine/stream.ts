@@ -25,7 +25,7 @@ export function buildFrame(run: PlanRun, runId: number, isoLevels: number[]): Ru
     t_s: sim.timeS,
     end_s: run.endS,
     grid: sim.grid,
-    snapshot: sim.snapshot(),
+    snapshot: run.currentSnapshot(),
     temperature_C: T,
     minTemperature_C: Tmin,
     isosurfaces,
