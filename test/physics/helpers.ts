@@ -39,24 +39,19 @@ export function crossingAlongX(T: ArrayLike<number>, grid: Grid, j: number, k: n
  * z-plane k: along `rays` directions the field is sampled bilinearly every 0.02 mm from the axis
  * outward and the first upward crossing of `level` is interpolated.
  */
-export function meanIsothermRadiusMm(T: ArrayLike<number>, grid: Grid, cx: number, cy: number, k: number, level: number, rays = 16): number {
-  const [nx, ny] = grid.dims;
-  const h = grid.spacingMm;
-  const sample = (x: number, y: number): number => {
-    const fx = (x - grid.originMm[0]) / h, fy = (y - grid.originMm[1]) / h;
-    const i = Math.floor(fx), j = Math.floor(fy);
-    const u = fx - i, v = fy - j;
-    const c = i + nx * (j + ny * k);
-    return (T[c] * (1 - u) + T[c + 1] * u) * (1 - v) + (T[c + nx] * (1 - u) + T[c + nx + 1] * u) * v;
-  };
+export function meanIsothermRadiusMm(
+  T: ArrayLike<number>, grid: Grid, cx: number, cy: number, k: number, level: number, rays = 16,
+  /** Rays spread over [0, arc) [rad]: a full turn, or a quarter for a mirrored quarter domain. */
+  arcRad = 2 * Math.PI,
+  maxRMm = 0.5 * Math.min(grid.dims[0], grid.dims[1]) * grid.spacingMm - 2 * grid.spacingMm,
+): number {
   let sum = 0;
-  const maxR = 0.5 * Math.min(nx, ny) * h - 2 * h;
   for (let r = 0; r < rays; r++) {
-    const a = (2 * Math.PI * (r + 0.5)) / rays;
+    const a = (arcRad * (r + 0.5)) / rays;
     const dx = Math.cos(a), dy = Math.sin(a);
-    let prev = sample(cx, cy), found = NaN;
-    for (let s = 0.02; s < maxR; s += 0.02) {
-      const v = sample(cx + s * dx, cy + s * dy);
+    let prev = samplePlane(T, grid, k, cx, cy), found = NaN;
+    for (let s = 0.02; s < maxRMm; s += 0.02) {
+      const v = samplePlane(T, grid, k, cx + s * dx, cy + s * dy);
       if (prev <= level && v > level) {
         found = s - 0.02 + (0.02 * (level - prev)) / (v - prev);
         break;

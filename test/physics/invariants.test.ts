@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation.ts';
+import { sampleTrilinear } from '../../src/geometry/sample.ts';
 import { parsePlan } from '../../src/plan/parse.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
@@ -91,13 +92,7 @@ describe('invariants (physics.md §5.5)', () => {
       const len = Math.hypot(...d);
       let prev = -200;
       for (let r = 3; r < 19; r += 0.01) {
-        const p = d.map((v) => (v / len) * r);
-        const fx = (p[0] - grid.originMm[0]) / h, fy = (p[1] - grid.originMm[1]) / h, fz = (p[2] - grid.originMm[2]) / h;
-        const i = Math.floor(fx), j = Math.floor(fy), k = Math.floor(fz);
-        const u = fx - i, v = fy - j, w = fz - k;
-        const at = (a: number, b: number, c: number): number => solver.temperatureC[i + a + 41 * (j + b + 41 * (k + c))];
-        const val = ((at(0, 0, 0) * (1 - u) + at(1, 0, 0) * u) * (1 - v) + (at(0, 1, 0) * (1 - u) + at(1, 1, 0) * u) * v) * (1 - w) +
-          ((at(0, 0, 1) * (1 - u) + at(1, 0, 1) * u) * (1 - v) + (at(0, 1, 1) * (1 - u) + at(1, 1, 1) * u) * v) * w;
+        const val = sampleTrilinear(solver.temperatureC, grid, (d[0] / len) * r, (d[1] / len) * r, (d[2] / len) * r);
         if (prev <= level && val > level) return r;
         prev = val;
       }
