@@ -114,21 +114,42 @@ export interface Metrics {
 /** The metrics panel at simulated time `t_s`: waits for the run to pass it, scrubs there, reads, returns to live. */
 export async function metricsAt(page: Page, t_s: number, afterRunId = 0): Promise<Metrics & { runId: number }> {
   const s = await waitForRun(page, t_s, afterRunId);
+  // Move off t_s first: when the live frame is exactly at t_s the slider already shows it, and
+  // filling the same value fires no change, so the view would keep following the run.
+  await page.getByTestId('scrub').fill('0');
   await page.getByTestId('scrub').fill(String(t_s));
   const minutes = `${Math.floor(t_s / 60)}:${String(t_s % 60).padStart(2, '0')}`;
   await page.getByTestId('metrics-time').filter({ hasText: `at ${minutes}` }).waitFor();
-  const text = async (id: string) => (await page.locator(`[data-metric="${id}"] dd`).textContent())?.trim() ?? '';
-  const iso: Record<string, string> = {};
-  for (const row of await page.locator('[data-testid="isotherms"] .metric').all()) {
-    iso[((await row.locator('dt').textContent()) ?? '').trim()] = ((await row.locator('dd').textContent()) ?? '').trim();
+  // Read the whole panel in one go (frames keep arriving while we read), and only once the
+  // panel shows t_s and two reads in a row agree.
+  const read = () => page.evaluate(() => {
+    const dd = (id: string) => document.querySelector(`[data-metric="${id}"] dd`)?.textContent?.trim() ?? '';
+    const iso: Record<string, string> = {};
+    for (const row of document.querySelectorAll('[data-testid="isotherms"] .metric')) {
+      iso[row.querySelector('dt')?.textContent?.trim() ?? ''] = row.querySelector('dd')?.textContent?.trim() ?? '';
+    }
+    return {
+      label: document.querySelector('[data-testid="metrics-time"]')?.textContent ?? '',
+      coverage: dd('tumor-coverage'), margin: dd('margin-coverage'), minMargin: dd('min-margin'), iso,
+    };
+  });
+  let previous = '';
+  let panel = await read();
+  for (let tries = 0; ; tries++) {
+    const key = JSON.stringify(panel);
+    if (panel.label.includes(`at ${minutes}`) && key === previous) break;
+    if (tries > 200) throw new Error(`metrics panel never settled at ${minutes}: ${key}`);
+    previous = key;
+    await page.waitForTimeout(100);
+    panel = await read();
   }
   const m: Metrics & { runId: number } = {
     runId: s.runId,
     t: minutes,
-    coverage: await text('tumor-coverage'),
-    margin: await text('margin-coverage'),
-    minMargin: await text('min-margin'),
-    iso,
+    coverage: panel.coverage,
+    margin: panel.margin,
+    minMargin: panel.minMargin,
+    iso: panel.iso,
   };
   const live = page.getByRole('button', { name: 'Live' });
   if (await live.isVisible()) await live.click();
