@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --repeats N] [--repeats-1mm N] [--no-browser] [--browser-only] [--only-liver] [--only-multirate]`
+ * `npm run bench [-- --repeats N] [--repeats-1mm N] [--no-browser] [--browser-only] [--only-liver] [--only-multirate] [--only-kernel]`
  * Seeded, deterministic speed measurements (kept out of `npm test`): core count; stencil kernel
  * Mcell/s at 96³ (TypeScript vs WebAssembly SIMD); wall time of every sample plan at 2 mm and 1 mm
  * in Node; the liver plan in headless Chromium through the real engine worker (long tasks on the
@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { engineInfo } from '../engine/engineApi.ts';
 import { runPlan } from '../engine/run.ts';
 import { Simulation } from '../engine/simulation.ts';
-import { stepBox } from '../physics/kernel.ts';
+import { kernelConstants, stepBox } from '../physics/kernel.ts';
 import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from '../physics/kernelWasm.ts';
 import { createNodeSlabPool } from './nodeThreads.ts';
 import type { SlabPool } from '../physics/slabPool.ts';
@@ -32,6 +32,7 @@ const NO_BROWSER = args.includes('--no-browser');
 const ONLY_LIVER = args.includes('--only-liver');
 const BROWSER_ONLY = args.includes('--browser-only');
 const ONLY_MULTIRATE = args.includes('--only-multirate');
+const ONLY_KERNEL = args.includes('--only-kernel');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -73,9 +74,10 @@ function kernelBench(kind: 'js' | 'wasm-simd', pool: SlabPool | null = null): nu
   const f: StepFields = wasm
     ? wasm.allocateFields(n, n, n)
     : sab ? WasmKernel.fieldViews(sab, n, n, n)
-    : { nx: n, ny: n, nz: n, H: new Float64Array(n ** 3), Tin: new Float64Array(n ** 3), phiIn: new Float64Array(n ** 3), Tout: new Float64Array(n ** 3), phiOut: new Float64Array(n ** 3), Tmin: new Float32Array(n ** 3) };
+    : { nx: n, ny: n, nz: n, H: new Float32Array(n ** 3), Tin: new Float32Array(n ** 3), phiIn: new Float32Array(n ** 3), Tout: new Float32Array(n ** 3), phiOut: new Float32Array(n ** 3), Tmin: new Float32Array(n ** 3) };
   kernelFields(f);
   const team = pool ? pool.team(f, m, wasm, sab) : null;
+  const constants = kernelConstants(m);
   const box = Int32Array.from([1, n - 1, 1, n - 1, 1, n - 1]);
   const dt = 0.9 * (1e-6 / (6 * (2 / 1.8e6)));
   const stepsPerRep = 10;
@@ -86,7 +88,7 @@ function kernelBench(kind: 'js' | 'wasm-simd', pool: SlabPool | null = null): nu
     for (let s = 0; s < stepsPerRep; s++) {
       if (team) team.step(box, dt, 1e-3);
       else if (wasm) wasm.stepBox(f, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
-      else stepBox(f, m, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
+      else stepBox(f, constants, dt, 1e-3, 1, n - 1, 1, n - 1, 1, n - 1);
       [f.Tin, f.Tout] = [f.Tout, f.Tin];
       [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
     }
@@ -248,8 +250,8 @@ async function main(): Promise<void> {
   const js = kernelBench('js');
   const wasm = kernelBench('wasm-simd');
   console.log(`\nKernel at 96³ (1 thread; median of ${REPEATS} × 10 steps):`);
-  console.log(`  TypeScript (Float64)        ${js.toFixed(0)} Mcell/s`);
-  console.log(`  WebAssembly SIMD (f64x2)    ${wasm.toFixed(0)} Mcell/s   (${(wasm / js).toFixed(2)}× TypeScript)`);
+  console.log(`  TypeScript (float32)        ${js.toFixed(0)} Mcell/s`);
+  console.log(`  WebAssembly SIMD (f32x4)    ${wasm.toFixed(0)} Mcell/s   (${(wasm / js).toFixed(2)}× TypeScript)`);
   // Threads: N = os.availableParallelism(); the coordinating thread steps a slab (N − 1 workers)
   // or only coordinates (N workers). Per-thread rate = total / slabs.
   const N = Math.max(2, availableParallelism());
@@ -263,6 +265,10 @@ async function main(): Promise<void> {
       const one = kind === 'js' ? js : wasm;
       console.log(`  ${kind.padEnd(9)} ${label.padEnd(30)} ${r.toFixed(0)} Mcell/s total, ${(r / pool.threads).toFixed(0)} per thread (${(r / one).toFixed(2)}× 1 thread)`);
     }
+  }
+  if (ONLY_KERNEL) {
+    for (const { pool } of pools) pool.close();
+    return;
   }
   console.log(`\nSample plans in Node (wall time of runPlan, default kernel ${engineInfo().kernel}, active region on, multi-rate ${Simulation.multiRate ? 'on' : 'off'}):`);
   for (const { name, plan } of samplePlans()) {

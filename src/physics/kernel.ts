@@ -1,34 +1,80 @@
 import type { TissueModel } from './tissueModel.ts';
 
-/** The arrays one explicit step reads and writes (flat, x fastest; see geometry/grid.ts). */
+/**
+ * The arrays one explicit step reads and writes (flat, x fastest; see geometry/grid.ts). Float32:
+ * half the memory traffic of Float64 and four cells per SIMD instruction; the finest resolution
+ * that matters is that of H near body temperature (ulp 32 J/m³ ≈ 1e-5 K), far below anything
+ * the isotherms or metrics see (README "Float32 fields").
+ */
 export interface StepFields {
   nx: number;
   ny: number;
   nz: number;
   /** Enthalpy [J/m³], updated in place. */
-  H: Float64Array;
+  H: Float32Array;
   /** Temperature [°C] and Kirchhoff potential [W/m] at the start of the step (read). */
-  Tin: Float64Array;
-  phiIn: Float64Array;
+  Tin: Float32Array;
+  phiIn: Float32Array;
   /** The same after the step (written). */
-  Tout: Float64Array;
-  phiOut: Float64Array;
+  Tout: Float32Array;
+  phiOut: Float32Array;
   /** Lowest temperature each cell has reached [°C], updated. */
   Tmin: Float32Array;
+}
+
+const f32 = Math.fround;
+
+/** The kernels' tissue constants, rounded to float32 once (both kernels use exactly these). */
+export interface KernelConstants {
+  Ts: number; Tl: number; invW: number; ks: number; kl: number; invCs: number; invCl: number;
+  mushyB: number; mushyBB: number; fourA: number; Hl: number; phiL: number; halfDk: number;
+  /** Perfusion wc and wc·Ta + qm: the source is fl·(wcTaQm − wc·T). */
+  wc: number; wcTaQm: number;
+}
+
+export function kernelConstants(m: TissueModel): KernelConstants {
+  return {
+    Ts: f32(m.Ts), Tl: f32(m.Tl), invW: f32(m.invMushyWidth), ks: f32(m.ks), kl: f32(m.kl),
+    invCs: f32(1 / m.Cs), invCl: f32(1 / m.Cl), mushyB: f32(m.mushyB), mushyBB: f32(m.mushyB * m.mushyB),
+    fourA: f32(4 * m.mushyA), Hl: f32(m.Hl), phiL: f32(m.phiL), halfDk: f32(0.5 * (m.kl - m.ks) * m.invMushyWidth),
+    wc: f32(m.wc), wcTaQm: f32(m.wc * m.Ta + m.qm),
+  };
+}
+
+/**
+ * T and φ of a cell with enthalpy h, in float32 exactly as the kernels compute them (the solver
+ * uses it for the resting state, so that rest is a fixed point of the kernel).
+ */
+export function kernelState(k: KernelConstants, hJ_m3: number): { T: number; phi: number } {
+  const h = f32(hJ_m3);
+  if (h >= k.Hl) {
+    const u = f32(f32(h - k.Hl) * k.invCl);
+    return { T: f32(k.Tl + u), phi: f32(k.phiL + f32(k.kl * u)) };
+  }
+  if (h <= 0) {
+    const u = f32(h * k.invCs);
+    return { T: f32(k.Ts + u), phi: f32(k.ks * u) };
+  }
+  const d = f32(f32(2 * h) / f32(k.mushyB + f32(Math.sqrt(f32(k.mushyBB + f32(k.fourA * h))))));
+  return { T: f32(k.Ts + d), phi: f32(f32(k.ks * d) + f32(f32(k.halfDk * d) * d)) };
 }
 
 /**
  * One forward-Euler step of  dH/dt = ∇²φ + fl(T)·(wc (Ta − T) + qm)  for the cells of the box
  * [i0, i1) × [j0, j1) × [k0, k1) (clamped to the interior), then T and φ recovered from H
- * (tissueModel.ts). The box is the solver's active region (outside it every cell is still at rest
- * and would not change) or a slab of it: boxes are independent within a step.
- * Returns the perfusion + metabolic heat added to these cells [J/m³ summed over cells].
- * The source is summed per z-plane (from 0) and the plane sums added in k order, so threads that
- * step z-slabs give the same total when their plane sums (`planeSums[k]`, if given) are added in
+ * (tissueModel.ts). Float32 arithmetic (every operation rounded with Math.fround), so the
+ * WebAssembly f32x4 kernel (assembly/kernel.ts) gives bit-identical fields. The box is the
+ * solver's active region (outside it every cell is still at rest and would not change) or a slab
+ * of it: boxes are independent within a step.
+ * Returns the perfusion + metabolic heat added to these cells [J/m³ summed over cells] × dt. The
+ * source is summed in float32 per row (cell i0 + 4n + l into lane sum l, the lane sums added as
+ * (l0 + l1) + (l2 + l3), then the row's last (length mod 4) cells: the SIMD kernel's order), the
+ * row sums in float64 per z-plane from 0 and the plane sums in k order, so threads that step
+ * z-slabs give the same total when their plane sums (`planeSums[k]`, if given) are added in
  * order (slabPool.ts).
  */
 export function stepBox(
-  f: StepFields, m: TissueModel, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+  f: StepFields, m: KernelConstants, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
   planeSums?: Float64Array,
 ): number {
   const { nx, ny, H, Tin, phiIn, Tout, phiOut, Tmin } = f;
@@ -39,48 +85,58 @@ export function stepBox(
   const jEnd = Math.min(ny - 1, j1);
   const iStart = Math.max(1, i0);
   const iEnd = Math.min(nx - 1, i1);
-  const dtOverH2 = dtS / (hM * hM);
-  const Ts = m.Ts, Tl = m.Tl, invW = m.invMushyWidth;
-  const ks = m.ks, kl = m.kl, Cs = m.Cs, Cl = m.Cl, mushyB = m.mushyB, fourA = 4 * m.mushyA, Hl = m.Hl, phiL = m.phiL;
-  const halfDk = 0.5 * (kl - ks) * invW;
-  // Reciprocals, so the WebAssembly kernel (assembly/kernel.ts) can do the same operations and
-  // round identically (both kernels give bit-identical fields).
-  const invCs = 1 / Cs, invCl = 1 / Cl;
-  const wc = m.wc, qm = m.qm, Ta = m.Ta;
+  const dt = f32(dtS);
+  const dtOverH2 = f32(dtS / (hM * hM));
+  const { Ts, Tl, invW, ks, kl, invCs, invCl, mushyB, mushyBB, fourA, Hl, phiL, halfDk, wc, wcTaQm } = m;
+  /** Steps cell c; returns its source term (float32). */
+  const cell = (c: number): number => {
+    const phiC = phiIn[c];
+    const lap = f32(f32(f32(f32(f32(f32(phiIn[c - 1] + phiIn[c + 1]) + phiIn[c - nx]) + phiIn[c + nx]) + phiIn[c - nxy]) + phiIn[c + nxy]) - f32(6 * phiC));
+    const t = Tin[c];
+    let fl = f32(f32(t - Ts) * invW);
+    fl = fl <= 0 ? 0 : fl >= 1 ? 1 : fl;
+    const source = f32(fl * f32(wcTaQm - f32(wc * t)));
+    const h = f32(f32(H[c] + f32(dtOverH2 * lap)) + f32(dt * source));
+    H[c] = h;
+    let tNew: number, phiNew: number;
+    if (h >= Hl) {
+      const u = f32(f32(h - Hl) * invCl);
+      tNew = f32(Tl + u);
+      phiNew = f32(phiL + f32(kl * u));
+    } else if (h <= 0) {
+      const u = f32(h * invCs);
+      tNew = f32(Ts + u);
+      phiNew = f32(ks * u);
+    } else {
+      const d = f32(f32(2 * h) / f32(mushyB + f32(Math.sqrt(f32(mushyBB + f32(fourA * h))))));
+      tNew = f32(Ts + d);
+      phiNew = f32(f32(ks * d) + f32(f32(halfDk * d) * d));
+    }
+    Tout[c] = tNew;
+    phiOut[c] = phiNew;
+    if (tNew < Tmin[c]) Tmin[c] = tNew;
+    return source;
+  };
   let total = 0;
   for (let k = kStart; k < kEnd; k++) {
-    let sourceSum = 0;
+    let plane = 0;
     for (let j = jStart; j < jEnd; j++) {
       const row = k * nxy + j * nx;
-      for (let c = row + iStart; c < row + iEnd; c++) {
-        const phiC = phiIn[c];
-        const lap = phiIn[c - 1] + phiIn[c + 1] + phiIn[c - nx] + phiIn[c + nx] + phiIn[c - nxy] + phiIn[c + nxy] - 6 * phiC;
-        const t = Tin[c];
-        let fl = (t - Ts) * invW;
-        fl = fl <= 0 ? 0 : fl >= 1 ? 1 : fl;
-        const source = fl * (wc * (Ta - t) + qm);
-        sourceSum += source;
-        const h = H[c] + dtOverH2 * lap + dtS * source;
-        H[c] = h;
-        let tNew: number, phiNew: number;
-        if (h <= 0) {
-          tNew = Ts + h * invCs;
-          phiNew = ks * (tNew - Ts);
-        } else if (h >= Hl) {
-          tNew = Tl + (h - Hl) * invCl;
-          phiNew = phiL + kl * (tNew - Tl);
-        } else {
-          const d = (2 * h) / (mushyB + Math.sqrt(mushyB * mushyB + fourA * h));
-          tNew = Ts + d;
-          phiNew = ks * d + halfDk * d * d;
-        }
-        Tout[c] = tNew;
-        phiOut[c] = phiNew;
-        if (tNew < Tmin[c]) Tmin[c] = tNew;
+      const end = row + iEnd;
+      let c = row + iStart;
+      let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+      for (; c + 3 < end; c += 4) {
+        l0 = f32(l0 + cell(c));
+        l1 = f32(l1 + cell(c + 1));
+        l2 = f32(l2 + cell(c + 2));
+        l3 = f32(l3 + cell(c + 3));
       }
+      let rowSum = f32(f32(l0 + l1) + f32(l2 + l3));
+      for (; c < end; c++) rowSum = f32(rowSum + cell(c));
+      plane += rowSum;
     }
-    if (planeSums) planeSums[k] = sourceSum;
-    total += sourceSum;
+    if (planeSums) planeSums[k] = plane;
+    total += plane;
   }
-  return total * dtS;
+  return total * dt;
 }

@@ -1,10 +1,10 @@
-import type { StepFields } from './kernel.ts';
+import { type StepFields, kernelConstants } from './kernel.ts';
 import { KERNEL_WASM_BASE64, KERNEL_WASM_SHARED_BASE64 } from './kernelWasm.generated.ts';
 import type { TissueModel } from './tissueModel.ts';
 
 /**
  * The WebAssembly SIMD kernel (assembly/kernel.ts): the same step as kernel.ts's stepBox, bit for
- * bit, two cells per instruction. Its fields live in the instance's linear memory, so a solver
+ * bit, four cells per f32x4 instruction. Its fields live in the instance's linear memory, so a solver
  * that uses it allocates them here (allocateFields) and hands out typed-array views.
  */
 
@@ -12,7 +12,7 @@ interface KernelExports {
   setModel(...args: number[]): void;
   stepBox(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
-    nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number,
+    nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, dtOverH2: number,
     sums: number,
   ): number;
 }
@@ -80,9 +80,9 @@ export class WasmKernel {
     this.exports = instance.exports as unknown as KernelExports;
   }
 
-  /** Memory pages for the fields of `cells` cells (5 Float64 + 1 Float32 arrays). */
+  /** Memory pages for the fields of `cells` cells (6 Float32 arrays). */
   static pagesFor(cells: number): number {
-    const bytes = BASE + 5 * align16(8 * cells) + align16(4 * cells);
+    const bytes = BASE + 6 * align16(4 * cells);
     return Math.ceil(bytes / PAGE);
   }
 
@@ -98,21 +98,18 @@ export class WasmKernel {
   static fieldViews(buf: ArrayBufferLike, nx: number, ny: number, nz: number): StepFields {
     const n = nx * ny * nz;
     let at = BASE;
-    const f64 = (): Float64Array => {
-      const a = new Float64Array(buf, at, n);
-      at += align16(8 * n);
+    const next = (): Float32Array => {
+      const a = new Float32Array(buf, at, n);
+      at += align16(4 * n);
       return a;
     };
-    const H = f64(), Tin = f64(), phiIn = f64(), Tout = f64(), phiOut = f64();
-    const Tmin = new Float32Array(buf, at, n);
+    const H = next(), Tin = next(), phiIn = next(), Tout = next(), phiOut = next(), Tmin = next();
     return { nx, ny, nz, H, Tin, phiIn, Tout, phiOut, Tmin };
   }
 
   setModel(m: TissueModel): void {
-    this.exports.setModel(
-      m.Ts, m.Tl, m.invMushyWidth, m.ks, m.kl, 1 / m.Cs, 1 / m.Cl, m.mushyB, 4 * m.mushyA, m.Hl, m.phiL,
-      0.5 * (m.kl - m.ks) * m.invMushyWidth, m.wc, m.qm, m.Ta,
-    );
+    const k = kernelConstants(m);
+    this.exports.setModel(k.Ts, k.Tl, k.invW, k.ks, k.kl, k.invCs, k.invCl, k.mushyB, k.mushyBB, k.fourA, k.Hl, k.phiL, k.halfDk, k.wc, k.wcTaQm);
   }
 
   /** Per-plane source sums (written by stepBox when asked; view on this memory). */
@@ -133,7 +130,7 @@ export class WasmKernel {
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number, sums: number,
   ): number {
-    return this.exports.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, hM, sums);
+    return this.exports.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, dtS / (hM * hM), sums);
   }
 
   /**
@@ -147,7 +144,7 @@ export class WasmKernel {
     if (kStart >= kEnd || jStart >= jEnd || iStart >= iEnd) return 0;
     return this.exports.stepBox(
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset,
-      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, hM, sums ? SUMS : 0,
+      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, dtS / (hM * hM), sums ? SUMS : 0,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { type StepFields, stepBox } from './kernel.ts';
+import { type KernelConstants, type StepFields, kernelConstants, stepBox } from './kernel.ts';
 import { MAX_PLANES, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { TissueModel } from './tissueModel.ts';
 
@@ -89,7 +89,7 @@ function serveAttached(m: AttachMessage): void {
   const params = new Float64Array(m.ctrl, F64_AT, 2);
   const { nx, ny } = m;
   let wasm: WasmKernel | null = null;
-  let views: Map<number, Float64Array> | null = null;
+  let views: Map<number, Float32Array> | null = null;
   let tsFields: StepFields | null = null;
   let sums: Float64Array | null = null;
   if (m.memory) {
@@ -103,6 +103,7 @@ function serveAttached(m: AttachMessage): void {
     views = new Map();
     for (const a of [tsFields.H, tsFields.Tin, tsFields.phiIn, tsFields.Tout, tsFields.phiOut]) views.set(a.byteOffset, a);
   }
+  const constants = kernelConstants(m.model);
   let seen = 0;
   for (;;) {
     seen = waitChange(ctrl, EPOCH, seen);
@@ -118,7 +119,7 @@ function serveAttached(m: AttachMessage): void {
         tsFields.phiIn = views.get(ctrl[PHIIN])!;
         tsFields.Tout = views.get(ctrl[TOUT])!;
         tsFields.phiOut = views.get(ctrl[PHIOUT])!;
-        stepBox(tsFields, m.model, dt, h, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, sums!);
+        stepBox(tsFields, constants, dt, h, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, sums!);
       }
     }
     Atomics.add(ctrl, DONE, 1);
@@ -131,6 +132,7 @@ export class SlabTeam {
   private ctrl: Int32Array;
   private params: Float64Array;
   private readonly sums: Float64Array;
+  private readonly constants: KernelConstants;
 
   constructor(
     readonly pool: SlabPool,
@@ -141,6 +143,7 @@ export class SlabTeam {
     private readonly wasm: WasmKernel | null,
   ) {
     this.sums = WasmKernel.planeSumsView(buffer);
+    this.constants = kernelConstants(model);
     const sab = new SharedArrayBuffer(CTRL_BYTES);
     this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
     this.params = new Float64Array(sab, F64_AT, 2);
@@ -201,7 +204,7 @@ export class SlabTeam {
       const e = k0 + Math.floor(planes / parts);
       if (k0 < e) {
         if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], k0, e, true);
-        else stepBox(f, this.model, dtS, hM, b[0], b[1], b[2], b[3], k0, e, this.sums);
+        else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], k0, e, this.sums);
       }
     }
     let done = Atomics.load(ctrl, DONE);
@@ -209,7 +212,7 @@ export class SlabTeam {
     // The single-thread kernel's order: plane sums from k0 up, then × dt.
     let total = 0;
     for (let k = k0; k < k1; k++) total += this.sums[k];
-    return total * dtS;
+    return total * Math.fround(dtS);
   }
 }
 

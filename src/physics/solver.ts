@@ -1,7 +1,7 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
-import { type StepFields, stepBox } from './kernel.ts';
+import { type KernelConstants, type StepFields, kernelConstants, kernelState, stepBox } from './kernel.ts';
 import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { SlabPool, SlabTeam } from './slabPool.ts';
 import {
@@ -144,6 +144,10 @@ export class HeatSolver {
   readonly multiRateStats = { macro: 0, fallback: 0 };
   /** Largest stable step of the warm (unfrozen, mushy) tissue alone [s]. */
   readonly warmStepS: number;
+  /** The tissue constants in float32, as both kernels use them. */
+  private readonly constants: KernelConstants;
+  /** Resting temperature as stored (float32, the kernel's fixed point) [°C]. */
+  private readonly restT: number;
   /** Scratch of the fast box: [i0, i1, j0, j1, k0, k1]. */
   private readonly fastBox = new Int32Array(6);
   /** Fast-box surface faces: fast cell, slow neighbour, φ at the macro step's start, Σ φ − φ0. */
@@ -169,6 +173,7 @@ export class HeatSolver {
     [this.nx, this.ny, this.nz] = grid.dims;
     this.h = grid.spacingMm / 1000;
     this.maxStepS = 0.95 * stableStepS(tissue, this.h);
+    this.constants = kernelConstants(tissue);
     const n = this.nx * this.ny * this.nz;
     const rest = tissue.restC;
     const pool = HeatSolver.threadPool?.fits(this.nz) ? HeatSolver.threadPool : null;
@@ -190,16 +195,21 @@ export class HeatSolver {
       this.fields = WasmKernel.fieldViews(sab, this.nx, this.ny, this.nz);
       this.team = pool.team(this.fields, tissue, null, sab);
     } else {
-      const f64 = (): Float64Array => new Float64Array(n);
-      this.fields = { nx: this.nx, ny: this.ny, nz: this.nz, H: f64(), Tin: f64(), phiIn: f64(), Tout: f64(), phiOut: f64(), Tmin: new Float32Array(n) };
+      const f32 = (): Float32Array => new Float32Array(n);
+      this.fields = { nx: this.nx, ny: this.ny, nz: this.nz, H: f32(), Tin: f32(), phiIn: f32(), Tout: f32(), phiOut: f32(), Tmin: f32() };
     }
     const f = this.fields;
-    f.H.fill(enthalpyOf(tissue, rest));
-    f.Tin.fill(rest);
-    f.Tout.fill(rest);
-    f.phiIn.fill(kirchhoffOf(tissue, rest));
-    f.phiOut.fill(kirchhoffOf(tissue, rest));
-    f.Tmin.fill(rest);
+    // Rest as the kernel computes it from H(rest) in float32: a fixed point of the step, so
+    // undisturbed cells stay bit-for-bit at rest (the active region relies on it).
+    const restH = Math.fround(enthalpyOf(tissue, rest));
+    const restState = kernelState(this.constants, restH);
+    this.restT = restState.T;
+    f.H.fill(restH);
+    f.Tin.fill(restState.T);
+    f.Tout.fill(restState.T);
+    f.phiIn.fill(restState.phi);
+    f.phiOut.fill(restState.phi);
+    f.Tmin.fill(restState.T);
     this.fixedKind = new Uint8Array(n);
     this.markOuterLayer();
     this.vessels = vessels;
@@ -218,7 +228,7 @@ export class HeatSolver {
   }
 
   /** Current temperature [°C] per cell (a live view: do not keep across steps). */
-  get temperatureC(): Float64Array {
+  get temperatureC(): Float32Array {
     return this.fields.Tin;
   }
 
@@ -279,7 +289,7 @@ export class HeatSolver {
     } else if (b[0] < b[1]) {
       source = this.wasm
         ? this.wasm.stepBox(f, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5])
-        : stepBox(f, this.tissue, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5]);
+        : stepBox(f, this.constants, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5]);
     }
     const V = this.h * this.h * this.h;
     this.energy.perfusionAndMetabolism += source * V;
@@ -329,7 +339,7 @@ export class HeatSolver {
     if (i0 >= i1 || j0 >= j1 || k0 >= k1) return 0;
     return this.wasm
       ? this.wasm.stepBox(this.fields, dtS, this.h, i0, i1, j0, j1, k0, k1)
-      : stepBox(this.fields, this.tissue, dtS, this.h, i0, i1, j0, j1, k0, k1);
+      : stepBox(this.fields, this.constants, dtS, this.h, i0, i1, j0, j1, k0, k1);
   }
 
   /**
@@ -533,7 +543,7 @@ export class HeatSolver {
     // F's new values are in P when M is even (S's are in the other buffer): copy the smaller
     // region across so that both sit in the In buffers.
     if (f.Tin === P) {
-      const copy = (from: Float64Array, to: Float64Array, from2: Float64Array, to2: Float64Array, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void => {
+      const copy = (from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void => {
         for (let k = k0; k < k1; k++)
           for (let j = j0; j < j1; j++) {
             const row = k * nxy + j * nx;
@@ -596,7 +606,7 @@ export class HeatSolver {
     const b = this.activeBox;
     b.fill(0);
     const T = this.fields.Tin;
-    const rest = this.tissue.restC;
+    const rest = this.restT;
     const eps = this.activeEpsilonC;
     const { nx, ny, nz } = this;
     for (let k = 1; k < nz - 1; k++)
@@ -642,7 +652,7 @@ export class HeatSolver {
     const b = this.activeBox;
     if (b[0] >= b[1]) return;
     const T = this.fields.Tin;
-    const rest = this.tissue.restC;
+    const rest = this.restT;
     const eps = this.activeEpsilonC;
     const { nx, ny, nz } = this;
     const nxy = nx * ny;
@@ -796,7 +806,7 @@ export class HeatSolver {
   }
 
   /** `vesselCells`: the vessel cells to reset (default: every vessel's). */
-  private resetFixed(Tout: Float64Array, phiOut: Float64Array, vesselCells: Int32Array | null = null, vesselBlood: Float64Array | null = null): void {
+  private resetFixed(Tout: Float32Array, phiOut: Float32Array, vesselCells: Int32Array | null = null, vesselBlood: Float64Array | null = null): void {
     const m = this.tissue;
     for (let i = 0; i < this.insideCells.length; i++) {
       const c = this.insideCells[i];
@@ -831,7 +841,7 @@ export class HeatSolver {
   }
 
   /** Zero-flux outer faces: each outer cell copies its inner neighbour. */
-  private mirrorOuterLayer(Tout: Float64Array, phiOut: Float64Array): void {
+  private mirrorOuterLayer(Tout: Float32Array, phiOut: Float32Array): void {
     const { nx, ny, nz } = this;
     const nxy = nx * ny;
     const copy = (to: number, from: number): void => {
@@ -1048,7 +1058,7 @@ export function warmStableStepS(m: TissueModel, h: number, wallU: ArrayLike<numb
 }
 
 /** Whether any of the cells row + [i0, i1) differs from rest by more than eps. */
-function disturbedRun(T: Float64Array, row: number, i0: number, i1: number, rest: number, eps: number): boolean {
+function disturbedRun(T: Float32Array, row: number, i0: number, i1: number, rest: number, eps: number): boolean {
   for (let c = row + i0; c < row + i1; c++) if (Math.abs(T[c] - rest) > eps) return true;
   return false;
 }

@@ -58,7 +58,9 @@ describe('invariants (physics.md §5.5)', () => {
     a.advanceTo(240);
     b.advanceTo(240);
     const Ta = a.solver.temperatureC, Tb = b.solver.temperatureC;
-    for (let c = 0; c < Ta.length; c++) expect(Tb[c]).toBeLessThanOrEqual(Ta[c] + 1e-9);
+    // Float32 fields: two histories may round a far, barely touched cell a few ulps apart (ulp of
+    // 37 °C is 3.8e-6, H's 32 J/m³ ≈ 1e-5 K); 1e-4 °C is far below any physical warming.
+    for (let c = 0; c < Ta.length; c++) expect(Tb[c]).toBeLessThanOrEqual(Ta[c] + 1e-4);
     for (const level of [0, -20, -40]) expect(cellsAtOrBelow(Tb, level)).toBeGreaterThan(cellsAtOrBelow(Ta, level));
   });
 
