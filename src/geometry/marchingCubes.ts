@@ -26,6 +26,32 @@ const ev = new Float64Array(24);
 let outPos = new Float32Array(9 * 4096);
 let outNrm = new Float32Array(9 * 4096);
 let outLen = 0;
+/** Per row of cells along x (index j + ny·k): the lowest and highest finite value. */
+let rowLo = new Float64Array(0);
+let rowHi = new Float64Array(0);
+
+/**
+ * Fills rowLo / rowHi for every x row of the field (NaN ignored). A cube row whose four
+ * neighbouring cell rows are all on one side of a level has no crossing and is skipped: the ice
+ * occupies a small part of the grid, so most rows are skipped after this one cheap pass.
+ */
+function rowRanges(field: ArrayLike<number>, nx: number, rows: number): void {
+  if (rowLo.length < rows) {
+    rowLo = new Float64Array(rows);
+    rowHi = new Float64Array(rows);
+  }
+  for (let r = 0; r < rows; r++) {
+    let lo = Infinity, hi = -Infinity;
+    const base = r * nx;
+    for (let i = 0; i < nx; i++) {
+      const v = field[base + i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    rowLo[r] = lo;
+    rowHi[r] = hi;
+  }
+}
 
 function grow(): void {
   const p = new Float32Array(outPos.length * 2);
@@ -109,8 +135,14 @@ export function isosurface(field: ArrayLike<number>, grid: Grid, level: number):
   const sx = 1, sy = nx, sz = nx * ny;
   outLen = 0;
   const inv2h = 1 / (2 * h), invh = 1 / h;
+  rowRanges(field, nx, ny * nz);
   for (let k = 0; k + 1 < nz; k++) {
     for (let j = 0; j + 1 < ny; j++) {
+      const r0 = j + ny * k, r1 = r0 + 1, r2 = r0 + ny, r3 = r2 + 1;
+      const lo = Math.min(rowLo[r0], rowLo[r1], rowLo[r2], rowLo[r3]);
+      const hi = Math.max(rowHi[r0], rowHi[r1], rowHi[r2], rowHi[r3]);
+      // A cube emits only with a corner ≥ level and a finite corner below it.
+      if (!(lo < level && hi >= level)) continue;
       const row = sy * j + sz * k;
       // Sliding window: the x+1 face of one cube is the x face of the next.
       let f0 = field[row], f2 = field[row + sy], f4 = field[row + sz], f6 = field[row + sy + sz];
