@@ -10,7 +10,7 @@ import { layoutReport } from '../store/probeGeometry.ts';
 import { probeEntry, type PlanState } from '../store/planStore.ts';
 import { DISCLAIMER } from '../ui/AppShell.tsx';
 import { fmt, formatMinSec } from '../ui/format.ts';
-import { coverageRows, isothermRows, marginHistogramRows, organWarnings, structureMinRows, type MetricRow } from '../ui/metrics.ts';
+import { coverageRows, isothermRows, marginHistogramRows, organWarnings, structureMinRows, type MetricRow, type ViewMargin } from '../ui/metrics.ts';
 
 interface Panel {
   canvas: HTMLCanvasElement;
@@ -80,6 +80,8 @@ export function reportHtml(input: {
   planState: PlanState;
   record: FrameRecord | null;
   bands: MarginBandCounts | null;
+  /** The minimum margin measured on the picture, for a record without one. */
+  viewMargin: ViewMargin | null;
   spacingMm: number | null;
   pngDataUrl: string | null;
   createdAt: Date;
@@ -89,7 +91,7 @@ export function reportHtml(input: {
   const snapshot = record?.snapshot ?? null;
   const layout = layoutReport(plan);
   const metrics = snapshot
-    ? [...coverageRows(plan, snapshot), ...isothermRows(plan, snapshot), ...marginHistogramRows(plan, bands), ...structureMinRows(plan, snapshot)]
+    ? [...coverageRows(plan, snapshot, input.viewMargin), ...isothermRows(plan, snapshot), ...marginHistogramRows(plan, bands), ...structureMinRows(plan, snapshot)]
     : [];
   const organs = snapshot ? organWarnings(plan, snapshot) : [];
   const probes = plan.probes

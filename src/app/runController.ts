@@ -35,14 +35,19 @@ export interface RunControllerOptions {
   view: ViewStore;
   /** Spacing of preview runs during a drag [mm]. */
   coarseSpacingMm?: number;
-  /** Simulated seconds between streamed frames. */
-  frameEveryS?: number;
+  /** Wall-clock milliseconds between streamed frames of a fine run (engine default when absent). */
+  frameEveryMs?: number;
   dragThrottleMs?: number;
   /** Marks the frame callback for transfer to the worker (comlink.proxy; identity in tests). */
   wrapCallback?: (fn: (frame: RunFrame) => void) => (frame: RunFrame) => void;
 }
 
 export const COARSE_SPACING_MM = 2;
+/**
+ * Wall-clock milliseconds between frames of a coarse (drag) run: a run is superseded every drag
+ * step (dragThrottleMs), so frames come often enough to show the ice growing within one step.
+ */
+export const COARSE_FRAME_EVERY_MS = 60;
 
 export interface RunController {
   dispose(): void;
@@ -86,7 +91,7 @@ export function startRunController(o: RunControllerOptions): RunController {
       // Superseded while waiting for the previous run to stop: the newer one will be sent instead.
       if (disposed || runId !== currentId) return Promise.resolve();
       return o.engine
-        .run(plan, { runId, spacingMm, frameEveryS: o.frameEveryS, isoLevels_C: levels }, onFrame)
+        .run(plan, { runId, spacingMm, frameEveryMs: dragging ? COARSE_FRAME_EVERY_MS : o.frameEveryMs, isoLevels_C: levels }, onFrame)
         .then(
           (result) => o.sim.getState().finishRun(runId, result),
           (error: unknown) => o.sim.getState().failRun(runId, error instanceof Error ? error.message : String(error)),

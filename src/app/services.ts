@@ -8,7 +8,7 @@ import { meshProblem, meshToInline } from '../geometry/mesh.ts';
 import { parsePlanText, serializePlan } from '../plan/parse.ts';
 import type { Plan, PlanIssue } from '../plan/types.ts';
 import type { PlanStore } from '../store/planStore.ts';
-import { displayedRecord, type SimulationStore } from '../store/simulationStore.ts';
+import { displayedFrame, displayedRecord, viewMarginMm, type SimulationStore } from '../store/simulationStore.ts';
 import type { ActionOutcome, AppServices, MeshTarget } from '../ui/context.tsx';
 import { formatMinSec } from '../ui/format.ts';
 import { downloadBlob, fileStem } from './download.ts';
@@ -124,6 +124,7 @@ export function createServices(o: { plan: PlanStore; sim: SimulationStore; baseU
       const panels = findViewCanvases();
       const s = o.sim.getState();
       const record = displayedRecord(s);
+      const picture = displayedFrame(s);
       const plan = o.plan.getState().plan;
       const stem = `${fileStem(plan.name)}-report`;
       const caption = `${plan.name ?? 'Untitled plan'} — t = ${formatMinSec(record?.t_s ?? 0)} min:s`;
@@ -138,6 +139,7 @@ export function createServices(o: { plan: PlanStore; sim: SimulationStore; baseU
         planState: o.plan.getState(),
         record,
         bands: s.marginBands,
+        viewMargin: picture ? { mm: viewMarginMm(s), spacingMm: picture.grid.spacingMm } : null,
         spacingMm: s.spacingMm,
         pngDataUrl: dataUrl,
         createdAt: new Date(),

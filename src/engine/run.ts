@@ -63,10 +63,15 @@ export class PlanRun {
     if (target > this.sim.timeS) this.sim.advanceTo(target);
   }
 
+  /** The report snapshot taken at the current time, or null when now is not a report time. */
+  reportSnapshotNow(): Snapshot | null {
+    const last = this.snapshots[this.snapshots.length - 1];
+    return last && last.t_s === round6(this.sim.timeS) ? last : null;
+  }
+
   /** Metrics now: the report snapshot just taken when this is a report time, else a new one. */
   currentSnapshot(): Snapshot {
-    const last = this.snapshots[this.snapshots.length - 1];
-    return last && last.t_s === Math.round(this.sim.timeS * 1e6) / 1e6 ? last : this.sim.snapshot();
+    return this.reportSnapshotNow() ?? this.sim.snapshot();
   }
 
   /** The result file; complete once `done`. */

@@ -1,49 +1,129 @@
+import type { Grid } from '../geometry/grid.ts';
 import { isosurface } from '../geometry/marchingCubes.ts';
+import { isothermMetrics, structureMetrics } from '../physics/metrics.ts';
 import type { Plan } from '../plan/types.ts';
-import { PlanRun } from './run.ts';
-import type { RunResult } from './types.ts';
-import type { IsosurfaceBuffers, RunFrame, RunOptions } from './workerApi.ts';
+import { PlanRun, reportTimes } from './run.ts';
 import { REPORTED_ISOTHERMS_C } from './simulation.ts';
+import type { RunResult } from './types.ts';
+import type { IsosurfaceBuffers, RunFrame, RunOptions, RunSample, SampleSnapshot } from './workerApi.ts';
 
 /** Longest stretch of solver work between checks for cancellation [ms]. */
 const SLICE_MS = 40;
+/** Cell size of samples [mm] (the run's own when coarser). */
+export const SAMPLE_SPACING_MM = 2;
+const DEFAULT_SAMPLE_EVERY_S = 20;
+const DEFAULT_FRAME_EVERY_MS = 250;
+/** Frames take at most about this share of a run's wall time: the cadence stretches when they cost more. */
+const FRAME_SHARE = 0.2;
 
-/** Builds one progressive frame: field copies (to be transferred) and isosurfaces. */
-export function buildFrame(run: PlanRun, runId: number, isoLevels: number[]): RunFrame {
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+const round4 = (v: number): number => Math.round(v * 10000) / 10000;
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+/** Every `f`-th cell on each axis of a field, as Float32 (a plain copy when f = 1). */
+function decimate(field: ArrayLike<number>, dims: readonly number[], f: number, out: readonly number[]): Float32Array {
+  if (f === 1) return new Float32Array(field);
+  const [nx, ny] = dims;
+  const [mx, my, mz] = out;
+  const res = new Float32Array(mx * my * mz);
+  let o = 0;
+  for (let k = 0; k < mz; k++) {
+    for (let j = 0; j < my; j++) {
+      const row = nx * (f * j + ny * f * k);
+      for (let i = 0; i < mx; i++) res[o++] = field[row + f * i];
+    }
+  }
+  return res;
+}
+
+/** Fraction of `cells` whose minimum temperature is at or below the threshold (as physics/metrics.ts counts it). */
+function coveredFraction(Tmin: ArrayLike<number>, cells: Int32Array, lethalC: number): number {
+  if (cells.length === 0) return 1;
+  let covered = 0;
+  for (let q = 0; q < cells.length; q++) if (Tmin[cells[q]] <= lethalC) covered++;
+  return covered / cells.length;
+}
+
+/**
+ * Metrics now without the signed minimum margin (the costly one; a frame has it), or the report
+ * snapshot itself at a report time. Equal to Simulation.snapshot() less that field (tested).
+ */
+function sampleSnapshot(run: PlanRun): SampleSnapshot {
+  const report = run.reportSnapshotNow();
+  if (report) return report;
+  const sim = run.sim;
+  const { plan, grid, tumor, structures } = sim.prepared;
+  const T = sim.solver.temperatureC;
+  const Tmin = sim.solver.minTemperatureC;
+  const isotherms: SampleSnapshot['isotherms'] = {};
+  for (const level of new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])) isotherms[String(level)] = isothermMetrics(T, grid, level);
+  const snap: SampleSnapshot = { t_s: round6(sim.timeS), isotherms, structures: {} };
+  if (tumor) {
+    snap.coverage = {
+      lethal_C: plan.lethal_C,
+      tumor_volume_ml: round3((tumor.cells.length * grid.spacingMm ** 3) / 1000),
+      tumor_covered_fraction: round4(coveredFraction(Tmin, tumor.cells, plan.lethal_C)),
+      margin_covered_fraction: round4(coveredFraction(Tmin, tumor.marginShellCells, plan.lethal_C)),
+    };
+  }
+  for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);
+  return snap;
+}
+
+/** The run now, as the timeline keeps it: metrics without the margin, sensors, fields at ~2 mm. */
+export function buildSample(run: PlanRun): RunSample {
+  const sim = run.sim;
+  const g = sim.grid;
+  const f = Math.max(1, Math.round(SAMPLE_SPACING_MM / g.spacingMm));
+  const dims: [number, number, number] = [Math.ceil(g.dims[0] / f), Math.ceil(g.dims[1] / f), Math.ceil(g.dims[2] / f)];
+  const grid: Grid = { dims, spacingMm: g.spacingMm * f, originMm: g.originMm };
+  return {
+    t_s: round6(sim.timeS),
+    snapshot: sampleSnapshot(run),
+    sensors_C: sim.sensorReadings(),
+    grid,
+    temperature_C: decimate(sim.solver.temperatureC, g.dims, f, dims),
+    minTemperature_C: decimate(sim.solver.minTemperatureC, g.dims, f, dims),
+  };
+}
+
+/** Field copies (to be transferred) and isosurfaces of the run now: a frame less its metrics. */
+function frameFields(run: PlanRun, isoLevels: number[]): Pick<RunFrame, 'temperature_C' | 'minTemperature_C' | 'isosurfaces'> {
   const sim = run.sim;
   const lethal = sim.prepared.plan.lethal_C;
-  const T = Float32Array.from(sim.solver.temperatureC);
-  const Tmin = Float32Array.from(sim.solver.minTemperatureC);
+  const T = new Float32Array(sim.solver.temperatureC);
+  const Tmin = new Float32Array(sim.solver.minTemperatureC);
   const isosurfaces: IsosurfaceBuffers[] = isoLevels.map((level) => {
     const s = isosurface(T, sim.grid, level);
     return { level_C: level, field: 'current', positions: s.positions, normals: s.normals };
   });
   const ablation = isosurface(Tmin, sim.grid, lethal);
   isosurfaces.push({ level_C: lethal, field: 'ablation', positions: ablation.positions, normals: ablation.normals });
-  return {
-    runId,
-    t_s: sim.timeS,
-    end_s: run.endS,
-    grid: sim.grid,
-    snapshot: run.currentSnapshot(),
-    temperature_C: T,
-    minTemperature_C: Tmin,
-    isosurfaces,
-    sensors_C: sim.sensorReadings(),
-  };
+  return { temperature_C: T, minTemperature_C: Tmin, isosurfaces };
 }
 
-/** The buffers of a frame, for zero-copy transfer between threads. */
+/** The buffers of a frame and its samples, for zero-copy transfer between threads. */
 export function frameTransferables(frame: RunFrame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer];
   for (const s of frame.isosurfaces) out.push(s.positions.buffer as ArrayBuffer, s.normals.buffer as ArrayBuffer);
+  for (const s of frame.samples) out.push(s.temperature_C.buffer as ArrayBuffer, s.minTemperature_C.buffer as ArrayBuffer);
   return out;
 }
 
+/** Sample times: every `everyS` from 0 and every report time, sorted, up to the end. */
+function sampleTimes(plan: Plan, endS: number, everyS: number): number[] {
+  const times = new Set<number>(reportTimes(plan, endS));
+  for (let i = 0; i * everyS < endS; i++) times.add(round6(i * everyS));
+  return [...times].sort((a, b) => a - b);
+}
+
 /**
- * Runs a plan to its end, emitting a frame every `frameEveryS` simulated seconds (and at the end).
- * Between short slices of solver work it yields to the event loop and asks `isCancelled`, so a
- * superseded run stops within about SLICE_MS; it then resolves with null.
+ * Runs a plan to its end. A sample (RunSample) is taken every `sampleEveryS` simulated seconds
+ * and at every report time; a frame (full-resolution fields, isosurfaces, full metrics) goes out
+ * at the start, then at the first sample time after `frameEveryMs` of wall time, and at the end,
+ * carrying the samples taken since the previous one. Between short slices of solver work (and
+ * between a frame's fields and its metrics) it yields to the event loop and asks `isCancelled`, so
+ * a superseded run stops within about SLICE_MS; it then resolves with null.
  */
 export async function streamRun(
   plan: Plan,
@@ -53,24 +133,56 @@ export async function streamRun(
   yieldToEventLoop: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
 ): Promise<RunResult | null> {
   const run = new PlanRun(plan, { spacingMm: options.spacingMm });
-  const frameEvery = options.frameEveryS ?? 20;
+  const sampleEveryS = options.sampleEveryS ?? DEFAULT_SAMPLE_EVERY_S;
+  const frameEveryMs = options.frameEveryMs ?? DEFAULT_FRAME_EVERY_MS;
   const levels = options.isoLevels_C ?? [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
-  await onFrame(buildFrame(run, options.runId, levels));
-  let nextFrameS = frameEvery;
+  const times = sampleTimes(plan, run.endS, sampleEveryS);
+  let pending: RunSample[] = [];
+  let lastFrameEndMs = 0;
+  let frameCostMs = 0;
+
+  /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
+  const sendFrame = async (): Promise<boolean> => {
+    const started = performance.now();
+    const fields = frameFields(run, levels);
+    let cost = performance.now() - started;
+    await yieldToEventLoop();
+    if (isCancelled()) return false;
+    const metricsStarted = performance.now();
+    const snapshot = run.currentSnapshot();
+    cost += performance.now() - metricsStarted;
+    const newest = pending[pending.length - 1];
+    const frame: RunFrame = {
+      runId: options.runId, t_s: newest.t_s, end_s: run.endS, grid: run.sim.grid, snapshot, ...fields,
+      sensors_C: newest.sensors_C, samples: pending,
+    };
+    pending = [];
+    await onFrame(frame);
+    frameCostMs = cost;
+    lastFrameEndMs = performance.now();
+    return true;
+  };
+
+  pending.push(buildSample(run));
+  if (!(await sendFrame())) return null;
+  let next = 1;
   // Simulated seconds per slice, adapted so each slice takes about SLICE_MS.
   let sliceS = 1;
   while (!run.done) {
+    await yieldToEventLoop();
     if (isCancelled()) return null;
-    const target = Math.min(nextFrameS, run.endS, run.sim.timeS + sliceS);
+    const target = Math.min(times[next], run.sim.timeS + sliceS);
     const started = performance.now();
     run.advanceTo(target);
     const ms = performance.now() - started;
-    if (ms > 0) sliceS = Math.max(0.1, Math.min(frameEvery, sliceS * Math.min(2, SLICE_MS / ms)));
-    if (run.sim.timeS >= nextFrameS - 1e-9 || run.done) {
-      await onFrame(buildFrame(run, options.runId, levels));
-      nextFrameS += frameEvery;
+    if (ms > 0) sliceS = Math.max(0.1, Math.min(sampleEveryS, sliceS * Math.min(2, SLICE_MS / ms)));
+    if (run.sim.timeS < times[next] - 1e-9) continue;
+    next++;
+    pending.push(buildSample(run));
+    const waitMs = Math.max(frameEveryMs, frameCostMs / FRAME_SHARE);
+    if (run.done || performance.now() - lastFrameEndMs >= waitMs) {
+      if (!(await sendFrame())) return null;
     }
-    await yieldToEventLoop();
   }
   return isCancelled() ? null : run.result();
 }

@@ -1,6 +1,6 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { Plan } from '../plan/types.ts';
-import type { RunResult, Snapshot } from './types.ts';
+import type { CoverageMetrics, RunResult, Snapshot } from './types.ts';
 
 /** An isosurface as a triangle soup in mm (normals point toward warmer tissue). */
 export interface IsosurfaceBuffers {
@@ -12,28 +12,69 @@ export interface IsosurfaceBuffers {
   normals: Float32Array;
 }
 
-/** One progressive frame of a run, streamed from the worker to the page. */
-export interface RunFrame {
-  runId: number;
+/**
+ * A snapshot taken between report times: everything but the signed minimum margin (the costly
+ * metric), whose `coverage.min_margin_mm` is then absent. At report times it is the report
+ * snapshot itself, margin included.
+ */
+export type SampleSnapshot = Omit<Snapshot, 'coverage'> & {
+  coverage?: Omit<CoverageMetrics, 'min_margin_mm'> & { min_margin_mm?: number | null };
+};
+
+/**
+ * What the timeline keeps of a run: every `sampleEveryS` simulated seconds and at every report
+ * time, metrics, sensor readings and both fields at about 2 mm (every `f`-th cell of the run's
+ * grid on each axis, f = round(2 mm / spacing); point samples, so values are real cell values).
+ */
+export interface RunSample {
   t_s: number;
-  end_s: number;
+  snapshot: SampleSnapshot;
+  /** Sensor readings at t_s [°C], by sensor name. */
+  sensors_C: Record<string, number>;
+  /** The decimated grid. */
   grid: Grid;
-  snapshot: Snapshot;
+  temperature_C: Float32Array;
+  minTemperature_C: Float32Array;
+}
+
+/** A run at one time as the views draw it. */
+export interface FramePicture {
+  t_s: number;
+  grid: Grid;
   /** Current temperature [°C] per cell (transferred, not copied). */
   temperature_C: Float32Array;
   /** Minimum temperature reached so far [°C] per cell. */
   minTemperature_C: Float32Array;
   isosurfaces: IsosurfaceBuffers[];
+}
+
+/**
+ * One progressive frame of a run, streamed from the worker to the page on a wall-clock cadence
+ * (and at the end): the newest state at full resolution, plus the samples taken since the
+ * previous frame. A frame's time is always one of its samples' times.
+ */
+export interface RunFrame extends FramePicture {
+  runId: number;
+  end_s: number;
+  /** Full metrics at t_s, signed minimum margin included. */
+  snapshot: Snapshot;
   /** Sensor readings at t_s [°C], by sensor name. */
   sensors_C: Record<string, number>;
+  /** Samples since the previous frame, in time order (transferred). */
+  samples: RunSample[];
 }
 
 export interface RunOptions {
   runId: number;
   /** Overrides plan.grid.spacing_mm (coarse preview while dragging). */
   spacingMm?: number;
-  /** Simulated seconds between frames; default 20. */
-  frameEveryS?: number;
+  /** Simulated seconds between samples (report times are sampled too); default 20. */
+  sampleEveryS?: number;
+  /**
+   * Wall-clock milliseconds between frames; default 250. Stretched when frames cost more than a
+   * fifth of the run's time, so they never dominate it.
+   */
+  frameEveryMs?: number;
   /** Isotherm levels [°C] to extract on the current field; the lethal level is also extracted on the ablation field. */
   isoLevels_C?: number[];
 }

@@ -1,13 +1,13 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useThree } from '@react-three/fiber';
 import { BufferGeometry, type Mesh, type Plane, type ShaderMaterial } from 'three';
-import type { RunFrame } from '../engine/workerApi.ts';
+import type { FramePicture } from '../engine/workerApi.ts';
 import { isLevelVisible, isoKey, isoStyle, type VisibleLevel } from './isoStyle.ts';
 import { writeSoup } from './isoBuffers.ts';
 import { createShellMaterial, updateShellMaterial } from './shellMaterial.ts';
 
 interface Props {
-  frame: RunFrame | null;
+  frame: FramePicture | null;
   visibleLevels?: readonly VisibleLevel[];
   clippingPlanes: Plane[];
 }

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useThree } from '@react-three/fiber';
 import { BufferAttribute, DoubleSide, type Plane } from 'three';
-import type { RunFrame } from '../engine/workerApi.ts';
+import type { FramePicture } from '../engine/workerApi.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
 import { bandColors, computeMarginBands, type MarginResult } from './marginBands.ts';
 import { indexedGeometry } from './isoBuffers.ts';
@@ -17,7 +17,7 @@ export interface MarginStats {
 
 interface Props {
   mesh: TriangleMesh;
-  frame: RunFrame | null;
+  frame: FramePicture | null;
   lethal_C: number;
   margin_mm: number;
   showBands: boolean;

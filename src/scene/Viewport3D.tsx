@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, 
 import { Canvas, useThree } from '@react-three/fiber';
 import { OrbitControls } from '@react-three/drei';
 import { Plane, Vector3 } from 'three';
-import type { RunFrame } from '../engine/workerApi.ts';
+import type { FramePicture } from '../engine/workerApi.ts';
 import type { Plan, PlanProbe, Vec3 } from '../plan/types.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
 import { Isosurfaces } from './Isosurfaces.tsx';
@@ -32,7 +32,7 @@ export interface Viewport3DProps {
   tumorMesh?: TriangleMesh | null;
   /** Structure meshes loaded by the app, keyed by the `{ mesh }` name. */
   structureMeshes?: Record<string, TriangleMesh>;
-  frame: RunFrame | null;
+  frame: FramePicture | null;
   selectedProbeId: string | null;
   clip: ClipSettings;
   /** Shown isosurfaces: current-field levels [°C] and 'ablation'; undefined = all. */

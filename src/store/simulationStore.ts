@@ -3,20 +3,23 @@
  * zustand store (no React).
  *
  * - Only frames of the current run are accepted (`acceptFrame` returns false for a stale runId).
- * - `latest` is the newest frame, kept by reference: its buffers were transferred from the
- *   worker and are never copied here.
- * - `history` keeps the small part of every frame (snapshot metrics, sensor readings) for charts;
- *   bounded in count by thinning to every other record when full.
- * - `scrub` keeps every frame's fields at about 2 mm (scrubFrames.ts: 1/8 of a 1 mm frame;
- *   isosurfaces rebuilt only for the frame shown) for scrubbing back in time, within a byte
- *   budget: when a new frame would exceed it, every other retained frame is dropped (so the
- *   retained frames stay spread over the whole protocol, at a coarser time step). A full 1 mm
- *   run of the liver sample keeps all 85 frames in about 110 MB.
+ * - `latest` is the newest frame (full resolution, a few per second of wall time), kept by
+ *   reference: its buffers were transferred from the worker and are never copied here.
+ * - `history` keeps the metrics and sensor readings of every sample (every 20 simulated seconds
+ *   and at report times; the signed minimum margin only at report times) for charts and the
+ *   scrubbed metrics; bounded in count by thinning to every other record when full.
+ * - `scrub` keeps every sample's fields (about 2 mm, decimated in the worker; isosurfaces rebuilt
+ *   only for the frame shown) for scrubbing back in time, within a byte budget: when a new one
+ *   would exceed it, every other retained one is dropped (so they stay spread over the whole
+ *   protocol, at a coarser time step). A 1 mm run of the liver sample keeps all 85 in 54 MB.
+ * - Scrubbed (not following), the views show the retained sample at or before the timeline
+ *   position, never the newest full frame, so what is shown at a time does not depend on when
+ *   frames happened to arrive.
  */
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { RunFrame } from '../engine/workerApi.ts';
-import type { RunResult, Snapshot } from '../engine/types.ts';
+import type { FramePicture, RunFrame, SampleSnapshot } from '../engine/workerApi.ts';
+import type { RunResult } from '../engine/types.ts';
 import { materialize, scrubFrameBytes, toScrubFrame, type ScrubFrame } from './scrubFrames.ts';
 
 /** Bytes of retained frames for scrubbing (the app's whole heap should stay < 300 MB). */
@@ -30,7 +33,8 @@ export type RunStatus = 'idle' | 'running' | 'done' | 'cancelled' | 'error';
 
 export interface FrameRecord {
   t_s: number;
-  snapshot: Snapshot;
+  /** Without the signed minimum margin except at report times and for the newest frame. */
+  snapshot: SampleSnapshot;
   sensors_C: Record<string, number>;
 }
 
@@ -46,6 +50,8 @@ export interface SimulationState {
   /** End of the protocol being run [s]. */
   endS: number;
   latest: RunFrame | null;
+  /** The newest frame's metrics and sensors (margin included). */
+  latestRecord: FrameRecord | null;
   history: FrameRecord[];
   scrub: ScrubFrame[];
   scrubBytes: number;
@@ -111,6 +117,7 @@ export function createSimulationStore(
     error: null,
     endS: 0,
     latest: null,
+    latestRecord: null,
     history: [],
     scrub: [],
     scrubBytes: 0,
@@ -134,6 +141,7 @@ export function createSimulationStore(
         status: 'running',
         error: null,
         latest: null,
+        latestRecord: null,
         history: [],
         scrub: [],
         scrubBytes: 0,
@@ -146,26 +154,30 @@ export function createSimulationStore(
     acceptFrame(frame) {
       const s = get();
       if (frame.runId !== s.runId || s.status !== 'running') return false;
-      let history = s.history.concat({ t_s: frame.t_s, snapshot: frame.snapshot, sensors_C: frame.sensors_C });
-      if (history.length > s.historyLimit) history = thin(history);
-      const kept = toScrubFrame(frame);
-      const bytes = scrubFrameBytes(kept);
-      let scrub = s.scrub;
+      let history = s.history.slice();
+      let scrub = s.scrub.slice();
       let scrubBytes = s.scrubBytes;
-      while (scrub.length > 1 && scrubBytes + bytes > s.scrubBudgetBytes) {
-        scrub = thin(scrub);
-        scrubBytes = scrub.reduce((n, f) => n + scrubFrameBytes(f), 0);
+      for (const sample of frame.samples) {
+        history.push({ t_s: sample.t_s, snapshot: sample.snapshot, sensors_C: sample.sensors_C });
+        if (history.length > s.historyLimit) history = thin(history);
+        const kept = toScrubFrame(sample, frame);
+        const bytes = scrubFrameBytes(kept);
+        while (scrub.length > 1 && scrubBytes + bytes > s.scrubBudgetBytes) {
+          scrub = thin(scrub);
+          scrubBytes = scrub.reduce((n, f) => n + scrubFrameBytes(f), 0);
+        }
+        if (scrubBytes + bytes > s.scrubBudgetBytes) {
+          scrub = [];
+          scrubBytes = 0;
+        }
+        // The newest state is always displayable through `latest`; a sample joins `scrub` only if it fits.
+        if (bytes <= s.scrubBudgetBytes) {
+          scrub.push(kept);
+          scrubBytes += bytes;
+        }
       }
-      if (scrubBytes + bytes > s.scrubBudgetBytes) {
-        scrub = [];
-        scrubBytes = 0;
-      }
-      // The newest frame is always displayable through `latest`; it joins `scrub` only if it fits.
-      if (bytes <= s.scrubBudgetBytes) {
-        scrub = scrub.concat(kept);
-        scrubBytes += bytes;
-      }
-      set({ latest: frame, history, scrub, scrubBytes, endS: frame.end_s, latestAtMs: now() });
+      const latestRecord = { t_s: frame.t_s, snapshot: frame.snapshot, sensors_C: frame.sensors_C };
+      set({ latest: frame, latestRecord, history, scrub, scrubBytes, endS: frame.end_s, latestAtMs: now() });
       return true;
     },
     finishRun(runId, result) {
@@ -204,9 +216,9 @@ export function createSimulationStore(
       if (!s.playing) return;
       const available = s.latest?.t_s ?? 0;
       const t = Math.min(s.playbackS + realSeconds * PLAYBACK_RATE, available);
-      // Reached the end of a finished run: stop there.
+      // Reached the end of a finished run: stop there, showing the newest frame.
       const done = s.status !== 'running' && t >= available;
-      set({ playbackS: t, playing: !done });
+      set({ playbackS: t, playing: !done, following: done });
     },
     setMarginBands(bands) {
       set({ marginBands: bands });
@@ -215,12 +227,12 @@ export function createSimulationStore(
 }
 
 /**
- * The frame shown at the timeline position: the newest (full resolution) when following or at
- * its time, else the retained ~2 mm frame at or before it, with its isosurfaces rebuilt.
+ * The picture shown at the timeline position: the newest frame (full resolution) when following,
+ * else the retained ~2 mm sample at or before it (the first one before any), with its
+ * isosurfaces rebuilt.
  */
-export function displayedFrame(s: SimulationState): RunFrame | null {
+export function displayedFrame(s: SimulationState): FramePicture | null {
   if (s.following || !s.latest) return s.latest;
-  if (s.playbackS >= s.latest.t_s) return s.latest;
   let best: ScrubFrame | null = null;
   for (const f of s.scrub) {
     if (f.t_s <= s.playbackS + 1e-9) best = f;
@@ -230,15 +242,29 @@ export function displayedFrame(s: SimulationState): RunFrame | null {
   return pick ? materialize(pick) : s.latest;
 }
 
-/** The metric record shown at the timeline position (every frame is kept, so finer than `scrub`). */
+/**
+ * The metric record shown at the timeline position: the newest frame's when following, else the
+ * sample at or before it (every sample's metrics are kept, so finer than `scrub` once thinned).
+ */
 export function displayedRecord(s: SimulationState): FrameRecord | null {
-  const frame = displayedFrame(s);
-  if (!frame) return null;
-  if (s.following) return s.history[s.history.length - 1] ?? null;
+  if (s.following) return s.latestRecord;
   let best: FrameRecord | null = null;
   for (const r of s.history) {
     if (r.t_s <= s.playbackS + 1e-9) best = r;
     else break;
   }
   return best ?? s.history[0] ?? null;
+}
+
+/**
+ * The signed minimum margin measured on the picture shown (the 3D view's tumour-surface bands),
+ * for a record without one: null when the picture has no lethal zone, undefined when unknown
+ * (no bands, or the picture is of another time than the record).
+ */
+export function viewMarginMm(s: SimulationState): number | null | undefined {
+  const picture = displayedFrame(s);
+  const record = displayedRecord(s);
+  if (!picture || !record || !s.marginBands || picture.t_s !== record.t_s) return undefined;
+  const ablation = picture.isosurfaces.find((x) => x.field === 'ablation');
+  return ablation && ablation.positions.length > 0 ? s.marginBands.minSignedMm : null;
 }

@@ -3,7 +3,7 @@
  * isotherm volumes, the margin histogram over the tumour surface, organ-at-risk warnings.
  */
 
-import { displayedFrame, displayedRecord } from '../store/simulationStore.ts';
+import { displayedFrame, displayedRecord, viewMarginMm } from '../store/simulationStore.ts';
 import { usePlan, useSim } from './context.tsx';
 import { formatMinSec } from './format.ts';
 import { coverageRows, isothermRows, marginHistogramRows, organWarnings, type MetricRow } from './metrics.ts';
@@ -29,6 +29,7 @@ export function MetricsPanel() {
   const coarse = useSim((s) => s.coarse);
   const runSpacing = useSim((s) => s.spacingMm);
   const pictureSpacing = useSim((s) => displayedFrame(s)?.grid.spacingMm ?? null);
+  const viewMm = useSim(viewMarginMm);
   const snapshot = record?.snapshot ?? null;
   return (
     <section className="panel metrics-panel" aria-labelledby="metrics-title" data-testid="metrics-panel">
@@ -49,7 +50,7 @@ export function MetricsPanel() {
       {snapshot && (
         <>
           <OrganWarnings />
-          <Rows rows={coverageRows(plan, snapshot)} testId="coverage" />
+          <Rows rows={coverageRows(plan, snapshot, pictureSpacing === null ? null : { mm: viewMm, spacingMm: pictureSpacing })} testId="coverage" />
           <h3>Isotherm volumes</h3>
           <Rows rows={isothermRows(plan, snapshot)} testId="isotherms" />
           {marginHistogramRows(plan, bands).length > 0 && (

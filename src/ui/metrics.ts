@@ -4,7 +4,7 @@
  * tumour-surface bands measured by the 3D view.
  */
 
-import type { Snapshot } from '../engine/types.ts';
+import type { SampleSnapshot } from '../engine/workerApi.ts';
 import type { Plan } from '../plan/types.ts';
 import type { MarginBandCounts } from '../store/simulationStore.ts';
 import { fmt, fmtPercent, fmtSigned } from './format.ts';
@@ -26,12 +26,38 @@ export interface OrganWarning {
 }
 
 /** Isotherm levels listed, warm to cold: 0, −20, −40 and the plan's lethal threshold. */
-export function isothermLevels(plan: Plan, snapshot: Snapshot): number[] {
+export function isothermLevels(plan: Plan, snapshot: SampleSnapshot): number[] {
   const levels = new Set<number>([0, -20, -40, plan.lethal_C]);
   return [...levels].filter((l) => snapshot.isotherms[String(l)] !== undefined).sort((a, b) => b - a);
 }
 
-export function coverageRows(plan: Plan, snapshot: Snapshot): MetricRow[] {
+/**
+ * The signed minimum margin measured on the picture shown (simulationStore's viewMarginMm), used
+ * when the snapshot has none (between report times): null = no lethal zone in the picture,
+ * undefined = unknown.
+ */
+export interface ViewMargin {
+  mm: number | null | undefined;
+  /** Grid spacing of the picture [mm]. */
+  spacingMm: number;
+}
+
+function minMarginRow(plan: Plan, exact: number | null | undefined, view: ViewMargin | null): MetricRow {
+  const fromView = exact === undefined && view !== null && view.mm !== undefined;
+  const mm = exact !== undefined ? exact : view?.mm;
+  const label = fromView ? `Minimum margin (signed, on the ${fmt(view.spacingMm, 0)} mm view)` : 'Minimum margin (signed)';
+  if (mm === undefined) {
+    return { id: 'min-margin', label, value: '— (computed at report times and for the newest frame)', status: 'info' };
+  }
+  return {
+    id: 'min-margin',
+    label,
+    value: mm === null ? '— (no lethal zone yet)' : `${fmtSigned(mm)} mm`,
+    status: mm === null || mm < 0 ? 'bad' : mm < plan.margin_mm ? 'warn' : 'ok',
+  };
+}
+
+export function coverageRows(plan: Plan, snapshot: SampleSnapshot, view: ViewMargin | null = null): MetricRow[] {
   const c = snapshot.coverage;
   if (!c) return [{ id: 'no-tumor', label: 'Tumour', value: 'none in this plan', status: 'info' }];
   const covered = c.tumor_covered_fraction;
@@ -48,17 +74,12 @@ export function coverageRows(plan: Plan, snapshot: Snapshot): MetricRow[] {
       value: fmtPercent(c.margin_covered_fraction),
       status: c.margin_covered_fraction >= 0.999 ? 'ok' : c.margin_covered_fraction >= 0.9 ? 'warn' : 'bad',
     },
-    {
-      id: 'min-margin',
-      label: 'Minimum margin (signed)',
-      value: c.min_margin_mm === null ? '— (no lethal zone yet)' : `${fmtSigned(c.min_margin_mm)} mm`,
-      status: c.min_margin_mm === null || c.min_margin_mm < 0 ? 'bad' : c.min_margin_mm < plan.margin_mm ? 'warn' : 'ok',
-    },
+    minMarginRow(plan, c.min_margin_mm, view),
     { id: 'tumor-volume', label: 'Tumour volume', value: `${fmt(c.tumor_volume_ml, 1)} ml`, status: 'info' },
   ];
 }
 
-export function isothermRows(plan: Plan, snapshot: Snapshot): MetricRow[] {
+export function isothermRows(plan: Plan, snapshot: SampleSnapshot): MetricRow[] {
   return isothermLevels(plan, snapshot).map((level) => ({
     id: `iso-${level}`,
     label: `Volume ≤ ${fmt(level, 0)} °C${level === 0 ? ' (ice)' : level === plan.lethal_C ? ' (lethal)' : ''}`,
@@ -82,7 +103,7 @@ export function marginHistogramRows(plan: Plan, bands: MarginBandCounts | null):
 }
 
 /** Structures reached by ice or by the lethal isotherm, worst first. */
-export function organWarnings(plan: Plan, snapshot: Snapshot): OrganWarning[] {
+export function organWarnings(plan: Plan, snapshot: SampleSnapshot): OrganWarning[] {
   const out: OrganWarning[] = [];
   for (const s of plan.structures) {
     const m = snapshot.structures[s.name];
@@ -106,7 +127,7 @@ export function organWarnings(plan: Plan, snapshot: Snapshot): OrganWarning[] {
 }
 
 /** Lowest temperature per structure, for the structures list. */
-export function structureMinRows(plan: Plan, snapshot: Snapshot): MetricRow[] {
+export function structureMinRows(plan: Plan, snapshot: SampleSnapshot): MetricRow[] {
   return plan.structures.map((s) => {
     const m = snapshot.structures[s.name];
     const min = m?.min_C;

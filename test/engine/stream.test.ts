@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
 import { runPlan } from '../../src/engine/run.ts';
-import type { RunFrame } from '../../src/engine/workerApi.ts';
+import type { Snapshot } from '../../src/engine/types.ts';
+import type { RunFrame, SampleSnapshot } from '../../src/engine/workerApi.ts';
 import { parsePlanText } from '../../src/plan/parse.ts';
 import type { Plan } from '../../src/plan/types.ts';
 
@@ -12,33 +13,101 @@ function sample(name: string): Plan {
   return r.plan;
 }
 
+/** The liver sample (tumour, structures) cut to a 2-minute freeze with a report at 60 s. */
+function shortLiver(reportTimes = [60]): Plan {
+  return { ...sample('liver-3probe'), protocol: [{ phase: 'freeze' as const, duration_s: 120 }], report_times_s: reportTimes };
+}
+
+async function stream(plan: Plan, options: { spacingMm: number; sampleEveryS: number; frameEveryMs: number }) {
+  const api = createEngineApi((f) => f);
+  const frames: RunFrame[] = [];
+  const result = await api.run(plan, { runId: 1, ...options }, (f) => void frames.push(f));
+  return { frames, samples: frames.flatMap((f) => f.samples), result: result! };
+}
+
+function withoutMargin(s: Snapshot): SampleSnapshot {
+  const { min_margin_mm: _dropped, ...coverage } = s.coverage!;
+  return { ...s, coverage };
+}
+
 describe('streaming engine (what the worker exposes)', () => {
-  it('streams frames at the cadence and ends with the same result as the command line', async () => {
-    const plan = { ...sample('gel-single-probe'), protocol: [{ phase: 'freeze' as const, duration_s: 120 }], report_times_s: [60] };
-    const api = createEngineApi((f) => f);
-    const frames: RunFrame[] = [];
-    const result = await api.run(plan, { runId: 1, spacingMm: 2, frameEveryS: 30 }, (f) => void frames.push(f));
-    expect(frames.map((f) => f.t_s)).toEqual([0, 30, 60, 90, 120]);
+  it('samples every sampleEveryS and at report times; ends with the same result as the command line', async () => {
+    const plan = shortLiver();
+    const { frames, samples, result } = await stream(plan, { spacingMm: 2, sampleEveryS: 30, frameEveryMs: 0 });
+    expect(samples.map((s) => s.t_s)).toEqual([0, 30, 60, 90, 120]);
+    // A frame at the start and at the end; each at the time of its newest sample.
+    expect(frames[0].t_s).toBe(0);
+    for (const f of frames) expect(f.samples[f.samples.length - 1].t_s).toBe(f.t_s);
     const last = frames[frames.length - 1];
+    expect(last.t_s).toBe(120);
     expect(last.temperature_C.length).toBe(last.grid.dims[0] * last.grid.dims[1] * last.grid.dims[2]);
     expect(last.isosurfaces.find((s) => s.level_C === 0 && s.field === 'current')!.positions.length).toBeGreaterThan(0);
     const cli = runPlan(plan, { spacingMm: 2 });
-    expect(result!.snapshots).toEqual(cli.snapshots);
-    expect(result!.sensors).toEqual(cli.sensors);
+    expect(result.snapshots).toEqual(cli.snapshots);
+    expect(result.sensors).toEqual(cli.sensors);
+    // Report times: the sample and the frame carry the report snapshot itself, margin included.
+    expect(samples[2].snapshot).toEqual(cli.snapshots[0]);
     expect(last.snapshot).toEqual(cli.snapshots[cli.snapshots.length - 1]);
+    expect(typeof last.snapshot.coverage!.min_margin_mm).toBe('number');
+    // Between report times a sample has no margin; every frame has it.
+    expect(samples[3].snapshot.coverage).not.toHaveProperty('min_margin_mm');
+    for (const f of frames) expect(typeof f.snapshot.coverage!.min_margin_mm).toBe('number');
+    // At a 2 mm grid a sample's fields are the frame's, cell for cell.
+    const newest = last.samples[last.samples.length - 1];
+    expect(newest.grid).toEqual(last.grid);
+    expect(newest.temperature_C).toEqual(last.temperature_C);
+    expect(newest.minTemperature_C).toEqual(last.minTemperature_C);
   });
 
-  it('a new run supersedes the old one, which stops and resolves null', async () => {
-    const plan = sample('gel-single-probe');
+  it("a sample's metrics between report times are the full snapshot's less the margin", async () => {
+    const sparse = await stream(shortLiver(), { spacingMm: 2, sampleEveryS: 30, frameEveryMs: 0 });
+    // Every sample time a report time: every sample is a full snapshot.
+    const full = await stream(shortLiver([30, 60, 90, 120]), { spacingMm: 2, sampleEveryS: 30, frameEveryMs: 0 });
+    expect(sparse.samples).toHaveLength(full.samples.length);
+    // 60 s and the end (120 s) are report times in both runs; 30 and 90 s only in the full one.
+    for (const i of [1, 3]) expect(sparse.samples[i].snapshot).toEqual(withoutMargin(full.samples[i].snapshot as Snapshot));
+    for (const i of [2, 4]) expect(sparse.samples[i].snapshot).toEqual(full.samples[i].snapshot);
+    expect(Object.keys(full.samples[4].snapshot.structures).length).toBeGreaterThan(0);
+  });
+
+  it('frames follow the wall clock: with a long wait only the first and the last, carrying every sample', async () => {
+    const { frames } = await stream(shortLiver(), { spacingMm: 2, sampleEveryS: 30, frameEveryMs: 1e9 });
+    expect(frames.map((f) => f.t_s)).toEqual([0, 120]);
+    expect(frames[1].samples.map((s) => s.t_s)).toEqual([30, 60, 90, 120]);
+  });
+
+  it('samples of a 1 mm run keep every other cell on each axis (about 2 mm), real cell values', async () => {
+    const plan = { ...sample('gel-single-probe'), protocol: [{ phase: 'freeze' as const, duration_s: 20 }], report_times_s: [] };
+    const { frames } = await stream(plan, { spacingMm: 1, sampleEveryS: 10, frameEveryMs: 0 });
+    const f = frames[frames.length - 1];
+    const s = f.samples[f.samples.length - 1];
+    const [nx, ny, nz] = f.grid.dims;
+    expect(s.grid).toEqual({ dims: [Math.ceil(nx / 2), Math.ceil(ny / 2), Math.ceil(nz / 2)], spacingMm: 2, originMm: f.grid.originMm });
+    const [mx, my, mz] = s.grid.dims;
+    let cold = 0;
+    for (let k = 0; k < mz; k++)
+      for (let j = 0; j < my; j++)
+        for (let i = 0; i < mx; i++) {
+          const a = i + mx * (j + my * k), b = 2 * i + nx * (2 * j + ny * 2 * k);
+          if (s.temperature_C[a] !== f.temperature_C[b] || s.minTemperature_C[a] !== f.minTemperature_C[b]) throw new Error(`cell ${i},${j},${k} differs`);
+          if (s.temperature_C[a] < 0) cold++;
+        }
+    expect(cold).toBeGreaterThan(0);
+  });
+
+  it('a new run supersedes the old one, which stops at once, sends nothing more and resolves null', async () => {
+    const plan = sample('liver-3probe');
     const api = createEngineApi((f) => f);
     const oldFrames: number[] = [];
-    const first = api.run(plan, { runId: 1, spacingMm: 2, frameEveryS: 10 }, (f) => void oldFrames.push(f.runId));
+    const first = api.run(plan, { runId: 1, spacingMm: 2, frameEveryMs: 0 }, (f) => void oldFrames.push(f.t_s));
     // Let the first run get going, then start another.
     await new Promise((r) => setTimeout(r, 50));
-    const shortPlan = { ...plan, protocol: [{ phase: 'freeze' as const, duration_s: 20 }] };
-    const second = await api.run(shortPlan, { runId: 2, spacingMm: 2, frameEveryS: 10 }, () => {});
+    const framesBefore = oldFrames.length;
+    const shortPlan = { ...plan, protocol: [{ phase: 'freeze' as const, duration_s: 20 }], report_times_s: [] };
+    const second = api.run(shortPlan, { runId: 2, spacingMm: 2 }, () => {});
     expect(await first).toBeNull();
-    expect(second).not.toBeNull();
-    expect(oldFrames.length).toBeLessThan(plan.protocol.reduce((s, p) => s + p.duration_s, 0) / 10);
+    expect(oldFrames.length).toBe(framesBefore);
+    expect(oldFrames[oldFrames.length - 1]).toBeLessThan(1680);
+    expect(await second).not.toBeNull();
   });
 });

@@ -1,21 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE } from '../../src/store/simulationStore.ts';
+import { createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE, viewMarginMm } from '../../src/store/simulationStore.ts';
 import { scrubFrameBytes, toScrubFrame } from '../../src/store/scrubFrames.ts';
-import type { RunFrame } from '../../src/engine/workerApi.ts';
+import type { RunFrame, RunSample } from '../../src/engine/workerApi.ts';
 
-const CELLS = 1000; // 4 kB per field
+const CELLS = 1000; // 4 kB per field at 1 mm
+const COVERAGE = { lethal_C: -40, tumor_volume_ml: 10, tumor_covered_fraction: 0.5, margin_covered_fraction: 0.2 };
 
-function frame(runId: number, t_s: number, end_s = 1200): RunFrame {
+function sample(t_s: number): RunSample {
+  return {
+    t_s,
+    snapshot: { t_s, isotherms: { '0': { volume_ml: t_s / 100, bbox_mm: null } }, structures: {}, coverage: COVERAGE },
+    sensors_C: { TC1: 37 - t_s / 100 },
+    grid: { dims: [5, 5, 5], spacingMm: 2, originMm: [0, 0, 0] },
+    temperature_C: new Float32Array(CELLS / 8),
+    minTemperature_C: new Float32Array(CELLS / 8),
+  };
+}
+
+/** A frame at t_s carrying samples at `sampleTimes` (by default only t_s). */
+function frame(runId: number, t_s: number, end_s = 1200, sampleTimes = [t_s]): RunFrame {
   return {
     runId,
     t_s,
     end_s,
     grid: { dims: [10, 10, 10], spacingMm: 1, originMm: [0, 0, 0] },
-    snapshot: { t_s, isotherms: { '0': { volume_ml: t_s / 100, bbox_mm: null } }, structures: {} },
+    snapshot: { t_s, isotherms: { '0': { volume_ml: t_s / 100, bbox_mm: null } }, structures: {}, coverage: { ...COVERAGE, min_margin_mm: 1.5 } },
     temperature_C: new Float32Array(CELLS),
     minTemperature_C: new Float32Array(CELLS),
-    isosurfaces: [],
+    isosurfaces: [
+      { level_C: 0, field: 'current', positions: new Float32Array(0), normals: new Float32Array(0) },
+      { level_C: -40, field: 'ablation', positions: new Float32Array(0), normals: new Float32Array(0) },
+    ],
     sensors_C: { TC1: 37 - t_s / 100 },
+    samples: sampleTimes.map(sample),
   };
 }
 
@@ -43,6 +60,21 @@ describe('simulation store', () => {
     expect(s.getState().acceptFrame(frame(2, 40))).toBe(false); // finished: nothing more
   });
 
+  it("keeps every sample of a frame, in order, for charts and scrubbing; the frame's own metrics for following", () => {
+    const s = createSimulationStore();
+    s.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
+    s.getState().acceptFrame(frame(1, 0));
+    const f = frame(1, 60, 1200, [20, 40, 60]);
+    s.getState().acceptFrame(f);
+    expect(s.getState().history.map((r) => r.t_s)).toEqual([0, 20, 40, 60]);
+    expect(s.getState().scrub.map((r) => r.t_s)).toEqual([0, 20, 40, 60]);
+    expect(s.getState().scrub[3].temperature_C).toBe(f.samples[2].temperature_C); // by reference
+    expect(s.getState().scrub[3].isoLevels_C).toEqual([0]);
+    expect(s.getState().scrub[3].ablationLevel_C).toBe(-40);
+    expect(displayedRecord(s.getState())?.snapshot).toBe(f.snapshot); // following: margin included
+    expect(displayedRecord(s.getState())?.snapshot.coverage?.min_margin_mm).toBe(1.5);
+  });
+
   it('keeps every metric record, thinning only past the count limit', () => {
     const s = createSimulationStore({ historyLimit: 8 });
     s.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
@@ -54,20 +86,9 @@ describe('simulation store', () => {
     expect(h[h.length - 1].sensors_C.TC1).toBeCloseTo(35, 12);
   });
 
-  it('keeps scrub fields at about 2 mm: every other cell of a 1 mm grid, real cell values', () => {
-    const f = frame(1, 20);
-    for (let i = 0; i < CELLS; i++) f.temperature_C[i] = i; // value = flat index
-    const s = toScrubFrame(f);
-    expect(s.grid).toEqual({ dims: [5, 5, 5], spacingMm: 2, originMm: [0, 0, 0] });
-    // Cell (i, j, k) of the scrub grid is cell (2i, 2j, 2k) of the run grid.
-    expect(s.temperature_C[1 + 5 * (2 + 5 * 3)]).toBe(2 + 10 * (4 + 10 * 6));
-    expect(scrubFrameBytes(s)).toBe(2 * 125 * 4);
-    const coarse = { ...frame(1, 20), grid: { dims: [10, 10, 10] as [number, number, number], spacingMm: 2, originMm: [0, 0, 0] as [number, number, number] } };
-    expect(toScrubFrame(coarse).temperature_C).toBe(coarse.temperature_C); // already 2 mm: kept as is
-  });
-
   it('keeps retained fields within the byte budget, spread over the whole run', () => {
-    const one = scrubFrameBytes(toScrubFrame(frame(1, 0)));
+    const f0 = frame(1, 0);
+    const one = scrubFrameBytes(toScrubFrame(f0.samples[0], f0));
     const s = createSimulationStore({ scrubBudgetBytes: one * 10 });
     s.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
     for (let t = 20; t <= 1200; t += 20) {
@@ -79,7 +100,7 @@ describe('simulation store', () => {
     expect(times[0]).toBe(20);
     expect(times[times.length - 1]).toBe(1200);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(s.getState().history).toHaveLength(60); // metrics are kept for every frame
+    expect(s.getState().history).toHaveLength(60); // metrics are kept for every sample
   });
 
   it('shows the newest frame while following, and the retained frame at or before the playback time', () => {
@@ -93,6 +114,13 @@ describe('simulation store', () => {
     expect(displayedRecord(s.getState())?.t_s).toBe(300);
     s.getState().seek(50); // before the first frame: the first one
     expect(displayedFrame(s.getState())?.t_s).toBe(100);
+    // Scrubbed at the newest time while running: the retained sample, not the newest frame, so
+    // what is shown at a time does not depend on when frames arrived.
+    s.getState().seek(600);
+    expect(s.getState().following).toBe(false);
+    expect(displayedFrame(s.getState())).not.toBe(s.getState().latest);
+    expect(displayedFrame(s.getState())?.grid.spacingMm).toBe(2);
+    expect(displayedRecord(s.getState())?.snapshot.coverage).not.toHaveProperty('min_margin_mm');
     s.getState().seek(5000); // clamped to the protocol end
     expect(s.getState().playbackS).toBe(1200);
     s.getState().follow();
@@ -115,10 +143,31 @@ describe('simulation store', () => {
     s.getState().tick(100);
     expect(s.getState().playbackS).toBe(600);
     expect(s.getState().playing).toBe(false);
+    expect(s.getState().following).toBe(true); // at the end: the newest frame again
     s.getState().togglePlay(); // at the end: starts again from 0
     expect(s.getState().playing).toBe(true);
     expect(s.getState().playbackS).toBe(0);
     s.getState().togglePlay();
     expect(s.getState().playing).toBe(false);
+  });
+});
+
+describe('minimum margin of the picture shown', () => {
+  it('comes from the view bands when the record has none, only for the same time, null without a lethal zone', () => {
+    const s = createSimulationStore();
+    s.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
+    s.getState().acceptFrame(frame(1, 100));
+    const f = frame(1, 200);
+    f.samples[0].minTemperature_C[62] = -60; // the centre cell of the 5³ sample grid: a lethal zone
+    s.getState().acceptFrame(f);
+    s.getState().setMarginBands({ counts: [1, 2, 3], minSignedMm: -2.5 });
+    s.getState().seek(150);
+    // The picture (sample at 100 s) has an empty lethal isosurface: no lethal zone.
+    expect(viewMarginMm(s.getState())).toBeNull();
+    s.getState().seek(250);
+    expect(displayedFrame(s.getState())?.t_s).toBe(200);
+    expect(viewMarginMm(s.getState())).toBe(-2.5);
+    s.getState().setMarginBands(null);
+    expect(viewMarginMm(s.getState())).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startRunController, type EngineCalls } from '../../src/app/runController.ts';
+import { COARSE_FRAME_EVERY_MS, startRunController, type EngineCalls } from '../../src/app/runController.ts';
 import type { RunFrame, RunOptions } from '../../src/engine/workerApi.ts';
 import type { RunResult } from '../../src/engine/types.ts';
 import type { Plan } from '../../src/plan/types.ts';
@@ -43,7 +43,7 @@ function frame(runId: number, t_s: number): RunFrame {
     runId, t_s, end_s: 1680,
     grid: { dims: [3, 3, 3], spacingMm: 1, originMm: [0, 0, 0] },
     snapshot: { t_s, isotherms: {}, structures: {} },
-    temperature_C: new Float32Array(27), minTemperature_C: new Float32Array(27), isosurfaces: [], sensors_C: {},
+    temperature_C: new Float32Array(27), minTemperature_C: new Float32Array(27), isosurfaces: [], sensors_C: {}, samples: [],
   };
 }
 
@@ -102,8 +102,9 @@ describe('run controller', () => {
   it('never shows a frame of a stale run', async () => {
     const { calls, plan, sim } = setup(true);
     await vi.advanceTimersByTimeAsync(0);
-    calls[0].onFrame(frame(1, 20));
-    expect(displayedFrame(sim.getState())?.runId).toBe(1);
+    const first = frame(1, 20);
+    calls[0].onFrame(first);
+    expect(displayedFrame(sim.getState())).toBe(first);
     plan.getState().setLethal(-30);
     await vi.advanceTimersByTimeAsync(0);
     calls[0].onFrame(frame(1, 40)); // arrives after the cancel
@@ -111,8 +112,9 @@ describe('run controller', () => {
     calls[0].resolve(null);
     await flush();
     expect(sim.getState().status).toBe('running'); // the stale run's end does not end the new one
-    calls[1].onFrame(frame(2, 20));
-    expect(displayedFrame(sim.getState())?.runId).toBe(2);
+    const second = frame(2, 20);
+    calls[1].onFrame(second);
+    expect(displayedFrame(sim.getState())).toBe(second);
   });
 
   it('runs coarse (2 mm) during a drag, throttled, and fine at the plan spacing when it ends', async () => {
@@ -127,12 +129,12 @@ describe('run controller', () => {
     const coarse = calls.slice(1);
     expect(coarse.length).toBeGreaterThanOrEqual(1);
     expect(coarse.length).toBeLessThanOrEqual(3); // 200 ms of moves at ≤ 1 run / 120 ms
-    for (const c of coarse) expect(c.options.spacingMm).toBe(2);
+    for (const c of coarse) expect(c.options).toMatchObject({ spacingMm: 2, frameEveryMs: COARSE_FRAME_EVERY_MS });
     expect(coarse[coarse.length - 1].plan.probes[0].tip_mm).toEqual([3, 0, -15]); // the last position got its run
     plan.getState().endGesture();
     await vi.advanceTimersByTimeAsync(0);
     const fine = calls[calls.length - 1];
-    expect(fine.options.spacingMm).toBe(1);
+    expect(fine.options).toMatchObject({ spacingMm: 1, frameEveryMs: undefined });
     expect(fine.plan.probes[0].tip_mm).toEqual([3, 0, -15]);
   });
 

@@ -45,7 +45,7 @@ export function syntheticFrame(lethal_C = -40, t_s = 600, halfMm = 45, spacingMm
   return {
     runId: 1, t_s, end_s: 1680, grid,
     snapshot: { t_s, isotherms: {}, structures: {} },
-    temperature_C, minTemperature_C, isosurfaces, sensors_C: {},
+    temperature_C, minTemperature_C, isosurfaces, sensors_C: {}, samples: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
-import type { RunFrame } from '../../engine/workerApi.ts';
+import type { FramePicture } from '../../engine/workerApi.ts';
 import type { Plan, Vec3 } from '../../plan/types.ts';
 import type { TriangleMesh } from '../../geometry/mesh.ts';
 import { contourLines } from '../../geometry/marchingSquares.ts';
@@ -21,7 +21,7 @@ export type DragPhase = 'start' | 'move' | 'end';
 export interface SliceViewProps {
   /** 2 = axial, 1 = coronal, 0 = sagittal. */
   axis: Axis;
-  frame: RunFrame | null;
+  frame: FramePicture | null;
   plan: Plan;
   /** Tumour mesh loaded by the app; otherwise built from plan.tumor. */
   tumorMesh?: TriangleMesh | null;
@@ -276,7 +276,7 @@ const TUMOR_CSS = '#ffe14d';
 
 // --- drawing helpers (plain functions; no React) ---------------------------------------------
 
-function drawTemperature(ctx: CanvasRenderingContext2D, frame: RunFrame, layout: ReturnType<typeof sliceLayout>,
+function drawTemperature(ctx: CanvasRenderingContext2D, frame: FramePicture, layout: ReturnType<typeof sliceLayout>,
   slicePos: number, vp: SliceViewport, s: Scratch): void {
   const g = frame.grid;
   const idx = sliceIndex(g, layout.axis, slicePos);
@@ -310,7 +310,7 @@ function drawTemperature(ctx: CanvasRenderingContext2D, frame: RunFrame, layout:
   ctx.restore();
 }
 
-function drawContours(ctx: CanvasRenderingContext2D, frame: RunFrame, layout: ReturnType<typeof sliceLayout>,
+function drawContours(ctx: CanvasRenderingContext2D, frame: FramePicture, layout: ReturnType<typeof sliceLayout>,
   slicePos: number, vp: SliceViewport, s: Scratch, levels: readonly number[], lethal: number | null): void {
   const g = frame.grid;
   const idx = sliceIndex(g, layout.axis, slicePos);
