@@ -140,3 +140,45 @@ export function stepBox(
   }
   return total * <f64>dtS;
 }
+
+// Bounding box of the frozen cells (frozenBounds), read back with frozenBound(0…5).
+let bI0: i32 = 0, bI1: i32 = 0, bJ0: i32 = 0, bJ1: i32 = 0, bK0: i32 = 0, bK1: i32 = 0;
+
+export function frozenBound(a: i32): i32 {
+  return a == 0 ? bI0 : a == 1 ? bI1 : a == 2 ? bJ0 : a == 3 ? bJ1 : a == 4 ? bK0 : bK1;
+}
+
+/**
+ * The bounding box of the cells with T < Ts in [i0, i1) × [j0, j1) × [k0, k1) as
+ * [i_lo, i_hi, j_lo, j_hi, k_lo, k_hi] (inclusive; see frozenBound), or 0 when there are none:
+ * the solver's multi-rate fast-box scan (solver.ts frozenBoundsJs does the same in TypeScript),
+ * four cells per comparison.
+ */
+export function frozenBounds(T: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32): i32 {
+  const nxy = nx * ny;
+  const vTs = f32x4.splat(Ts);
+  let bi0 = i1, bi1 = -1, bj0 = j1, bj1 = -1, bk0 = k1, bk1 = -1;
+  for (let k = k0; k < k1; k++)
+    for (let j = j0; j < j1; j++) {
+      const row = k * nxy + j * nx;
+      const end = row + i1;
+      let lo = -1;
+      let c = row + i0;
+      for (; c + 3 < end; c += 4) if (v128.any_true(f32x4.lt(v128.load(T + ((<usize>c) << 2)), vTs))) break;
+      for (; c < end; c++) if (load<f32>(T + ((<usize>c) << 2)) < Ts) { lo = c; break; }
+      if (lo < 0) continue;
+      let hi = lo;
+      let e = end - 4;
+      for (; e > lo; e -= 4) if (v128.any_true(f32x4.lt(v128.load(T + ((<usize>e) << 2)), vTs))) break;
+      for (let x = min(e + 3, end - 1); x > lo; x--) if (load<f32>(T + ((<usize>x) << 2)) < Ts) { hi = x; break; }
+      if (lo - row < bi0) bi0 = lo - row;
+      if (hi - row > bi1) bi1 = hi - row;
+      if (j < bj0) bj0 = j;
+      if (j > bj1) bj1 = j;
+      if (k < bk0) bk0 = k;
+      if (k > bk1) bk1 = k;
+    }
+  if (bi1 < 0) return 0;
+  bI0 = bi0; bI1 = bi1; bJ0 = bj0; bJ1 = bj1; bK0 = bk0; bK1 = bk1;
+  return 1;
+}

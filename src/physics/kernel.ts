@@ -140,3 +140,30 @@ export function stepBox(
   }
   return total * dt;
 }
+
+/**
+ * Bounding box [i_lo, i_hi, j_lo, j_hi, k_lo, k_hi] (inclusive) of the cells with T < TsC within the
+ * half-open box b, into `out`; false when there are none (the reference of the wasm kernel's frozenBounds; the solver's
+ * multi-rate fast-box scan).
+ */
+export function frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Array, TsC: number, out: Int32Array): boolean {
+  const nxy = nx * ny;
+  let i0 = b[1], i1 = -1, j0 = b[3], j1 = -1, k0 = b[5], k1 = -1;
+  for (let k = b[4]; k < b[5]; k++)
+    for (let j = b[2]; j < b[3]; j++) {
+      const row = k * nxy + j * nx;
+      let lo = -1, hi = -1;
+      for (let i = b[0]; i < b[1]; i++) if (T[row + i] < TsC) { lo = i; break; }
+      if (lo < 0) continue;
+      for (let i = b[1] - 1; i >= lo; i--) if (T[row + i] < TsC) { hi = i; break; }
+      if (lo < i0) i0 = lo;
+      if (hi > i1) i1 = hi;
+      if (j < j0) j0 = j;
+      if (j > j1) j1 = j;
+      if (k < k0) k0 = k;
+      if (k > k1) k1 = k;
+    }
+  if (i1 < 0) return false;
+  out[0] = i0; out[1] = i1; out[2] = j0; out[3] = j1; out[4] = k0; out[5] = k1;
+  return true;
+}

@@ -15,6 +15,8 @@ interface KernelExports {
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, dtOverH2: number,
     sums: number,
   ): number;
+  frozenBounds(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number;
+  frozenBound(a: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -146,6 +148,17 @@ export class WasmKernel {
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset,
       f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, dtS / (hM * hM), sums ? SUMS : 0,
     );
+  }
+  /**
+   * Bounding box [i_lo, i_hi, j_lo, j_hi, k_lo, k_hi] (inclusive) of the cells of T (a field of
+   * this memory) colder than the solidus within the half-open box b, written to `out`; false when
+   * there are none. The same answer as solver.ts frozenBoundsJs, four cells per comparison.
+   */
+  frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Array, out: Int32Array): boolean {
+    const e = this.exports;
+    if (!e.frozenBounds(T.byteOffset, nx, ny, b[0], b[1], b[2], b[3], b[4], b[5])) return false;
+    for (let a = 0; a < 6; a++) out[a] = e.frozenBound(a);
+    return true;
   }
 }
 

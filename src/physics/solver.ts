@@ -1,7 +1,7 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
-import { type KernelConstants, type StepFields, kernelConstants, kernelState, stepBox } from './kernel.ts';
+import { type KernelConstants, type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from './kernel.ts';
 import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { SlabPool, SlabTeam } from './slabPool.ts';
 import {
@@ -150,6 +150,10 @@ export class HeatSolver {
   private readonly restT: number;
   /** Scratch of the fast box: [i0, i1, j0, j1, k0, k1]. */
   private readonly fastBox = new Int32Array(6);
+  /** Scratch of the frozen cells' bounding box (inclusive bounds). */
+  private readonly frozenScan = new Int32Array(6);
+  /** Bounding box (inclusive) of the cells inside active bodies and the cut-face cells; [1] = −1: none. */
+  private readonly sourceBounds = Int32Array.of(0, -1, 0, -1, 0, -1);
   /** Fast-box surface faces: fast cell, slow neighbour, φ at the macro step's start, Σ φ − φ0. */
   private mrFast = new Int32Array(0);
   private mrSlow = new Int32Array(0);
@@ -157,6 +161,10 @@ export class HeatSolver {
   private mrAcc = new Float64Array(0);
   private mrRingT = new Float64Array(0);
   private mrRingPhi = new Float64Array(0);
+  /** splitForFastBox's cache: the fast box it was built for, and its lists. */
+  private readonly mrKey = new Int32Array(6);
+  private mrLists: FastBoxLists | null = null;
+  private mrTminS = new Float32Array(0);
   /** A declined multi-rate step already grew the active box for the step that follows. */
   private skipGrowOnce = false;
 
@@ -260,6 +268,14 @@ export class HeatSolver {
     this.cut = this.buildCutFaces(active);
     for (const c of inside) this.includeInBox(c);
     for (const c of this.cut.cells) this.includeInBox(c);
+    const P = this.sourceBounds;
+    P.set([this.nx, -1, this.ny, -1, this.nz, -1]);
+    for (const cells of [this.insideCells, this.cut.cells])
+      for (const c of cells) {
+        const i = c % this.nx, j = Math.floor(c / this.nx) % this.ny, k = Math.floor(c / (this.nx * this.ny));
+        P[0] = Math.min(P[0], i); P[1] = Math.max(P[1], i); P[2] = Math.min(P[2], j);
+        P[3] = Math.max(P[3], j); P[4] = Math.min(P[4], k); P[5] = Math.max(P[5], k);
+      }
     if (this.oldH.length < this.cut.cells.length) this.oldH = new Float64Array(this.cut.cells.length * 2);
   }
 
@@ -351,35 +367,17 @@ export class HeatSolver {
     const A = this.activeBox;
     const F = this.fastBox;
     const { nx, ny } = this;
-    const nxy = nx * ny;
-    const T = this.fields.Tin;
-    const Ts = this.tissue.Ts;
+    const found = this.wasm
+      ? this.wasm.frozenBounds(this.fields.Tin, nx, ny, A, this.frozenScan)
+      : frozenBounds(this.fields.Tin, nx, ny, A, this.constants.Ts, this.frozenScan);
+    const s = this.frozenScan;
     let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = this.nz, k1 = -1;
-    for (let k = A[4]; k < A[5]; k++)
-      for (let j = A[2]; j < A[3]; j++) {
-        const row = k * nxy + j * nx;
-        let lo = -1, hi = -1;
-        for (let i = A[0]; i < A[1]; i++) if (T[row + i] < Ts) { lo = i; break; }
-        if (lo < 0) continue;
-        for (let i = A[1] - 1; i >= lo; i--) if (T[row + i] < Ts) { hi = i; break; }
-        if (lo < i0) i0 = lo;
-        if (hi > i1) i1 = hi;
-        if (j < j0) j0 = j;
-        if (j > j1) j1 = j;
-        if (k < k0) k0 = k;
-        if (k > k1) k1 = k;
-      }
-    const add = (c: number): void => {
-      const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / nxy);
-      if (i < i0) i0 = i;
-      if (i > i1) i1 = i;
-      if (j < j0) j0 = j;
-      if (j > j1) j1 = j;
-      if (k < k0) k0 = k;
-      if (k > k1) k1 = k;
-    };
-    for (const c of this.insideCells) add(c);
-    for (const c of this.cut.cells) add(c);
+    if (found) [i0, i1, j0, j1, k0, k1] = s;
+    const P = this.sourceBounds;
+    if (P[1] >= 0) {
+      i0 = Math.min(i0, P[0]); i1 = Math.max(i1, P[1]); j0 = Math.min(j0, P[2]);
+      j1 = Math.max(j1, P[3]); k0 = Math.min(k0, P[4]); k1 = Math.max(k1, P[5]);
+    }
     if (i1 < 0) {
       F.fill(0);
       return F;
@@ -431,61 +429,14 @@ export class HeatSolver {
     const D = M * dtS;
     const { nx, ny } = this;
     const nxy = nx * ny;
-    // Interface faces of F: fast cell, its slow neighbour across F's face.
-    let nFaces = 0;
-    if (!fastEmpty) {
-      const sx = F[1] - F[0], sy = F[3] - F[2], sz = F[5] - F[4];
-      nFaces = 2 * (sy * sz + sx * sz + sx * sy);
-      if (this.mrFast.length < nFaces) {
-        this.mrFast = new Int32Array(nFaces * 2);
-        this.mrSlow = new Int32Array(nFaces * 2);
-        this.mrPhi0 = new Float64Array(nFaces * 2);
-        this.mrAcc = new Float64Array(nFaces * 2);
-        this.mrRingT = new Float64Array(nFaces * 2);
-        this.mrRingPhi = new Float64Array(nFaces * 2);
-      }
-      let q = 0;
-      const fast = this.mrFast, slow = this.mrSlow;
-      for (let k = F[4]; k < F[5]; k++)
-        for (let j = F[2]; j < F[3]; j++) {
-          const row = k * nxy + j * nx;
-          fast[q] = row + F[0]; slow[q++] = row + F[0] - 1;
-          fast[q] = row + F[1] - 1; slow[q++] = row + F[1];
-        }
-      for (let k = F[4]; k < F[5]; k++)
-        for (let i = F[0]; i < F[1]; i++) {
-          const lo = k * nxy + F[2] * nx + i, hi = k * nxy + (F[3] - 1) * nx + i;
-          fast[q] = lo; slow[q++] = lo - nx;
-          fast[q] = hi; slow[q++] = hi + nx;
-        }
-      for (let j = F[2]; j < F[3]; j++)
-        for (let i = F[0]; i < F[1]; i++) {
-          const lo = F[4] * nxy + j * nx + i, hi = (F[5] - 1) * nxy + j * nx + i;
-          fast[q] = lo; slow[q++] = lo - nxy;
-          fast[q] = hi; slow[q++] = hi + nxy;
-        }
-    }
+    // Interface faces and the F/S split of walls and vessels depend on F only: reuse them while
+    // F stays the same (it changes every few macro steps as the ice grows).
+    const lists = this.splitForFastBox(F, fastEmpty);
+    const nFaces = lists.nFaces;
     const fast = this.mrFast, slow = this.mrSlow, phi0 = this.mrPhi0, acc = this.mrAcc;
-    // Wall faces, vessel faces and vessel cells on each side of F (F is fixed for the macro step).
-    const split = (cells: Int32Array): [Int32Array, Int32Array] => {
-      const inF: number[] = [], inS: number[] = [];
-      for (let q = 0; q < cells.length; q++) (this.inFastBox(cells[q]) ? inF : inS).push(q);
-      return [Int32Array.from(inF), Int32Array.from(inS)];
-    };
-    const [wallF, wallS] = split(this.wallFaces.cell);
-    const [faceF, faceS] = split(this.vesselFaces.tissue);
-    const vesselF: number[] = [], bloodF: number[] = [], vesselS: number[] = [], tminS: number[] = [];
-    for (const v of this.vessels)
-      for (const c of v.cells) {
-        if (this.inFastBox(c)) {
-          vesselF.push(c);
-          bloodF.push(v.bloodC);
-        } else {
-          vesselS.push(c);
-          tminS.push(f.Tmin[c]);
-        }
-      }
-    const vesselCellsF = Int32Array.from(vesselF), vesselBloodF = Float64Array.from(bloodF);
+    const { wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF, vesselS } = lists;
+    const tminS = this.mrTminS.length >= vesselS.length ? this.mrTminS : (this.mrTminS = new Float32Array(vesselS.length));
+    for (let i = 0; i < vesselS.length; i++) tminS[i] = f.Tmin[vesselS[i]];
     // Heat from fixed cells into slow cells over Δ (outer layer: only S touches it), at t.
     this.energy.fixedCells += this.fixedCellInflow(D, true, faceS) * V;
     for (let q = 0; q < nFaces; q++) {
@@ -585,6 +536,71 @@ export class HeatSolver {
       if (tNew < f.Tmin[s]) f.Tmin[s] = tNew;
     }
     return true;
+  }
+
+  /**
+   * For fast box F: its interface faces (mrFast/mrSlow, nFaces) and which wall faces, vessel faces
+   * and vessel cells lie in F or in the slow region. Cached until F changes.
+   */
+  private splitForFastBox(F: Int32Array, fastEmpty: boolean): FastBoxLists {
+    const key = this.mrKey;
+    if (this.mrLists && key.every((v, a) => v === F[a])) return this.mrLists;
+    key.set(F);
+    const { nx, ny } = this;
+    const nxy = nx * ny;
+    let nFaces = 0;
+    if (!fastEmpty) {
+      const sx = F[1] - F[0], sy = F[3] - F[2], sz = F[5] - F[4];
+      nFaces = 2 * (sy * sz + sx * sz + sx * sy);
+      if (this.mrFast.length < nFaces) {
+        this.mrFast = new Int32Array(nFaces * 2);
+        this.mrSlow = new Int32Array(nFaces * 2);
+        this.mrPhi0 = new Float64Array(nFaces * 2);
+        this.mrAcc = new Float64Array(nFaces * 2);
+        this.mrRingT = new Float64Array(nFaces * 2);
+        this.mrRingPhi = new Float64Array(nFaces * 2);
+      }
+      let q = 0;
+      const fast = this.mrFast, slow = this.mrSlow;
+      for (let k = F[4]; k < F[5]; k++)
+        for (let j = F[2]; j < F[3]; j++) {
+          const row = k * nxy + j * nx;
+          fast[q] = row + F[0]; slow[q++] = row + F[0] - 1;
+          fast[q] = row + F[1] - 1; slow[q++] = row + F[1];
+        }
+      for (let k = F[4]; k < F[5]; k++)
+        for (let i = F[0]; i < F[1]; i++) {
+          const lo = k * nxy + F[2] * nx + i, hi = k * nxy + (F[3] - 1) * nx + i;
+          fast[q] = lo; slow[q++] = lo - nx;
+          fast[q] = hi; slow[q++] = hi + nx;
+        }
+      for (let j = F[2]; j < F[3]; j++)
+        for (let i = F[0]; i < F[1]; i++) {
+          const lo = F[4] * nxy + j * nx + i, hi = (F[5] - 1) * nxy + j * nx + i;
+          fast[q] = lo; slow[q++] = lo - nxy;
+          fast[q] = hi; slow[q++] = hi + nxy;
+        }
+    }
+    const split = (cells: Int32Array): [Int32Array, Int32Array] => {
+      const inF: number[] = [], inS: number[] = [];
+      for (let q = 0; q < cells.length; q++) (this.inFastBox(cells[q]) ? inF : inS).push(q);
+      return [Int32Array.from(inF), Int32Array.from(inS)];
+    };
+    const [wallF, wallS] = split(this.wallFaces.cell);
+    const [faceF, faceS] = split(this.vesselFaces.tissue);
+    const vesselF: number[] = [], bloodF: number[] = [], vesselS: number[] = [];
+    for (const v of this.vessels)
+      for (const c of v.cells) {
+        if (this.inFastBox(c)) {
+          vesselF.push(c);
+          bloodF.push(v.bloodC);
+        } else vesselS.push(c);
+      }
+    this.mrLists = {
+      nFaces, wallF, wallS, faceF, faceS,
+      vesselCellsF: Int32Array.from(vesselF), vesselBloodF: Float64Array.from(bloodF), vesselS: Int32Array.from(vesselS),
+    };
+    return this.mrLists;
   }
 
   /**
@@ -1055,6 +1071,21 @@ export function warmStableStepS(m: TissueModel, h: number, wallU: ArrayLike<numb
   for (const [k, C] of states) rate = Math.max(rate, (5 * k + Math.max(k, uMax * h)) / (C * h * h));
   const perfusion = m.wc > 0 ? (0.5 * m.Cl) / m.wc : Infinity;
   return Math.min(1 / rate, perfusion);
+}
+
+/** What a multi-rate macro step needs to know about its fast box (HeatSolver.splitForFastBox). */
+interface FastBoxLists {
+  /** Interface faces in mrFast / mrSlow. */
+  nFaces: number;
+  /** Indices into wallFaces / vesselFaces of the faces whose tissue cell is in F / in S. */
+  wallF: Int32Array;
+  wallS: Int32Array;
+  faceF: Int32Array;
+  faceS: Int32Array;
+  /** Vessel cells in F with their blood temperature [°C]; vessel cells in S. */
+  vesselCellsF: Int32Array;
+  vesselBloodF: Float64Array;
+  vesselS: Int32Array;
 }
 
 /** Whether any of the cells row + [i0, i1) differs from rest by more than eps. */

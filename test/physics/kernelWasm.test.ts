@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cylinderBody } from '../../src/physics/bodies.ts';
-import { wasmKernelModule } from '../../src/physics/kernelWasm.ts';
+import { frozenBounds } from '../../src/physics/kernel.ts';
+import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { makeTissueModel } from '../../src/physics/tissueModel.ts';
 import { boxGrid, tableTissue } from './helpers.ts';
@@ -43,6 +44,37 @@ describe('WebAssembly SIMD kernel', () => {
     expect(mismatches).toBe(0);
     expect(b.energy).toEqual(a.energy);
     expect(a.minTemperatureC.some((t) => t < -40)).toBe(true);
+  });
+
+  it('finds the same frozen-cell bounding box as the TypeScript scan (rows of every length, vector and tail cells)', () => {
+    const tissue = makeTissueModel(tableTissue({}));
+    const [nx, ny, nz] = [23, 9, 7];
+    const wasm = new WasmKernel(wasmKernelModule()!, nx * ny * nz);
+    wasm.setModel(tissue);
+    const f = wasm.allocateFields(nx, ny, nz);
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const box = new Int32Array(6), a = new Int32Array(6), b = new Int32Array(6);
+    let found = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const i0 = Math.floor(random() * nx), j0 = Math.floor(random() * ny), k0 = Math.floor(random() * nz);
+      box.set([i0, i0 + 1 + Math.floor(random() * (nx - i0)), j0, j0 + 1 + Math.floor(random() * (ny - j0)), k0, k0 + 1 + Math.floor(random() * (nz - k0))]);
+      f.Tin.fill(37);
+      // 0–3 cold cells, mostly inside the box; some at exactly the solidus (not frozen).
+      for (let n = Math.floor(random() * 4); n > 0; n--) {
+        const pick = (lo: number, hi: number, size: number): number => (random() < 0.8 ? lo + Math.floor(random() * (hi - lo)) : Math.floor(random() * size));
+        const c = pick(box[0], box[1], nx) + nx * (pick(box[2], box[3], ny) + ny * pick(box[4], box[5], nz));
+        f.Tin[c] = random() < 0.2 ? tissue.Ts : -20;
+      }
+      const inJs = frozenBounds(f.Tin, nx, ny, box, Math.fround(tissue.Ts), a);
+      const inWasm = wasm.frozenBounds(f.Tin, nx, ny, box, b);
+      expect(inWasm).toBe(inJs);
+      if (inJs) {
+        found++;
+        expect([...b]).toEqual([...a]);
+      }
+    }
+    expect(found).toBeGreaterThan(50);
   });
 
   it('the committed module is what assembly/kernel.ts builds (npm run build:wasm reproduces it)', () => {
