@@ -497,9 +497,12 @@ export class HeatSolver {
       const copy = (from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void => {
         for (let k = k0; k < k1; k++)
           for (let j = j0; j < j1; j++) {
+            // A plain loop: rows are short, and a subarray view per row is garbage.
             const row = k * nxy + j * nx;
-            to.set(from.subarray(row + i0, row + i1), row + i0);
-            to2.set(from2.subarray(row + i0, row + i1), row + i0);
+            for (let c = row + i0; c < row + i1; c++) {
+              to[c] = from[c];
+              to2[c] = from2[c];
+            }
           }
       };
       if (volF <= volA - volF) {
