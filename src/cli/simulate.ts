@@ -1,25 +1,30 @@
 /**
- * `npm run simulate -- PLAN.json [--out RESULT.json] [--spacing MM]`
+ * `npm run simulate -- PLAN.json [--out RESULT.json] [--spacing MM] [--threads N]`
  * Runs a plan headless: progress and a short summary on stderr, the result file to --out (or to
  * stdout). Bad input: every problem with its field path, exit code 1, nothing written.
+ * `--threads N`: step z-slabs on N threads (shared memory; bit-identical results, default 1).
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { runPlan } from '../engine/run.ts';
 import type { RunResult } from '../engine/types.ts';
 import { PlanPreparationError } from '../engine/prepare.ts';
+import { HeatSolver } from '../physics/solver.ts';
 import { loadPlanFile } from './loadPlan.ts';
+import { createNodeSlabPool } from './nodeThreads.ts';
 
-const USAGE = 'usage: npm run simulate -- PLAN.json [--out RESULT.json] [--spacing MM]';
+const USAGE = 'usage: npm run simulate -- PLAN.json [--out RESULT.json] [--spacing MM] [--threads N]';
 
 interface Args {
   planPath: string;
   outPath?: string;
   spacingMm?: number;
+  threads: number;
 }
 
 function parseArgs(argv: string[]): Args | string {
   let planPath: string | undefined, outPath: string | undefined, spacingMm: number | undefined;
+  let threads = 1;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') {
@@ -29,13 +34,17 @@ function parseArgs(argv: string[]): Args | string {
       const v = Number(argv[++i]);
       if (!Number.isFinite(v) || v < 0.25 || v > 5) return `--spacing: expected a number of mm between 0.25 and 5, got '${argv[i] ?? ''}'`;
       spacingMm = v;
+    } else if (a === '--threads') {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1 || v > 64) return `--threads: expected a whole number from 1 to 64, got '${argv[i] ?? ''}'`;
+      threads = v;
     } else if (a === '--help' || a === '-h') return USAGE;
     else if (a.startsWith('-')) return `unknown option '${a}'\n${USAGE}`;
     else if (planPath) return `unexpected argument '${a}'\n${USAGE}`;
     else planPath = a;
   }
   if (!planPath) return `missing PLAN.json\n${USAGE}`;
-  return { planPath, outPath, spacingMm };
+  return { planPath, outPath, spacingMm, threads };
 }
 
 function summary(result: RunResult, name: string): string {
@@ -58,7 +67,7 @@ function summary(result: RunResult, name: string): string {
   return lines.join('\n');
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   if (typeof args === 'string') {
     process.stderr.write(args + '\n');
@@ -70,6 +79,7 @@ function main(): number {
     return 1;
   }
   let result: RunResult;
+  if (args.threads > 1) HeatSolver.threadPool = await createNodeSlabPool(args.threads);
   try {
     // A live counter on a terminal; a line per quarter of the protocol in a log.
     const tty = process.stderr.isTTY;
@@ -94,6 +104,9 @@ function main(): number {
       return 1;
     }
     throw e;
+  } finally {
+    HeatSolver.threadPool?.close();
+    HeatSolver.threadPool = null;
   }
   const text = JSON.stringify(result, null, 1) + '\n';
   if (args.outPath) {
@@ -109,4 +122,4 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+process.exitCode = await main();

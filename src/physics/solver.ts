@@ -148,6 +148,8 @@ export class HeatSolver {
   private readonly constants: KernelConstants;
   /** Resting temperature as stored (float32, the kernel's fixed point) [°C]. */
   private readonly restT: number;
+  /** Scratch box handed to the thread team. */
+  private readonly threadBox = new Int32Array(6);
   /** Scratch of the fast box: [i0, i1, j0, j1, k0, k1]. */
   private readonly fastBox = new Int32Array(6);
   /** Scratch of the frozen cells' bounding box (inclusive bounds). */
@@ -340,7 +342,7 @@ export class HeatSolver {
 
   /** Substeps per multi-rate macro step for a step of dt: how many dt the warm tissue tolerates. */
   multiRateSubsteps(dtS: number): number {
-    if (!this.multiRate || this.team || this.outer !== 'rest') return 1;
+    if (!this.multiRate || this.outer !== 'rest') return 1;
     return Math.max(1, Math.floor((this.multiRateFraction * this.warmStepS) / dtS + 1e-9));
   }
 
@@ -353,6 +355,12 @@ export class HeatSolver {
 
   private kernelBox(dtS: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number {
     if (i0 >= i1 || j0 >= j1 || k0 >= k1) return 0;
+    if (this.team && (i1 - i0) * (j1 - j0) * (k1 - k0) >= this.team.pool.minParallelCells) {
+      // z-slabs across the pool: the same fields and source sum as one thread, bit for bit.
+      const b = this.threadBox;
+      b[0] = i0; b[1] = i1; b[2] = j0; b[3] = j1; b[4] = k0; b[5] = k1;
+      return this.team.step(b, dtS, this.h);
+    }
     return this.wasm
       ? this.wasm.stepBox(this.fields, dtS, this.h, i0, i1, j0, j1, k0, k1)
       : stepBox(this.fields, this.constants, dtS, this.h, i0, i1, j0, j1, k0, k1);
@@ -399,7 +407,7 @@ export class HeatSolver {
    * is added to the slow cell, so the heat that left F is exactly the heat that entered S.
    */
   private multiRateStep(dtS: number, M: number): boolean {
-    if (this.team || this.outer !== 'rest' || M * dtS > this.warmStepS * (1 + 1e-9)) return false;
+    if (this.outer !== 'rest' || M * dtS > this.warmStepS * (1 + 1e-9)) return false;
     const f = this.fields;
     const A = this.activeBox;
     if (this.useActiveRegion) this.growBox();

@@ -64,6 +64,26 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     }
   }
 
+  it('multi-rate macro steps (fast box and slow boxes on the pool) stay bit-identical to one thread', () => {
+    for (const pool of pools) {
+      const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
+      for (const x of [one, many]) x.multiRate = true;
+      const dt = one.maxStepS;
+      const M = one.multiRateSubsteps(dt);
+      expect(many.multiRateSubsteps(dt)).toBe(M);
+      expect(M).toBeGreaterThan(1);
+      for (let g = 0; g < 60; g++) {
+        if (g === 40) for (const x of [one, many]) x.setSources([]);
+        one.stepMany(dt, M);
+        many.stepMany(dt, M);
+      }
+      expect(many.multiRateStats.macro).toBeGreaterThan(20);
+      expect(many.multiRateStats).toEqual(one.multiRateStats);
+      expect(mismatches(one, many)).toBe(0);
+      expect(many.energy).toEqual(one.energy);
+    }
+  });
+
   it('two threaded solvers stepped alternately share one pool (re-attaching) and stay identical', () => {
     const pool = pools[0];
     const a = solver('wasm-simd', pool, false), b = solver('wasm-simd', pool, false), ref = solver('wasm-simd', null, false);
