@@ -3,7 +3,7 @@ import { useThree } from '@react-three/fiber';
 import { BufferGeometry, type Mesh, type Plane, type ShaderMaterial } from 'three';
 import type { FramePicture } from '../engine/workerApi.ts';
 import { isLevelVisible, isoKey, isoStyle, type VisibleLevel } from './isoStyle.ts';
-import { writeSoup } from './isoBuffers.ts';
+import { setSoup } from './isoBuffers.ts';
 import { createShellMaterial, updateShellMaterial } from './shellMaterial.ts';
 
 interface Props {
@@ -15,8 +15,8 @@ interface Props {
 const noRaycast = (): void => undefined;
 
 /**
- * Nested translucent isosurfaces. One persistent mesh per (field, level); a new frame copies its
- * soups into the existing geometries (no remount, no new objects). Drawn innermost first with
+ * Nested translucent isosurfaces. One persistent mesh per (field, level); a new frame's soups
+ * become the existing geometries' attributes, uncopied (no remount). Drawn innermost first with
  * depthWrite off so the outer shells blend over the inner ones.
  */
 export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
@@ -80,7 +80,7 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
     if (!frame) return;
     for (const s of frame.isosurfaces) {
       const key = isoKey(s);
-      writeSoup(geometryFor(key), s.positions, s.normals);
+      setSoup(geometryFor(key), s.positions, s.normals);
       const m = meshes.current.get(key);
       if (m) m.visible = isLevelVisible(s, visibleLevels) && s.positions.length > 0;
     }

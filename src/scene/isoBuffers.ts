@@ -1,37 +1,18 @@
 import { BufferAttribute, BufferGeometry, DynamicDrawUsage } from 'three';
 
 /**
- * Copies a triangle soup into a geometry in place: attributes keep their capacity and only the
- * draw range changes; when a soup outgrows them the geometry's GPU buffers are freed and larger
- * attributes (1.5× headroom) are set. The geometry object itself is never replaced, so meshes
- * that use it are not remounted. Meshes using it should set frustumCulled = false (stale tail data).
+ * Points a geometry at a triangle soup without copying it (the frame's own arrays, so a soup is
+ * held once, not again in the geometry): the previous attributes' GPU buffers are freed and the
+ * new ones uploaded at the next render. The geometry object itself is never replaced, so meshes
+ * that use it are not remounted. Calling it again with the same arrays does nothing.
  */
-export function writeSoup(geometry: BufferGeometry, positions: Float32Array, normals: Float32Array | null): void {
-  const n = positions.length;
-  let pos = geometry.getAttribute('position') as BufferAttribute | undefined;
-  let nor = geometry.getAttribute('normal') as BufferAttribute | undefined;
-  if (!pos || pos.array.length < n) {
-    const cap = Math.max(9 * 64, Math.ceil((n * 1.5) / 9) * 9);
-    geometry.dispose();
-    pos = new BufferAttribute(new Float32Array(cap), 3);
-    nor = new BufferAttribute(new Float32Array(cap), 3);
-    pos.setUsage(DynamicDrawUsage);
-    nor.setUsage(DynamicDrawUsage);
-    geometry.setAttribute('position', pos);
-    geometry.setAttribute('normal', nor);
-  }
-  (pos.array as Float32Array).set(positions);
-  pos.clearUpdateRanges();
-  pos.addUpdateRange(0, n);
-  pos.needsUpdate = true;
-  if (nor) {
-    if (normals && normals.length === n) (nor.array as Float32Array).set(normals);
-    nor.clearUpdateRanges();
-    nor.addUpdateRange(0, n);
-    nor.needsUpdate = true;
-  }
-  geometry.setDrawRange(0, n / 3);
-
+export function setSoup(geometry: BufferGeometry, positions: Float32Array, normals: Float32Array | null): void {
+  if (geometry.getAttribute('position')?.array === positions) return;
+  geometry.dispose();
+  geometry.setAttribute('position', new BufferAttribute(positions, 3));
+  if (normals && normals.length === positions.length) geometry.setAttribute('normal', new BufferAttribute(normals, 3));
+  else geometry.deleteAttribute('normal');
+  geometry.setDrawRange(0, positions.length / 3);
 }
 
 /** Indexed BufferGeometry for a TriangleMesh, with normals and a colour attribute. */
