@@ -3,7 +3,7 @@ import { useThree } from '@react-three/fiber';
 import { BufferAttribute, DoubleSide, type Plane } from 'three';
 import type { FramePicture } from '../engine/workerApi.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
-import { bandColors, computeMarginBands, type MarginResult } from './marginBands.ts';
+import { bandColors, marginBandsJob, type MarginResult } from './marginBands.ts';
 import { indexedGeometry } from './isoBuffers.ts';
 
 /** Tumour colour when no margin is known yet (sRGB 0..1). */
@@ -26,11 +26,13 @@ interface Props {
 }
 
 const noRaycast = (): void => undefined;
+/** Longest stretch of margin-band work in one task [ms]. */
+const SLICE_MS = 15;
 
 /**
  * The tumour surface, painted per vertex with margin bands (red < 0, yellow 0..margin, green ≥
  * margin) from the signed distance to the lethal isotherm of the ablation field. Colours are
- * written into the existing colour attribute when a frame arrives.
+ * written into the existing colour attribute in a task after the frame arrives.
  */
 export function TumorSurface({ mesh, frame, lethal_C, margin_mm, showBands, clippingPlanes, onMarginStats }: Props) {
   const invalidate = useThree((s) => s.invalidate);
@@ -45,27 +47,43 @@ export function TumorSurface({ mesh, frame, lethal_C, margin_mm, showBands, clip
   useLayoutEffect(() => {
     const color = geometry.getAttribute('color') as BufferAttribute;
     const colors = color.array as Float32Array;
-    let stats: MarginStats | null = null;
-    if (showBands && frame && frame.minTemperature_C.length > 0) {
-      const surfaces = frame.isosurfaces.filter((s) => s.field === 'ablation');
-      const ablation = surfaces.find((s) => s.level_C === lethal_C) ?? surfaces[0];
-      const r = computeMarginBands({
-        vertices: mesh.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
-        lethal_C, ablationPositions: ablation ? ablation.positions : null, margin_mm,
-      }, scratch.current);
-      scratch.current = r;
-      bandColors(r.band, colors);
-      stats = { counts: [r.counts[0], r.counts[1], r.counts[2]], minSignedMm: r.minSignedMm };
-    } else {
+    const paint = (stats: MarginStats | null): void => {
+      color.needsUpdate = true;
+      statsCb.current?.(stats);
+      invalidate();
+    };
+    if (!(showBands && frame && frame.minTemperature_C.length > 0)) {
       for (let v = 0; v < colors.length; v += 3) {
         colors[v] = TUMOR_RGB[0];
         colors[v + 1] = TUMOR_RGB[1];
         colors[v + 2] = TUMOR_RGB[2];
       }
+      paint(null);
+      return;
     }
-    color.needsUpdate = true;
-    statsCb.current?.(stats);
-    invalidate();
+    // The distances take tens of milliseconds on a 1 mm frame: they run after this commit in
+    // slices of SLICE_MS, each its own task, so neither they nor the frame's render block the page
+    // for long; a newer frame (or unmount) cancels a pending computation.
+    const surfaces = frame.isosurfaces.filter((s) => s.field === 'ablation');
+    const ablation = surfaces.find((s) => s.level_C === lethal_C) ?? surfaces[0];
+    let job: ReturnType<typeof marginBandsJob> | null = null;
+    let timer = 0;
+    const slice = (): void => {
+      job ??= marginBandsJob({
+        vertices: mesh.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
+        lethal_C, ablationPositions: ablation ? ablation.positions : null, margin_mm,
+      }, scratch.current);
+      const r = job.step(performance.now() + SLICE_MS);
+      if (!r) {
+        timer = window.setTimeout(slice, 0);
+        return;
+      }
+      scratch.current = r;
+      bandColors(r.band, colors);
+      paint({ counts: [r.counts[0], r.counts[1], r.counts[2]], minSignedMm: r.minSignedMm });
+    };
+    timer = window.setTimeout(slice, 0);
+    return () => clearTimeout(timer);
   }, [geometry, mesh, frame, lethal_C, margin_mm, showBands, invalidate]);
 
   return (

@@ -34,44 +34,82 @@ export interface MarginInput {
 }
 
 export interface MarginResult {
-  /** Signed distance per vertex [mm]: > 0 inside the lethal zone. */
-  signedMm: Float32Array;
   /** Band per vertex (BAND_*). */
   band: Uint8Array;
   /** Vertices per band [uncovered, thin, ok]. */
   counts: [number, number, number];
+  /** Signed minimum margin over the vertices [mm] (exact, capped at ±maxMm). */
   minSignedMm: number;
 }
 
 /**
- * Signed distance from each tumour vertex to the lethal isotherm of the ablation field: the sign
- * from a trilinear sample of the minimum temperature (<= lethal = inside = positive), the size
- * from the nearest triangle of the ablation isosurface (geometry's bucket-grid TriangleIndex).
+ * Margin band of each tumour vertex, and the signed minimum margin, from the distance to the
+ * lethal isotherm of the ablation field (geometry's bucket-grid TriangleIndex) signed by a
+ * trilinear sample of the minimum temperature (≤ lethal = inside = positive). Only what the
+ * bands and the minimum need is searched: a band needs the distance only up to the margin (a
+ * search bounded there), and the minimum is the largest distance of an uncovered vertex or, with
+ * none, the smallest of a covered one, each found with the best value so far as the search bound
+ * (as physics/metrics does). Resumable: `step(untilMs)` works until performance.now() passes
+ * untilMs and returns the result once done (null before), so a caller can spread it over tasks.
  */
-export function computeMarginBands(input: MarginInput, out?: MarginResult): MarginResult {
+export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(untilMs: number): MarginResult | null } {
   const { vertices, grid, minTemperature_C, lethal_C, margin_mm } = input;
   const maxMm = input.maxMm ?? 50;
   const n = Math.floor(vertices.length / 3);
-  const res: MarginResult = out && out.signedMm.length === n
+  const res: MarginResult = out && out.band.length === n
     ? out
-    : { signedMm: new Float32Array(n), band: new Uint8Array(n), counts: [0, 0, 0], minSignedMm: 0 };
+    : { band: new Uint8Array(n), counts: [0, 0, 0], minSignedMm: 0 };
   res.counts[0] = res.counts[1] = res.counts[2] = 0;
   const index = input.ablationPositions && input.ablationPositions.length >= 9 ? new TriangleIndex(input.ablationPositions) : null;
-  let minSigned = Infinity;
-  for (let v = 0; v < n; v++) {
-    const o = v * 3;
-    const t = sampleTrilinear(minTemperature_C, grid, vertices[o], vertices[o + 1], vertices[o + 2]);
-    const inside = t <= lethal_C;
-    const d = index ? index.nearestDistanceXYZ(vertices[o], vertices[o + 1], vertices[o + 2], maxMm) : maxMm;
-    const s = inside ? d : -d;
-    res.signedMm[v] = s;
-    const band = classifyMargin(s, margin_mm);
-    res.band[v] = band;
-    res.counts[band]++;
-    if (s < minSigned) minSigned = s;
-  }
-  res.minSignedMm = n > 0 ? minSigned : 0;
-  return res;
+  /** Distance to the isosurface, exact below `bound` (else ≥ bound), at most maxMm. */
+  const distance = (o: number, bound: number): number =>
+    index ? index.nearestDistanceXYZ(vertices[o], vertices[o + 1], vertices[o + 2], maxMm, bound) : maxMm;
+  let farthestUncovered = -1;
+  let nearestCovered = Infinity;
+  const coveredOk: number[] = [];
+  let v = 0; // next vertex of the first pass
+  let k = 0; // next covered-OK vertex of the second pass
+  return {
+    step(untilMs: number): MarginResult | null {
+      // The clock is read every 64 vertices, after at least one block: every step makes progress.
+      const v0 = v, k0 = k;
+      for (; v < n; v++) {
+        if (v !== v0 && (v & 63) === 0 && performance.now() > untilMs) return null;
+        const o = v * 3;
+        const inside = sampleTrilinear(minTemperature_C, grid, vertices[o], vertices[o + 1], vertices[o + 2]) <= lethal_C;
+        let band = BAND_UNCOVERED;
+        if (!inside) {
+          // Matters only if no triangle is nearer than the farthest uncovered vertex so far.
+          if (farthestUncovered < 0 || distance(o, farthestUncovered) >= farthestUncovered) {
+            farthestUncovered = Math.max(farthestUncovered, distance(o, Infinity));
+          }
+        } else {
+          const d = distance(o, margin_mm);
+          band = classifyMargin(d, margin_mm);
+          if (band === BAND_THIN) nearestCovered = Math.min(nearestCovered, d);
+          else coveredOk.push(o);
+        }
+        res.band[v] = band;
+        res.counts[band]++;
+      }
+      if (farthestUncovered >= 0) {
+        res.minSignedMm = -farthestUncovered;
+        return res;
+      }
+      // All covered: the nearest covered vertex; those at ≥ margin only if no thin one is nearer.
+      for (; k < coveredOk.length && nearestCovered > margin_mm; k++) {
+        if (k !== k0 && (k & 63) === 0 && performance.now() > untilMs) return null;
+        nearestCovered = Math.min(nearestCovered, distance(coveredOk[k], nearestCovered));
+      }
+      res.minSignedMm = n > 0 ? nearestCovered : 0;
+      return res;
+    },
+  };
+}
+
+/** marginBandsJob in one go. */
+export function computeMarginBands(input: MarginInput, out?: MarginResult): MarginResult {
+  return marginBandsJob(input, out).step(Infinity)!;
 }
 
 /** Writes band colours (rgb per vertex) into `colors`. */

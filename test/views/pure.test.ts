@@ -3,10 +3,11 @@ import { BufferGeometry } from 'three';
 import type { Grid } from '../../src/geometry/grid.ts';
 import { ellipsoidMesh, meshToSoup } from '../../src/geometry/mesh.ts';
 import { sampleTrilinear } from '../../src/geometry/sample.ts';
-import { BAND_OK, BAND_THIN, BAND_UNCOVERED, classifyMargin, computeMarginBands } from '../../src/scene/marginBands.ts';
+import { TriangleIndex } from '../../src/geometry/triangleIndex.ts';
+import { BAND_OK, BAND_THIN, BAND_UNCOVERED, classifyMargin, computeMarginBands, marginBandsJob } from '../../src/scene/marginBands.ts';
 import { dragHandlePosition, rayPlaneIntersection } from '../../src/scene/dragMath.ts';
 import { applyHandleDrag, entryPointMm, ENTRY_HANDLE_DISTANCE_MM } from '../../src/scene/probeGeometry.ts';
-import { writeSoup } from '../../src/scene/isoBuffers.ts';
+import { setSoup } from '../../src/scene/isoBuffers.ts';
 import { isLevelVisible, isoStyle } from '../../src/scene/isoStyle.ts';
 import { buildTemperatureLut, colorizeTemperatures, temperatureRgb } from '../../src/ui/views/colormap.ts';
 import { fitViewport, mmToPx, planeToWorld, pxToMm, scaleBarMm, sliceIndex, sliceLayout, sliceValues } from '../../src/ui/views/sliceMapping.ts';
@@ -57,18 +58,60 @@ describe('margin bands', () => {
       vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40,
       ablationPositions: ablation.positions, margin_mm: 5,
     });
-    let maxErr = 0;
+    let expectedMin = Infinity;
     for (let v = 0; v < tumour.positions.length / 3; v++) {
       const p = tumour.positions.subarray(v * 3, v * 3 + 3);
       const expected = R - Math.hypot(p[0] - ICE_CENTRE[0], p[1] - ICE_CENTRE[1], p[2] - ICE_CENTRE[2]);
-      maxErr = Math.max(maxErr, Math.abs(r.signedMm[v] - expected));
+      expectedMin = Math.min(expectedMin, expected);
       expect(r.band[v]).toBe(Math.abs(expected) < 0.5 || Math.abs(expected - 5) < 0.5 ? r.band[v] : classifyMargin(expected, 5));
     }
     // Faceting of the 64-segment sphere (~0.02 R) dominates.
-    expect(maxErr).toBeLessThan(0.5);
+    expect(Math.abs(r.minSignedMm - expectedMin)).toBeLessThan(0.5);
     expect(r.counts[0] + r.counts[1] + r.counts[2]).toBe(tumour.positions.length / 3);
     expect(r.counts[0]).toBeGreaterThan(0);
     expect(r.counts[2]).toBeGreaterThan(0);
+  });
+  it('finds the minimum with bounded searches: the same as the distance of every vertex', () => {
+    const frame = syntheticFrame(-40, 600, 40, 1);
+    const ablation = frame.isosurfaces.find((s) => s.field === 'ablation')!;
+    const index = new TriangleIndex(ablation.positions);
+    // Covered everywhere (a small tumour at the ice centre), partly covered, and mostly outside.
+    for (const [centre, radius] of [[ICE_CENTRE, 3], [[0, 0, 0], 12], [[25, 0, 0], 8]] as [[number, number, number], number][]) {
+      const tumour = ellipsoidMesh(centre, [radius, radius, radius], 24);
+      const r = computeMarginBands({
+        vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40,
+        ablationPositions: ablation.positions, margin_mm: 5,
+      });
+      let min = Infinity;
+      for (let v = 0; v < tumour.positions.length; v += 3) {
+        const [x, y, z] = [tumour.positions[v], tumour.positions[v + 1], tumour.positions[v + 2]];
+        const inside = sampleTrilinear(frame.minTemperature_C, frame.grid, x, y, z) <= -40;
+        const d = index.nearestDistanceXYZ(x, y, z, 50);
+        min = Math.min(min, inside ? d : -d);
+        expect(r.band[v / 3]).toBe(classifyMargin(inside ? d : -d, 5));
+      }
+      expect(r.minSignedMm).toBe(min);
+    }
+  });
+  it('in slices, gives the same result as in one go', () => {
+    const frame = syntheticFrame(-40, 600, 40, 1);
+    const ablation = frame.isosurfaces.find((s) => s.field === 'ablation')!;
+    for (const centre of [ICE_CENTRE, [25, 0, 0]] as [number, number, number][]) {
+      const input = {
+        vertices: ellipsoidMesh(centre, [6, 6, 6], 24).positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
+        lethal_C: -40, ablationPositions: ablation.positions, margin_mm: 5,
+      };
+      const whole = computeMarginBands(input);
+      const job = marginBandsJob(input);
+      let steps = 0;
+      let r = job.step(-1); // already past the deadline: one vertex block, then a pause
+      while (r === null) {
+        steps++;
+        r = job.step(-1);
+      }
+      expect(steps).toBeGreaterThan(2);
+      expect(r).toEqual(whole);
+    }
   });
   it('marks everything uncovered without an ablation surface', () => {
     const frame = syntheticFrame(-40, 600, 20, 2);
@@ -115,20 +158,24 @@ describe('handle drag maths', () => {
 });
 
 describe('isosurface buffers', () => {
-  it('updates geometry in place and grows capacity only when needed', () => {
+  it("uses the soup's own arrays (no copy), frees the previous GPU buffers, drops normals when absent", () => {
     const g = new BufferGeometry();
-    const small = new Float32Array(9 * 10).fill(1);
-    writeSoup(g, small, small);
-    const attr = g.getAttribute('position');
+    let disposed = 0;
+    g.addEventListener('dispose', () => void disposed++);
+    const positions = new Float32Array(9 * 10).fill(1);
+    const normals = new Float32Array(9 * 10).fill(0.5);
+    setSoup(g, positions, normals);
+    expect(g.getAttribute('position').array).toBe(positions);
+    expect(g.getAttribute('normal').array).toBe(normals);
     expect(g.drawRange.count).toBe(30);
-    writeSoup(g, new Float32Array(9 * 20).fill(2), null);
-    expect(g.getAttribute('position')).toBe(attr);
+    setSoup(g, positions, normals); // the same soup again (another level toggled): nothing to do
+    expect(disposed).toBe(1);
+    const next = new Float32Array(9 * 20).fill(2);
+    setSoup(g, next, null);
+    expect(disposed).toBe(2);
+    expect(g.getAttribute('position').array).toBe(next);
+    expect(g.getAttribute('normal')).toBeUndefined();
     expect(g.drawRange.count).toBe(60);
-    expect(attr.array[0]).toBe(2);
-    writeSoup(g, new Float32Array(9 * 10_000), null);
-    expect(g.getAttribute('position')).not.toBe(attr);
-    expect(g.getAttribute('position').array.length).toBeGreaterThanOrEqual(9 * 10_000);
-    expect(g.drawRange.count).toBe(30_000);
   });
   it('styles and visibility', () => {
     expect(isoStyle({ field: 'current', level_C: 0 }).rank).toBeLessThan(isoStyle({ field: 'current', level_C: -20 }).rank);
