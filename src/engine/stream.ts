@@ -121,7 +121,9 @@ function sampleTimes(plan: Plan, endS: number, everyS: number): number[] {
  * Runs a plan to its end. A sample (RunSample) is taken every `sampleEveryS` simulated seconds
  * and at every report time; a frame (full-resolution fields, isosurfaces, full metrics) goes out
  * at the start, then at the first sample time after `frameEveryMs` of wall time, and at the end,
- * carrying the samples taken since the previous one. Between short slices of solver work (and
+ * carrying the samples taken since the previous one; at most one frame is in flight (the run goes
+ * on while `onFrame`'s promise is pending, and waits for it before the next frame and before
+ * resolving). Between short slices of solver work (and
  * between a frame's fields and its metrics) it yields to the event loop and asks `isCancelled`, so
  * a superseded run stops within about SLICE_MS; it then resolves with null.
  */
@@ -140,6 +142,9 @@ export async function streamRun(
   let pending: RunSample[] = [];
   let lastFrameEndMs = 0;
   let frameCostMs = 0;
+  // At most one frame in flight: the run goes on while the page takes a frame, and waits only if
+  // the page has not taken the previous one when the next is due.
+  let delivered: Promise<void> = Promise.resolve();
 
   /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
   const sendFrame = async (): Promise<boolean> => {
@@ -157,7 +162,8 @@ export async function streamRun(
       sensors_C: newest.sensors_C, samples: pending,
     };
     pending = [];
-    await onFrame(frame);
+    await delivered;
+    delivered = Promise.resolve(onFrame(frame));
     frameCostMs = cost;
     lastFrameEndMs = performance.now();
     return true;
@@ -184,5 +190,6 @@ export async function streamRun(
       if (!(await sendFrame())) return null;
     }
   }
+  await delivered;
   return isCancelled() ? null : run.result();
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
 import { runPlan } from '../../src/engine/run.ts';
+import { streamRun } from '../../src/engine/stream.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import type { RunFrame, SampleSnapshot } from '../../src/engine/workerApi.ts';
 import { parsePlanText } from '../../src/plan/parse.ts';
@@ -93,6 +94,23 @@ describe('streaming engine (what the worker exposes)', () => {
           if (s.temperature_C[a] < 0) cold++;
         }
     expect(cold).toBeGreaterThan(0);
+  });
+
+  it('keeps running while the page takes a frame, and sends the next only once it has', async () => {
+    let slices = 0;
+    let release = (): void => undefined;
+    const frames: number[] = [];
+    const done = streamRun(shortLiver(), { runId: 1, spacingMm: 2, sampleEveryS: 10, frameEveryMs: 0 }, (f) => {
+      frames.push(f.t_s);
+      return frames.length === 1 ? new Promise<void>((r) => (release = r)) : undefined;
+    }, () => (slices++, false));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(frames).toEqual([0]); // the first frame not yet taken: no second one
+    expect(slices).toBeGreaterThan(3); // but the simulation went on
+    release();
+    const result = await done;
+    expect(result).not.toBeNull();
+    expect(frames[frames.length - 1]).toBe(120);
   });
 
   it('a new run supersedes the old one, which stops at once, sends nothing more and resolves null', async () => {
