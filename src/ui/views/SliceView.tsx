@@ -48,6 +48,12 @@ export interface SliceViewProps {
 const BG = '#0b0f14';
 const LUT = buildTemperatureLut();
 const HIT_PX = 9;
+/**
+ * Slices are redrawn from pixels (putImageData) at every frame: CPU-backed canvases. A
+ * GPU-accelerated 2D canvas stalled the page on GPU backpressure for up to a second per redraw
+ * under software GL (headless Chromium, SwiftShader).
+ */
+const CANVAS_OPTIONS: CanvasRenderingContext2DSettings = { willReadFrequently: true };
 
 interface Scratch {
   values: Float32Array;
@@ -142,7 +148,7 @@ export function SliceView(props: SliceViewProps) {
       canvas.width = Math.round(w * dpr);
       canvas.height = Math.round(h * dpr);
     }
-    const ctx = canvas.getContext('2d');
+    const ctx = canvas.getContext('2d', CANVAS_OPTIONS);
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = BG;
@@ -291,7 +297,7 @@ function drawTemperature(ctx: CanvasRenderingContext2D, frame: FramePicture, lay
     img.width = width;
     img.height = height;
   }
-  const ictx = img.getContext('2d');
+  const ictx = img.getContext('2d', CANVAS_OPTIONS);
   if (!ictx) return;
   ictx.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
   const [ux, uy] = mmToPx(vp, vp.uMin, layout.vDown ? vp.vMin : vp.vMax);
