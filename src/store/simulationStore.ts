@@ -22,8 +22,12 @@ import type { FramePicture, RunFrame, SampleSnapshot } from '../engine/workerApi
 import type { RunResult } from '../engine/types.ts';
 import { materialize, scrubFrameBytes, toScrubFrame, type ScrubFrame } from './scrubFrames.ts';
 
-/** Bytes of retained frames for scrubbing (the app's whole heap should stay < 300 MB). */
-export const DEFAULT_SCRUB_BUDGET_BYTES = 160 * 1024 * 1024;
+/**
+ * Bytes of retained samples for scrubbing. The tab should stay < 300 MB: a 1 mm run of the largest
+ * sample (renal, 85 samples in 66 MiB) peaks at ~270 MiB (npm run bench), so larger domains keep
+ * every other sample instead of growing the tab.
+ */
+export const DEFAULT_SCRUB_BUDGET_BYTES = 80 * 1024 * 1024;
 /** Metric records kept for charts. */
 export const DEFAULT_HISTORY_LIMIT = 4096;
 /** Simulated seconds per real second while playing. */
