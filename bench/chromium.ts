@@ -1,22 +1,49 @@
 // Bench page (served by src/cli/bench.ts through vite; not part of the product UI): runs the liver
-// sample in the real engine worker at the spacings in ?spacing=, records wall time, main-thread
-// long tasks and, where allowed, measureUserAgentSpecificMemory. Results land in window.__bench.
+// sample in the real engine worker at the spacings in ?spacing=, with the engine's default frame
+// cadence, and records wall time, frames and samples, the largest gap between frames, main-thread
+// long tasks, how fast a superseded run stops, and measureUserAgentSpecificMemory (JS heaps and
+// buffers of this page and its worker, measured mid-run and after). Results land in window.__bench.
 import * as Comlink from 'comlink';
 import { parsePlanText } from '../src/plan/parse.ts';
-import type { EngineInfo, EngineWorkerApi } from '../src/engine/workerApi.ts';
+import type { EngineInfo, EngineWorkerApi, RunFrame } from '../src/engine/workerApi.ts';
 
 interface BenchRun {
   threads: number;
   spacingMm: number;
   wallMs: number;
   frames: number;
+  samples: number;
+  /** Largest wall-clock gap between two frames arriving on this page [ms]. */
+  maxFrameGapMs: number;
   steps: number;
   longTasks: number;
   longestTaskMs: number;
 }
 
+interface UaMemory {
+  totalMiB: number;
+  /** MiB by scope: 'Window' (this page) and 'DedicatedWorkerGlobalScope' (the engine). */
+  byScopeMiB: Record<string, number>;
+}
+
 const w = window as unknown as { __bench?: unknown; __benchError?: string };
 const out = document.getElementById('out')!;
+const MiB = 2 ** 20;
+
+/** measureUserAgentSpecificMemory by scope, or null where the page may not call it. */
+async function uaMemory(): Promise<UaMemory | null> {
+  const perf = performance as unknown as {
+    measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: { bytes: number; attribution: { scope: string }[] }[] }>;
+  };
+  if (!crossOriginIsolated || !perf.measureUserAgentSpecificMemory) return null;
+  const r = await perf.measureUserAgentSpecificMemory();
+  const byScopeMiB: Record<string, number> = {};
+  for (const b of r.breakdown) {
+    const scope = b.attribution.map((a) => a.scope).join('+') || 'shared';
+    byScopeMiB[scope] = (byScopeMiB[scope] ?? 0) + b.bytes / MiB;
+  }
+  return { totalMiB: r.bytes / MiB, byScopeMiB };
+}
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -27,6 +54,7 @@ async function main(): Promise<void> {
   const text = await (await fetch('/cases/liver-3probe.cryoplan.json')).text();
   const parsed = parsePlanText(text);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+  const plan = parsed.plan;
   const worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' });
   const api = Comlink.wrap<EngineWorkerApi & { setThreads(n: number): Promise<EngineInfo> }>(worker);
   const info: EngineInfo[] = [];
@@ -34,34 +62,54 @@ async function main(): Promise<void> {
   new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: false });
   const runs: BenchRun[] = [];
   let runId = 0;
+  let memoryMidRun: UaMemory | null = null;
   for (const spacingMm of spacings) for (const threads of threadCounts) {
     const got = await api.setThreads(threads);
     info.push(got);
     for (let r = 0; r < repeats; r++) {
       longTasks.length = 0;
-      let frames = 0;
+      let frames = 0, samples = 0, lastFrameMs = 0, maxFrameGapMs = 0;
+      const onFrame = (f: RunFrame): void => {
+        const now = performance.now();
+        if (frames > 0) maxFrameGapMs = Math.max(maxFrameGapMs, now - lastFrameMs);
+        lastFrameMs = now;
+        frames++;
+        samples += f.samples.length;
+      };
       const t0 = performance.now();
-      const result = await api.run(parsed.plan, { runId: ++runId, spacingMm, frameEveryS: 20 }, Comlink.proxy(() => void frames++));
+      const running = api.run(plan, { runId: ++runId, spacingMm }, Comlink.proxy(onFrame));
+      // Once, halfway through the finest run: the engine's memory while it works.
+      if (memoryMidRun === null && spacingMm === Math.min(...spacings)) {
+        await new Promise((res) => setTimeout(res, 3000));
+        memoryMidRun = await uaMemory();
+      }
+      const result = await running;
       const wallMs = performance.now() - t0;
       // Let the observer deliver the last entries.
       await new Promise((res) => setTimeout(res, 50));
       runs.push({
-        threads: got.threads, spacingMm, wallMs, frames, steps: result?.solver.steps ?? -1,
+        threads: got.threads, spacingMm, wallMs, frames, samples, maxFrameGapMs, steps: result?.solver.steps ?? -1,
         longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks.map((e) => e.duration)),
       });
       out.textContent = JSON.stringify(runs, null, 1);
     }
   }
-  let memoryBytes: number | null = null;
-  const perf = performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
-  if (crossOriginIsolated && perf.measureUserAgentSpecificMemory) {
-    try {
-      memoryBytes = (await perf.measureUserAgentSpecificMemory()).bytes;
-    } catch {
-      memoryBytes = null;
-    }
+  // A superseded run must stop within 100 ms: cancel a finest-grid run after a while, time its end.
+  await api.setThreads(1);
+  const cancelMs: number[] = [];
+  for (const afterMs of [400, 900, 1400]) {
+    const id = ++runId;
+    const running = api.run(plan, { runId: id, spacingMm: Math.min(...spacings) }, Comlink.proxy(() => undefined));
+    await new Promise((res) => setTimeout(res, afterMs));
+    const t0 = performance.now();
+    await api.cancel(id);
+    if ((await running) !== null) throw new Error('a cancelled run returned a result');
+    cancelMs.push(performance.now() - t0);
   }
-  w.__bench = { crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, info, runs, memoryBytes };
+  const memoryAfter = await uaMemory();
+  w.__bench = {
+    crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, info, runs, cancelMs, memoryMidRun, memoryAfter,
+  };
 }
 
 main().catch((e: unknown) => {

@@ -152,8 +152,13 @@ function multiRateBench(): void {
   }
 }
 
-/** RSS [bytes] of this process's Chromium descendants (Linux /proc): all of them, and renderers only. */
-function chromiumRssBytes(): { all: number; renderer: number } {
+/**
+ * Memory of this process's Chromium descendants (Linux /proc), per process: its type ('renderer',
+ * 'gpu-process', 'browser', …), RSS, and private footprint = RssAnon + VmSwap, which is what
+ * Chrome's task manager shows as a process's "Memory footprint" on Linux (RSS also counts the
+ * shared pages of the Chromium binary and fonts).
+ */
+function chromiumRssBytes(): { pid: number; type: string; rss: number; privateFootprint: number }[] {
   const children = new Map<number, number[]>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -167,72 +172,154 @@ function chromiumRssBytes(): { all: number; renderer: number } {
       // Process ended while we looked.
     }
   }
-  let all = 0, renderer = 0;
+  const out: { pid: number; type: string; rss: number; privateFootprint: number }[] = [];
   const stack = [...(children.get(process.pid) ?? [])];
   while (stack.length) {
     const pid = stack.pop()!;
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m && cmd.includes('chrom')) {
-        all += Number(m[1]) * 1024;
-        if (cmd.includes('--type=renderer')) renderer += Number(m[1]) * 1024;
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kB = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+      if (cmd.includes('chrom')) {
+        const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+        out.push({ pid, type, rss: kB('VmRSS'), privateFootprint: kB('RssAnon') + kB('VmSwap') });
       }
     } catch {
       // Gone.
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return { all, renderer };
+  return out;
 }
 
 async function browserBench(): Promise<void> {
-  const { createServer } = await import('vite');
+  const { build, createServer, preview } = await import('vite');
   const { chromium } = await import('playwright-core');
+  const { preparePlan } = await import('../engine/prepare.ts');
+  const { deflateSync } = await import('node:zlib');
+  const { tmpdir } = await import('node:os');
+  const MiB = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   const server = await createServer({ configFile: resolve('vite.config.ts'), server: { port: 0, open: false }, logLevel: 'error' });
   await server.listen();
   const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--no-sandbox'],
+    args: [
+      '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--no-sandbox',
+      // measureUserAgentSpecificMemory at once instead of at the next garbage collection.
+      '--enable-blink-features=ForceEagerMeasureMemory',
+    ],
   });
   try {
     const page = await browser.newPage();
-    let peakAll = 0, peakRenderer = 0;
-    const timer = setInterval(() => {
-      const r = chromiumRssBytes();
-      peakAll = Math.max(peakAll, r.all);
-      peakRenderer = Math.max(peakRenderer, r.renderer);
-    }, 250);
     const repeats = Math.max(1, Math.min(REPEATS, 3));
     await page.goto(`${url}bench/chromium.html?spacing=2,1&repeats=${repeats}&threads=1,N`);
     await page.waitForFunction(() => {
       const w = window as unknown as { __bench?: unknown; __benchError?: string };
       return w.__bench !== undefined || w.__benchError !== undefined;
     }, undefined, { timeout: 1_800_000, polling: 500 });
-    clearInterval(timer);
     const res = await page.evaluate(() => {
       const w = window as unknown as { __bench?: unknown; __benchError?: string };
       return { bench: w.__bench, error: w.__benchError };
     });
+    await page.close();
     if (res.error) throw new Error(res.error);
+    type UaMemory = { totalMiB: number; byScopeMiB: Record<string, number> } | null;
     const b = res.bench as {
-      crossOriginIsolated: boolean; hardwareConcurrency: number; info?: unknown; memoryBytes: number | null;
-      runs: { threads: number; spacingMm: number; wallMs: number; steps: number; frames: number; longTasks: number; longestTaskMs: number }[];
+      crossOriginIsolated: boolean; hardwareConcurrency: number; info?: unknown; cancelMs: number[]; memoryMidRun: UaMemory; memoryAfter: UaMemory;
+      runs: { threads: number; spacingMm: number; wallMs: number; steps: number; frames: number; samples: number; maxFrameGapMs: number; longTasks: number; longestTaskMs: number }[];
     };
-    console.log(`\nHeadless Chromium (engine worker): crossOriginIsolated ${b.crossOriginIsolated}, hardwareConcurrency ${b.hardwareConcurrency}`);
+    const ua = (m: UaMemory): string => (m === null ? 'n/a' : `${m.totalMiB.toFixed(0)} MiB (${Object.entries(m.byScopeMiB).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})`);
+    console.log(`\nHeadless Chromium (engine worker, bench page): crossOriginIsolated ${b.crossOriginIsolated}, hardwareConcurrency ${b.hardwareConcurrency}`);
     console.log(`  engineInfo ${JSON.stringify(b.info)}`);
     for (const key of [...new Set(b.runs.map((r) => `${r.spacingMm}/${r.threads}`))]) {
       const rs = b.runs.filter((r) => `${r.spacingMm}/${r.threads}` === key);
       const s = rs[0].spacingMm;
       console.log(
         `  liver-3probe ${s} mm, ${rs[0].threads} thread(s): wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s), ` +
-          `${rs[0].steps} steps, ${rs[0].frames} frames; main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, ` +
-          `longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
+          `${rs[0].steps} steps, ${rs[0].frames} frames (${rs[0].samples} samples), largest gap between frames ${Math.max(...rs.map((r) => r.maxFrameGapMs)).toFixed(0)} ms; ` +
+          `main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
       );
     }
-    console.log(`  memory: measureUserAgentSpecificMemory ${b.memoryBytes === null ? 'n/a' : (b.memoryBytes / 2 ** 20).toFixed(0) + ' MiB'}; ` +
-      `peak RSS: renderer(s) ${(peakRenderer / 2 ** 20).toFixed(0)} MiB, all Chromium processes ${(peakAll / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`  a superseded 1 mm run stopped ${b.cancelMs.map((ms) => ms.toFixed(0)).join(', ')} ms after its cancel (bar 100 ms)`);
+    console.log(`  JS memory (measureUserAgentSpecificMemory: JS heaps and buffers): 3 s into a 1 mm run ${ua(b.memoryMidRun)}; after all runs ${ua(b.memoryAfter)}`);
+
+    // The real app (production build, vite preview) in a fresh tab on the largest sample at its own
+    // 1 mm grid: what a user's tab costs.
+    const outDir = resolve(tmpdir(), 'cryoplan-bench-dist');
+    await build({ configFile: resolve('vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    const previewServer = await preview({ configFile: resolve('vite.config.ts'), logLevel: 'error', build: { outDir }, preview: { port: 0, open: false } });
+    const appUrl = previewServer.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4173/';
+    const dir = resolve('public/cases');
+    const largest = readdirSync(dir).filter((f) => f.endsWith('.cryoplan.json')).map((f) => {
+      const text = readFileSync(resolve(dir, f), 'utf8');
+      const r = parsePlanText(text);
+      if (!r.ok) throw new Error(`${f}: ${JSON.stringify(r.issues)}`);
+      const d = preparePlan(r.plan, { spacingMm: 1 }).grid.dims;
+      return { name: f.replace('.cryoplan.json', ''), text, cells: d[0] * d[1] * d[2], spacingMm: r.plan.grid.spacing_mm };
+    }).sort((x, y) => y.cells - x.cells)[0];
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const app = await context.newPage();
+    await app.addInitScript(() => {
+      const w = window as unknown as { __longTasks: { start: number; ms: number }[]; __frameTimes: number[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, ms: e.duration })))).observe({ type: 'longtask' });
+      // Frame arrivals: the run status shows the newest frame's time (data-latest-s).
+      w.__frameTimes = [];
+      new MutationObserver((records) => {
+        for (const r of records) if (r.attributeName === 'data-latest-s') w.__frameTimes.push(performance.now());
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-latest-s'] });
+    });
+    let peakTab = 0, peakTabRss = 0, peakGpu = 0;
+    const tabFootprint = (): number => Math.max(0, ...chromiumRssBytes().filter((p) => p.type === 'renderer').map((p) => p.privateFootprint));
+    const timer = setInterval(() => {
+      const procs = chromiumRssBytes();
+      peakTab = Math.max(peakTab, tabFootprint());
+      peakTabRss = Math.max(peakTabRss, ...procs.filter((p) => p.type === 'renderer').map((p) => p.rss));
+      peakGpu = Math.max(peakGpu, ...procs.filter((p) => p.type === 'gpu-process').map((p) => p.privateFootprint));
+    }, 250);
+    await app.goto(`${appUrl}#plan=${deflateSync(Buffer.from(largest.text)).toString('base64url')}`);
+    await app.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === 'done', undefined, { timeout: 1_800_000, polling: 250 });
+    const afterRun = tabFootprint();
+    const seen = await app.evaluate(() => {
+      const w = window as unknown as { __frameTimes: number[]; __longTasks: { start: number; ms: number }[] };
+      const t = w.__frameTimes;
+      const during = w.__longTasks.filter((e) => t.length > 0 && e.start >= t[0]);
+      const before = w.__longTasks.filter((e) => !(t.length > 0 && e.start >= t[0]));
+      return {
+        startupLongestMs: Math.max(0, ...before.map((e) => e.ms)), startupLongTasks: before.length,
+        status: document.querySelector('[data-testid="run-status"]')?.textContent ?? '', frames: t.length,
+        maxGapMs: Math.max(0, ...t.slice(1).map((x, i) => x - t[i])),
+        longTasks: during.map((e) => e.ms),
+      };
+    });
+    const js = await app.evaluate(async () => {
+      const perf = performance as unknown as { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number; breakdown: { bytes: number; attribution: { scope: string }[] }[] }> };
+      if (!crossOriginIsolated || !perf.measureUserAgentSpecificMemory) return null;
+      const r = await perf.measureUserAgentSpecificMemory();
+      const byScopeMiB: Record<string, number> = {};
+      for (const x of r.breakdown) {
+        const scope = x.attribution.map((a) => a.scope).join('+') || 'shared';
+        byScopeMiB[scope] = (byScopeMiB[scope] ?? 0) + x.bytes / 2 ** 20;
+      }
+      return { totalMiB: r.bytes / 2 ** 20, byScopeMiB };
+    });
+    const cdp = await context.newCDPSession(app);
+    await cdp.send('HeapProfiler.collectGarbage');
+    await new Promise((r) => setTimeout(r, 2000));
+    const afterGc = tabFootprint();
+    clearInterval(timer);
+    await context.close();
+    await previewServer.close();
+    const longest = Math.max(0, ...seen.longTasks);
+    console.log(`\nApp tab (production build via vite preview, 1280×720, software GL): ${largest.name}, the largest sample (${largest.cells} cells at 1 mm), at its ${largest.spacingMm} mm grid`);
+    console.log(`  "${seen.status}": ${seen.frames} frames, largest gap between frames ${seen.maxGapMs.toFixed(0)} ms; ` +
+      `main-thread long tasks after the first frame ${seen.longTasks.length}${seen.longTasks.length ? ` (${seen.longTasks.map((ms) => ms.toFixed(0)).join(', ')} ms)` : ''}, longest ${longest.toFixed(0)} ms ` +
+      `(page start before it: ${seen.startupLongTasks}, longest ${seen.startupLongestMs.toFixed(0)} ms: module load, WebGL context, shader compile)`);
+    console.log(`  tab memory = private footprint of the tab's renderer process (RssAnon + VmSwap, page and engine worker; Chrome's task manager "Memory footprint"), sampled every 250 ms: ` +
+      `peak ${MiB(peakTab)}, at the end of the run ${MiB(afterRun)}, after a forced GC ${MiB(afterGc)}; renderer RSS peak ${MiB(peakTabRss)} (adds shared binary and font pages)`);
+    console.log(`  GPU process private footprint peak ${MiB(peakGpu)} (shared by all tabs; software GL keeps buffers and textures in CPU memory); ` +
+      `JS (measureUserAgentSpecificMemory) after the run ${ua(js)}`);
   } finally {
     await browser.close();
     await server.close();
