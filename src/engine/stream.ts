@@ -10,7 +10,7 @@ import type { IsosurfaceBuffers, RunFrame, RunOptions, RunSample, SampleSnapshot
 /** Longest stretch of solver work between checks for cancellation [ms]. */
 const SLICE_MS = 40;
 /** Cell size of samples [mm] (the run's own when coarser). */
-export const SAMPLE_SPACING_MM = 2;
+const SAMPLE_SPACING_MM = 2;
 const DEFAULT_SAMPLE_EVERY_S = 20;
 const DEFAULT_FRAME_EVERY_MS = 250;
 /** Frames take at most about this share of a run's wall time: the cadence stretches when they cost more. */
@@ -71,7 +71,7 @@ function sampleSnapshot(run: PlanRun): SampleSnapshot {
 }
 
 /** The run now, as the timeline keeps it: metrics without the margin, sensors, fields at ~2 mm. */
-export function buildSample(run: PlanRun): RunSample {
+function buildSample(run: PlanRun): RunSample {
   const sim = run.sim;
   const g = sim.grid;
   const f = Math.max(1, Math.round(SAMPLE_SPACING_MM / g.spacingMm));
@@ -123,9 +123,9 @@ function sampleTimes(plan: Plan, endS: number, everyS: number): number[] {
  * at the start, then at the first sample time after `frameEveryMs` of wall time, and at the end,
  * carrying the samples taken since the previous one; at most one frame is in flight (the run goes
  * on while `onFrame`'s promise is pending, and waits for it before the next frame and before
- * resolving). Between short slices of solver work (and
- * between a frame's fields and its metrics) it yields to the event loop and asks `isCancelled`, so
- * a superseded run stops within about SLICE_MS; it then resolves with null.
+ * resolving). Between short slices of solver work (and between a frame's fields and its metrics)
+ * it yields to the event loop and asks `isCancelled`, so a superseded run stops within about
+ * SLICE_MS; it then resolves with null.
  */
 export async function streamRun(
   plan: Plan,
@@ -163,6 +163,7 @@ export async function streamRun(
     };
     pending = [];
     await delivered;
+    if (isCancelled()) return false;
     delivered = Promise.resolve(onFrame(frame));
     frameCostMs = cost;
     lastFrameEndMs = performance.now();
