@@ -20,17 +20,16 @@ const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 const round4 = (v: number): number => Math.round(v * 10000) / 10000;
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
-/** Every `f`-th cell on each axis of a field, as Float32 (a plain copy when f = 1). */
-function decimate(field: ArrayLike<number>, dims: readonly number[], f: number, out: readonly number[]): Float32Array {
-  if (f === 1) return new Float32Array(field);
+/** Every `f`-th cell on each axis of a field [°C], in hundredths of a degree. */
+function decimate(field: ArrayLike<number>, dims: readonly number[], f: number, out: readonly number[]): Int16Array {
   const [nx, ny] = dims;
   const [mx, my, mz] = out;
-  const res = new Float32Array(mx * my * mz);
+  const res = new Int16Array(mx * my * mz);
   let o = 0;
   for (let k = 0; k < mz; k++) {
     for (let j = 0; j < my; j++) {
       const row = nx * (f * j + ny * f * k);
-      for (let i = 0; i < mx; i++) res[o++] = field[row + f * i];
+      for (let i = 0; i < mx; i++) res[o++] = Math.round(field[row + f * i] * 100);
     }
   }
   return res;
@@ -82,8 +81,8 @@ function buildSample(run: PlanRun): RunSample {
     snapshot: sampleSnapshot(run),
     sensors_C: sim.sensorReadings(),
     grid,
-    temperature_C: decimate(sim.solver.temperatureC, g.dims, f, dims),
-    minTemperature_C: decimate(sim.solver.minTemperatureC, g.dims, f, dims),
+    temperature_cC: decimate(sim.solver.temperatureC, g.dims, f, dims),
+    minTemperature_cC: decimate(sim.solver.minTemperatureC, g.dims, f, dims),
   };
 }
 
@@ -106,7 +105,7 @@ function frameFields(run: PlanRun, isoLevels: number[]): Pick<RunFrame, 'tempera
 export function frameTransferables(frame: RunFrame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer];
   for (const s of frame.isosurfaces) out.push(s.positions.buffer as ArrayBuffer, s.normals.buffer as ArrayBuffer);
-  for (const s of frame.samples) out.push(s.temperature_C.buffer as ArrayBuffer, s.minTemperature_C.buffer as ArrayBuffer);
+  for (const s of frame.samples) out.push(s.temperature_cC.buffer as ArrayBuffer, s.minTemperature_cC.buffer as ArrayBuffer);
   return out;
 }
 

@@ -24,7 +24,8 @@ export type SampleSnapshot = Omit<Snapshot, 'coverage'> & {
 /**
  * What the timeline keeps of a run: every `sampleEveryS` simulated seconds and at every report
  * time, metrics, sensor readings and both fields at about 2 mm (every `f`-th cell of the run's
- * grid on each axis, f = round(2 mm / spacing); point samples, so values are real cell values).
+ * grid on each axis, f = round(2 mm / spacing); point samples, so values are real cell values, to
+ * 0.01 °C: Int16 halves what the timeline keeps, and tissue stays well within ±327 °C).
  */
 export interface RunSample {
   t_s: number;
@@ -33,8 +34,10 @@ export interface RunSample {
   sensors_C: Record<string, number>;
   /** The decimated grid. */
   grid: Grid;
-  temperature_C: Float32Array;
-  minTemperature_C: Float32Array;
+  /** Current temperature per cell [0.01 °C]. */
+  temperature_cC: Int16Array;
+  /** Minimum temperature so far per cell [0.01 °C]. */
+  minTemperature_cC: Int16Array;
 }
 
 /** A run at one time as the views draw it. */

@@ -11,7 +11,7 @@
  * - `scrub` keeps every sample's fields (about 2 mm, decimated in the worker; isosurfaces rebuilt
  *   only for the frame shown) for scrubbing back in time, within a byte budget: when a new one
  *   would exceed it, every other retained one is dropped (so they stay spread over the whole
- *   protocol, at a coarser time step). A 1 mm run of the liver sample keeps all 85 in 54 MB.
+ *   protocol, at a coarser time step). A 1 mm run of the liver sample keeps all 85 in 27 MB.
  * - Scrubbed (not following), the views show the retained sample at or before the timeline
  *   position, never the newest full frame, so what is shown at a time does not depend on when
  *   frames happened to arrive.
@@ -24,8 +24,8 @@ import { materialize, scrubFrameBytes, toScrubFrame, type ScrubFrame } from './s
 
 /**
  * Bytes of retained samples for scrubbing. The tab should stay < 300 MB: a 1 mm run of the largest
- * sample (renal, 85 samples in 66 MiB) peaks at ~270 MiB (npm run bench), so larger domains keep
- * every other sample instead of growing the tab.
+ * sample (renal, 85 samples in 33 MiB) peaks at ~270 MiB (npm run bench), so domains over twice
+ * as large keep every other sample instead of growing the tab.
  */
 export const DEFAULT_SCRUB_BUDGET_BYTES = 80 * 1024 * 1024;
 /** Metric records kept for charts. */

@@ -53,11 +53,11 @@ describe('streaming engine (what the worker exposes)', () => {
     // Between report times a sample has no margin; every frame has it.
     expect(samples[3].snapshot.coverage).not.toHaveProperty('min_margin_mm');
     for (const f of frames) expect(typeof f.snapshot.coverage!.min_margin_mm).toBe('number');
-    // At a 2 mm grid a sample's fields are the frame's, cell for cell.
+    // At a 2 mm grid a sample's fields are the frame's, cell for cell, to 0.01 °C.
     const newest = last.samples[last.samples.length - 1];
     expect(newest.grid).toEqual(last.grid);
-    expect(newest.temperature_C).toEqual(last.temperature_C);
-    expect(newest.minTemperature_C).toEqual(last.minTemperature_C);
+    expect(Array.from(newest.temperature_cC)).toEqual(Array.from(last.temperature_C, (t) => Math.round(t * 100)));
+    expect(Array.from(newest.minTemperature_cC)).toEqual(Array.from(last.minTemperature_C, (t) => Math.round(t * 100)));
   });
 
   it("a sample's metrics between report times are the full snapshot's less the margin", async () => {
@@ -77,7 +77,7 @@ describe('streaming engine (what the worker exposes)', () => {
     expect(frames[1].samples.map((s) => s.t_s)).toEqual([30, 60, 90, 120]);
   });
 
-  it('samples of a 1 mm run keep every other cell on each axis (about 2 mm), real cell values', async () => {
+  it('samples of a 1 mm run keep every other cell on each axis (about 2 mm), real cell values to 0.01 °C', async () => {
     const plan = { ...sample('gel-single-probe'), protocol: [{ phase: 'freeze' as const, duration_s: 20 }], report_times_s: [] };
     const { frames } = await stream(plan, { spacingMm: 1, sampleEveryS: 10, frameEveryMs: 0 });
     const f = frames[frames.length - 1];
@@ -90,8 +90,10 @@ describe('streaming engine (what the worker exposes)', () => {
       for (let j = 0; j < my; j++)
         for (let i = 0; i < mx; i++) {
           const a = i + mx * (j + my * k), b = 2 * i + nx * (2 * j + ny * 2 * k);
-          if (s.temperature_C[a] !== f.temperature_C[b] || s.minTemperature_C[a] !== f.minTemperature_C[b]) throw new Error(`cell ${i},${j},${k} differs`);
-          if (s.temperature_C[a] < 0) cold++;
+          if (s.temperature_cC[a] !== Math.round(f.temperature_C[b] * 100) || s.minTemperature_cC[a] !== Math.round(f.minTemperature_C[b] * 100)) {
+            throw new Error(`cell ${i},${j},${k} differs`);
+          }
+          if (s.temperature_cC[a] < 0) cold++;
         }
     expect(cold).toBeGreaterThan(0);
   });

@@ -12,8 +12,8 @@ function sample(t_s: number): RunSample {
     snapshot: { t_s, isotherms: { '0': { volume_ml: t_s / 100, bbox_mm: null } }, structures: {}, coverage: COVERAGE },
     sensors_C: { TC1: 37 - t_s / 100 },
     grid: { dims: [5, 5, 5], spacingMm: 2, originMm: [0, 0, 0] },
-    temperature_C: new Float32Array(CELLS / 8),
-    minTemperature_C: new Float32Array(CELLS / 8),
+    temperature_cC: new Int16Array(CELLS / 8),
+    minTemperature_cC: new Int16Array(CELLS / 8),
   };
 }
 
@@ -68,7 +68,7 @@ describe('simulation store', () => {
     s.getState().acceptFrame(f);
     expect(s.getState().history.map((r) => r.t_s)).toEqual([0, 20, 40, 60]);
     expect(s.getState().scrub.map((r) => r.t_s)).toEqual([0, 20, 40, 60]);
-    expect(s.getState().scrub[3].temperature_C).toBe(f.samples[2].temperature_C); // by reference
+    expect(s.getState().scrub[3].temperature_cC).toBe(f.samples[2].temperature_cC); // by reference
     expect(s.getState().scrub[3].isoLevels_C).toEqual([0]);
     expect(s.getState().scrub[3].ablationLevel_C).toBe(-40);
     expect(displayedRecord(s.getState())?.snapshot).toBe(f.snapshot); // following: margin included
@@ -158,7 +158,7 @@ describe('minimum margin of the picture shown', () => {
     s.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
     s.getState().acceptFrame(frame(1, 100));
     const f = frame(1, 200);
-    f.samples[0].minTemperature_C[62] = -60; // the centre cell of the 5³ sample grid: a lethal zone
+    f.samples[0].minTemperature_cC[62] = -6000; // −60 °C in the centre cell of the 5³ sample grid: a lethal zone
     s.getState().acceptFrame(f);
     s.getState().setMarginBands({ counts: [1, 2, 3], minSignedMm: -2.5 });
     s.getState().seek(150);
