@@ -286,7 +286,17 @@ export class TriangleIndex {
       }
     }
     const boxes = this.boxes;
-    for (let r = 0; r <= rMax; r++) {
+    // With a finite bound only buckets that the box p ± bound overlaps can list a nearer triangle
+    // (each triangle is listed in every bucket its bounding box overlaps): clip the shells to it.
+    let bi0 = 0, bi1 = nx - 1, bj0 = 0, bj1 = ny - 1, bk0 = 0, bk1 = nz - 1;
+    if (best < Infinity) {
+      const R = Math.sqrt(best);
+      bi0 = this.clampB((px - R - mx) / b, 0); bi1 = this.clampB((px + R - mx) / b, 0);
+      bj0 = this.clampB((py - R - my) / b, 1); bj1 = this.clampB((py + R - my) / b, 1);
+      bk0 = this.clampB((pz - R - mz) / b, 2); bk1 = this.clampB((pz + R - mz) / b, 2);
+    }
+    const rLimit = Math.min(rMax, Math.max(ci - bi0, bi1 - ci, cj - bj0, bj1 - cj, ck - bk0, bk1 - ck));
+    for (let r = 0; r <= rLimit; r++) {
       if (r > 0) {
         // Visited so far: buckets c ± (r − 1). Any unvisited x in the box is at least `gap` from q
         // (distance to the nearest open face of the visited block), and |x − p|² ≥ |x − q|² + d0².
@@ -301,15 +311,15 @@ export class TriangleIndex {
         if (gap === Infinity) break;
         if (gap > 0 && gap * gap + d0sq >= best) break;
       }
-      const k0 = Math.max(ck - r, 0), k1 = Math.min(ck + r, nz - 1);
-      const j0 = Math.max(cj - r, 0), j1 = Math.min(cj + r, ny - 1);
+      const k0 = Math.max(ck - r, bk0), k1 = Math.min(ck + r, bk1);
+      const j0 = Math.max(cj - r, bj0), j1 = Math.min(cj + r, bj1);
       for (let k = k0; k <= k1; k++) {
         const kEdge = k === ck - r || k === ck + r;
         for (let j = j0; j <= j1; j++) {
           const edge = kEdge || j === cj - r || j === cj + r;
           const step = edge || r === 0 ? 1 : 2 * r;
           for (let i = ci - r; i <= ci + r; i += step) {
-            if (i < 0 || i >= nx) continue;
+            if (i < bi0 || i > bi1) continue;
             const bi = i + nx * (j + ny * k);
             const s1 = start[bi + 1];
             for (let s = start[bi]; s < s1; s++) {

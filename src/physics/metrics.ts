@@ -55,15 +55,21 @@ export function signedMinMarginMm(Tmin: Float32Array, grid: Grid, lethalC: numbe
   const soup = isosurface(Tmin, grid, lethalC).positions;
   if (soup.length === 0) return null;
   const index = new TriangleIndex(soup);
+  // Points in order of falling minimum temperature: covered points nearest the threshold (so
+  // nearest the surface) come first and give a tight bound at once, as do the uncovered points
+  // farthest out; later points are bounded searches that mostly end in one bucket. The result is a
+  // minimum, so the order does not change it.
+  const n = surfacePointsMm.length / 3;
+  const tAt = new Float64Array(n);
+  for (let p = 0; p < n; p++) tAt[p] = sampleTrilinear(Tmin, grid, surfacePointsMm[3 * p], surfacePointsMm[3 * p + 1], surfacePointsMm[3 * p + 2]);
+  const order = Array.from({ length: n }, (_, p) => p).sort((a, b) => tAt[b] - tAt[a]);
   // best = the lowest signed value so far. Covered points (+d) matter only while best > 0 and only
-  // if nearer than best; uncovered points (−d) only if farther than −best. Both are bounded
-  // searches, so most points cost one bucket lookup.
+  // if nearer than best; uncovered points (−d) only if farther than −best.
   let best = Infinity;
   let seed = -1;
-  for (let p = 0; p < surfacePointsMm.length; p += 3) {
-    const x = surfacePointsMm[p], y = surfacePointsMm[p + 1], z = surfacePointsMm[p + 2];
-    const inside = sampleTrilinear(Tmin, grid, x, y, z) <= lethalC;
-    if (inside) {
+  for (const p of order) {
+    const x = surfacePointsMm[3 * p], y = surfacePointsMm[3 * p + 1], z = surfacePointsMm[3 * p + 2];
+    if (tAt[p] <= lethalC) {
       if (best <= 0) continue;
       // `upperMm` prunes without rebuilding the index's distance mask (maxMm would, per new bound).
       const d = index.nearestDistanceXYZ(x, y, z, Infinity, best, seed);

@@ -39,6 +39,23 @@ describe('TriangleIndex', () => {
     }
   });
 
+  it('bounded and seeded queries (upperMm, seedTriangle) match brute force min(d, bound)', () => {
+    const soup = meshToSoup(ellipsoidMesh([3, -2, 1], [12, 8, 20], 40));
+    const index = new TriangleIndex(soup);
+    const rand = rng(7);
+    for (let q = 0; q < 400; q++) {
+      const x = (rand() - 0.5) * 40, y = (rand() - 0.5) * 40, z = (rand() - 0.5) * 50;
+      let best = Infinity;
+      for (let o = 0; o < soup.length; o += 9) best = Math.min(best, pointTriangleDistSq(x, y, z, soup, o));
+      const exact = Math.sqrt(best);
+      // Bounds below, near and above the true distance, with and without a (random) seed.
+      for (const upper of [0.5 * exact, exact * 1.01 + 0.01, exact + 3, 0.3]) {
+        const seed = q % 2 ? Math.floor(rand() * index.triangleCount) : -1;
+        expect(index.nearestDistanceXYZ(x, y, z, Infinity, upper, seed)).toBeCloseTo(Math.min(upper, exact), 9);
+      }
+    }
+  });
+
   it('works with a tiny bucket size and an empty soup', () => {
     const soup = meshToSoup(ellipsoidMesh([0, 0, 0], [5, 5, 5], 12));
     const index = new TriangleIndex(soup, 0.3);
