@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const plan = parsed.plan;
   const worker = new Worker(new URL('../workers/engine.worker.ts', import.meta.url), { type: 'module' });
-  const api = Comlink.wrap<EngineWorkerApi & { setThreads(n: number): Promise<EngineInfo> }>(worker);
+  const api = Comlink.wrap<EngineWorkerApi>(worker);
   const info: EngineInfo[] = [];
   const longTasks: PerformanceEntry[] = [];
   new PerformanceObserver((list) => longTasks.push(...list.getEntries())).observe({ type: 'longtask', buffered: false });

@@ -28,3 +28,13 @@ export function createEngineClient(onFatal: (message: string) => void): EngineCl
     },
   };
 }
+
+/**
+ * Threads for the engine on a machine with `cores` logical cores: one core stays with the page
+ * (React, WebGL and the slice views run there), the rest step z-slabs, at most 8. On a 2-core
+ * machine that is one thread: measured here, a second slab thread competing with the page and
+ * other work made runs slower (src/physics/README.md "Threads").
+ */
+export function engineThreadsFor(cores: number | undefined): number {
+  return Math.max(1, Math.min(8, Math.floor(cores ?? 1) - 1));
+}

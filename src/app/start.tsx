@@ -15,7 +15,7 @@ import { createSimulationStore } from '../store/simulationStore.ts';
 import { createViewStore } from '../store/viewStore.ts';
 import { AppShell, DISCLAIMER } from '../ui/AppShell.tsx';
 import { AppProvider } from '../ui/context.tsx';
-import { createEngineClient } from './engineClient.ts';
+import { createEngineClient, engineThreadsFor } from './engineClient.ts';
 import { loadInitialPlan } from './initialPlan.ts';
 import { startRunController } from './runController.ts';
 import { createServices } from './services.ts';
@@ -89,7 +89,11 @@ export async function startApp(container: HTMLElement): Promise<void> {
   sim.subscribe((s, prev) => {
     if (engineFailure && s.status === 'running' && s.runId !== prev.runId) s.failRun(s.runId, engineFailure);
   });
-  startRunController({ engine: engine.api, plan, sim, view });
+  // A pool sized to the machine, before the first run (a pool must not change under a run).
+  void engine.api
+    .setThreads(engineThreadsFor(navigator.hardwareConcurrency))
+    .then((info) => sim.getState().setEngineInfo(info), (e: unknown) => console.warn('engine threads', e))
+    .then(() => startRunController({ engine: engine.api, plan, sim, view }));
 
   window.addEventListener('hashchange', () => {
     void decodePlanHash(location.hash).then((r) => {

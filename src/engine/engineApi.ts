@@ -29,7 +29,7 @@ let threadNote = 'z-slab threads off by default (measured slower than one thread
 export function createEngineApi(
   transfer: (frame: RunFrame, buffers: ArrayBuffer[]) => RunFrame,
   spawnSlabWorker?: () => SpawnedWorker,
-): EngineWorkerApi & { setThreads(threads: number, coordinatorWorks?: boolean): Promise<EngineInfo> } {
+): EngineWorkerApi {
   let liveRunId = -1;
   return {
     /**

@@ -102,4 +102,10 @@ export interface EngineWorkerApi {
   cancel(runId: number): void;
   /** Kernel and threading in use (added; optional so older engines still satisfy the type). */
   engineInfo?(): EngineInfo;
+  /**
+   * Steps later runs on `threads` z-slab threads (the engine thread stepping one when
+   * `coordinatorWorks`, default true) where the context allows; says what it got. Call it
+   * between runs, never during one.
+   */
+  setThreads(threads: number, coordinatorWorks?: boolean): Promise<EngineInfo>;
 }

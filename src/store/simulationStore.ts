@@ -18,7 +18,7 @@
  */
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { FramePicture, RunFrame, SampleSnapshot } from '../engine/workerApi.ts';
+import type { EngineInfo, FramePicture, RunFrame, SampleSnapshot } from '../engine/workerApi.ts';
 import type { RunResult } from '../engine/types.ts';
 import { materialize, scrubFrameBytes, toScrubFrame, type ScrubFrame } from './scrubFrames.ts';
 
@@ -73,6 +73,8 @@ export interface SimulationState {
   playing: boolean;
   /** Tumour-surface margin bands of the shown frame, as measured by the 3D view; null if none. */
   marginBands: MarginBandCounts | null;
+  /** How the engine computes (kernel, threads, and why not more); null until it says. */
+  engine: EngineInfo | null;
 }
 
 /** Tumour surface points per signed-margin band: [< 0, 0 to margin, ≥ margin], and the minimum [mm]. */
@@ -97,6 +99,7 @@ export interface SimulationActions {
   /** Advances playback by `realSeconds` of wall time. */
   tick(realSeconds: number): void;
   setMarginBands(bands: MarginBandCounts | null): void;
+  setEngineInfo(info: EngineInfo): void;
 }
 
 export type SimulationStore = StoreApi<SimulationState & SimulationActions>;
@@ -134,6 +137,7 @@ export function createSimulationStore(
     following: true,
     playing: false,
     marginBands: null,
+    engine: null,
 
     startRun(runId, info) {
       const s = get();
@@ -226,6 +230,9 @@ export function createSimulationStore(
     },
     setMarginBands(bands) {
       set({ marginBands: bands });
+    },
+    setEngineInfo(info) {
+      set({ engine: info });
     },
   }));
 }

@@ -8,7 +8,7 @@ import { protocolEndS } from '../plan/parse.ts';
 import type { Phase } from '../plan/types.ts';
 import { useApp, usePlan, useSim } from './context.tsx';
 import { DurationField } from './fields.tsx';
-import { fmt, formatMinSec } from './format.ts';
+import { engineLabel, fmt, formatMinSec } from './format.ts';
 
 /** Advances playback with the display refresh while playing (store update only; no React state). */
 function usePlaybackClock(): void {
@@ -144,6 +144,7 @@ function RunStatus() {
   const endS = useSim((s) => s.endS);
   const wallS = useSim((s) => (s.latestAtMs - s.startedAtMs) / 1000);
   const runId = useSim((s) => s.runId);
+  const engine = useSim((s) => s.engine);
   let text: string;
   if (status === 'error') text = `Simulation failed: ${error ?? 'unknown error'}`;
   else if (status === 'idle') text = 'Waiting for the engine…';
@@ -153,6 +154,9 @@ function RunStatus() {
   else text = 'Stopped';
   return (
     <p className={`run-status run-status--${status}`} role="status" data-testid="run-status" data-status={status}
-      data-run-id={runId} data-latest-s={latestS} data-coarse={coarse ? 'true' : 'false'}>{text}</p>
+      data-run-id={runId} data-latest-s={latestS} data-coarse={coarse ? 'true' : 'false'}>
+      {text}
+      {engine && status !== 'error' ? <span className="run-status__engine" title={engine.reason ?? ''}> · {engineLabel(engine)}</span> : null}
+    </p>
   );
 }

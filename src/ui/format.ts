@@ -1,4 +1,5 @@
 /** Number and time formatting for the screen and the report (units always shown by callers). */
+import type { EngineInfo } from '../engine/workerApi.ts';
 
 /** Seconds → `m:ss` (minutes not wrapped at an hour). */
 export function formatMinSec(seconds: number): string {
@@ -30,4 +31,14 @@ export function fmtSigned(x: number, digits = 1): string {
 /** A fraction 0..1 as a percentage. */
 export function fmtPercent(f: number, digits = 1): string {
   return `${fmt(f * 100, digits)} %`;
+}
+
+/**
+ * The engine in a few words: kernel and threads, and why one thread when the page lacks
+ * cross-origin isolation (the full reason is the element's tooltip).
+ */
+export function engineLabel(info: EngineInfo): string {
+  const kernel = info.kernel === 'wasm-simd' ? 'WebAssembly SIMD' : 'TypeScript kernel';
+  const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  return info.isolated ? `${kernel}, ${threads}` : `${kernel}, ${threads} (page not cross-origin isolated)`;
 }
