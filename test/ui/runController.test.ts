@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COARSE_FRAME_EVERY_MS, startRunController, type EngineCalls } from '../../src/app/runController.ts';
+import { COARSE_FRAME_EVERY_MS, COARSE_SAMPLE_EVERY_S, startRunController, type EngineCalls } from '../../src/app/runController.ts';
 import type { RunFrame, RunOptions } from '../../src/engine/workerApi.ts';
 import type { RunResult } from '../../src/engine/types.ts';
 import type { Plan } from '../../src/plan/types.ts';
@@ -129,12 +129,12 @@ describe('run controller', () => {
     const coarse = calls.slice(1);
     expect(coarse.length).toBeGreaterThanOrEqual(1);
     expect(coarse.length).toBeLessThanOrEqual(3); // 200 ms of moves at ≤ 1 run / 120 ms
-    for (const c of coarse) expect(c.options).toMatchObject({ spacingMm: 2, frameEveryMs: COARSE_FRAME_EVERY_MS });
+    for (const c of coarse) expect(c.options).toMatchObject({ spacingMm: 2, frameEveryMs: COARSE_FRAME_EVERY_MS, sampleEveryS: COARSE_SAMPLE_EVERY_S });
     expect(coarse[coarse.length - 1].plan.probes[0].tip_mm).toEqual([3, 0, -15]); // the last position got its run
     plan.getState().endGesture();
     await vi.advanceTimersByTimeAsync(0);
     const fine = calls[calls.length - 1];
-    expect(fine.options).toMatchObject({ spacingMm: 1, frameEveryMs: undefined });
+    expect(fine.options).toMatchObject({ spacingMm: 1, frameEveryMs: undefined, sampleEveryS: undefined });
     expect(fine.plan.probes[0].tip_mm).toEqual([3, 0, -15]);
   });
 
