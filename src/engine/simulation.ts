@@ -7,6 +7,7 @@ import { coverageMetrics, isothermMetrics, structureMetrics } from '../physics/m
 import { type ColdSource, HeatSolver } from '../physics/solver.ts';
 import { type PrepareOptions, type PreparedPlan, preparePlan } from './prepare.ts';
 import type { Snapshot } from './types.ts';
+import type { SampleSnapshot } from './workerApi.ts';
 
 /** Isotherms always reported [°C]; the plan's lethal threshold is added. */
 export const REPORTED_ISOTHERMS_C = [0, -20, -40];
@@ -136,14 +137,23 @@ export class Simulation {
 
   /** Metrics of the result format at the current time. */
   snapshot(): Snapshot {
+    return this.measure(true) as Snapshot;
+  }
+
+  /** The same without the signed minimum margin (its costly part): what timeline samples keep. */
+  snapshotWithoutMargin(): SampleSnapshot {
+    return this.measure(false);
+  }
+
+  private measure(withMargin: boolean): SampleSnapshot {
     const { plan, grid, tumor, structures } = this.prepared;
     const T = this.solver.temperatureC;
     const Tmin = this.solver.minTemperatureC;
     const levels = [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
     const isotherms: Snapshot['isotherms'] = {};
     for (const level of levels) isotherms[String(level)] = isothermMetrics(T, grid, level);
-    const snap: Snapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
-    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor);
+    const snap: SampleSnapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
+    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin);
     for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);
     return snap;
   }

@@ -1,6 +1,5 @@
 import type { Grid } from '../geometry/grid.ts';
 import { isosurface } from '../geometry/marchingCubes.ts';
-import { isothermMetrics, structureMetrics } from '../physics/metrics.ts';
 import type { Plan } from '../plan/types.ts';
 import { PlanRun, reportTimes } from './run.ts';
 import { REPORTED_ISOTHERMS_C } from './simulation.ts';
@@ -16,8 +15,6 @@ const DEFAULT_FRAME_EVERY_MS = 250;
 /** Frames take at most about this share of a run's wall time: the cadence stretches when they cost more. */
 const FRAME_SHARE = 0.2;
 
-const round3 = (v: number): number => Math.round(v * 1000) / 1000;
-const round4 = (v: number): number => Math.round(v * 10000) / 10000;
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 /** Every `f`-th cell on each axis of a field [°C], in hundredths of a degree. */
@@ -35,38 +32,12 @@ function decimate(field: ArrayLike<number>, dims: readonly number[], f: number, 
   return res;
 }
 
-/** Fraction of `cells` whose minimum temperature is at or below the threshold (as physics/metrics.ts counts it). */
-function coveredFraction(Tmin: ArrayLike<number>, cells: Int32Array, lethalC: number): number {
-  if (cells.length === 0) return 1;
-  let covered = 0;
-  for (let q = 0; q < cells.length; q++) if (Tmin[cells[q]] <= lethalC) covered++;
-  return covered / cells.length;
-}
-
 /**
  * Metrics now without the signed minimum margin (the costly one; a frame has it), or the report
- * snapshot itself at a report time. Equal to Simulation.snapshot() less that field (tested).
+ * snapshot itself at a report time.
  */
 function sampleSnapshot(run: PlanRun): SampleSnapshot {
-  const report = run.reportSnapshotNow();
-  if (report) return report;
-  const sim = run.sim;
-  const { plan, grid, tumor, structures } = sim.prepared;
-  const T = sim.solver.temperatureC;
-  const Tmin = sim.solver.minTemperatureC;
-  const isotherms: SampleSnapshot['isotherms'] = {};
-  for (const level of new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])) isotherms[String(level)] = isothermMetrics(T, grid, level);
-  const snap: SampleSnapshot = { t_s: round6(sim.timeS), isotherms, structures: {} };
-  if (tumor) {
-    snap.coverage = {
-      lethal_C: plan.lethal_C,
-      tumor_volume_ml: round3((tumor.cells.length * grid.spacingMm ** 3) / 1000),
-      tumor_covered_fraction: round4(coveredFraction(Tmin, tumor.cells, plan.lethal_C)),
-      margin_covered_fraction: round4(coveredFraction(Tmin, tumor.marginShellCells, plan.lethal_C)),
-    };
-  }
-  for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);
-  return snap;
+  return run.reportSnapshotNow() ?? run.sim.snapshotWithoutMargin();
 }
 
 /** The run now, as the timeline keeps it: metrics without the margin, sensors, fields at ~2 mm. */

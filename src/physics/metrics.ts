@@ -87,17 +87,28 @@ export function signedMinMarginMm(Tmin: Float32Array, grid: Grid, lethalC: numbe
   return round3(best);
 }
 
+/** Tumour coverage; `withMargin` false leaves out the signed minimum margin (the costly part). */
 export function coverageMetrics(
   Tmin: Float32Array, grid: Grid, lethalC: number,
   tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
-): CoverageMetrics {
-  return {
+): CoverageMetrics;
+export function coverageMetrics(
+  Tmin: Float32Array, grid: Grid, lethalC: number,
+  tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
+  withMargin: boolean,
+): Omit<CoverageMetrics, 'min_margin_mm'> & { min_margin_mm?: number | null };
+export function coverageMetrics(
+  Tmin: Float32Array, grid: Grid, lethalC: number,
+  tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
+  withMargin = true,
+): Omit<CoverageMetrics, 'min_margin_mm'> & { min_margin_mm?: number | null } {
+  const fractions = {
     lethal_C: lethalC,
     tumor_volume_ml: round3(tumor.cells.length * cellMl(grid)),
     tumor_covered_fraction: round4(coveredFraction(Tmin, tumor.cells, lethalC)),
     margin_covered_fraction: round4(coveredFraction(Tmin, tumor.marginShellCells, lethalC)),
-    min_margin_mm: signedMinMarginMm(Tmin, grid, lethalC, tumor.surfacePointsMm),
   };
+  return withMargin ? { ...fractions, min_margin_mm: signedMinMarginMm(Tmin, grid, lethalC, tumor.surfacePointsMm) } : fractions;
 }
 
 /**
