@@ -27,7 +27,7 @@ interface Props {
 
 const noRaycast = (): void => undefined;
 /** Longest stretch of margin-band work in one task [ms]. */
-const SLICE_MS = 15;
+const SLICE_MS = 8;
 
 /**
  * The tumour surface, painted per vertex with margin bands (red < 0, yellow 0..margin, green ≥

@@ -50,7 +50,8 @@ export interface MarginResult {
  * search bounded there), and the minimum is the largest distance of an uncovered vertex or, with
  * none, the smallest of a covered one, each found with the best value so far as the search bound
  * (as physics/metrics does). Resumable: `step(untilMs)` works until performance.now() passes
- * untilMs and returns the result once done (null before), so a caller can spread it over tasks.
+ * untilMs and returns the result once done (null before), so a caller can spread it over tasks;
+ * the first step builds the surface's index, and pauses after it when the time is up.
  */
 export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(untilMs: number): MarginResult | null } {
   const { vertices, grid, minTemperature_C, lethal_C, margin_mm } = input;
@@ -60,7 +61,9 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
     ? out
     : { band: new Uint8Array(n), counts: [0, 0, 0], minSignedMm: 0 };
   res.counts[0] = res.counts[1] = res.counts[2] = 0;
-  const index = input.ablationPositions && input.ablationPositions.length >= 9 ? new TriangleIndex(input.ablationPositions) : null;
+  // Built in the first step, which then pauses if its time is up: the index of a 1 mm surface is
+  // a slice of its own.
+  let index: TriangleIndex | null | undefined;
   /** Distance to the isosurface, exact below `bound` (else ≥ bound), at most maxMm. */
   const distance = (o: number, bound: number): number =>
     index ? index.nearestDistanceXYZ(vertices[o], vertices[o + 1], vertices[o + 2], maxMm, bound) : maxMm;
@@ -71,6 +74,10 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
   let k = 0; // next covered-OK vertex of the second pass
   return {
     step(untilMs: number): MarginResult | null {
+      if (index === undefined) {
+        index = input.ablationPositions && input.ablationPositions.length >= 9 ? new TriangleIndex(input.ablationPositions) : null;
+        if (performance.now() > untilMs) return null;
+      }
       // The clock is read every 64 vertices, after at least one block: every step makes progress.
       const v0 = v, k0 = k;
       for (; v < n; v++) {
