@@ -1,6 +1,6 @@
 import { useLayoutEffect, useMemo, useRef } from 'react';
 import { useThree } from '@react-three/fiber';
-import { BufferGeometry, type Mesh, type Plane, type ShaderMaterial } from 'three';
+import { BufferGeometry, Mesh, type Plane, type ShaderMaterial } from 'three';
 import type { FramePicture } from '../engine/workerApi.ts';
 import { isLevelVisible, isoKey, isoStyle, type VisibleLevel } from './isoStyle.ts';
 import { setSoup } from './isoBuffers.ts';
@@ -68,6 +68,25 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
       }
     }
   }, [styles]);
+
+  // Compile the shell shader now, not when the first ice appears mid-run: on software GL a first
+  // compile blocked the page for 50-80 ms right after the first frame with ice.
+  const gl = useThree((s) => s.gl);
+  const scene = useThree((s) => s.scene);
+  const camera = useThree((s) => s.camera);
+  useLayoutEffect(() => {
+    const geometry = new BufferGeometry();
+    setSoup(geometry, new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1]));
+    const material = createShellMaterial('#ffffff', 0.5);
+    updateShellMaterial(material, '#ffffff', 0.5, clippingPlanes);
+    const warm = new Mesh(geometry, material);
+    scene.add(warm);
+    gl.compile(scene, camera);
+    scene.remove(warm);
+    geometry.dispose();
+    material.dispose();
+    // Once per renderer: the program stays cached for the shells made later.
+  }, [gl, scene, camera]);
 
   useLayoutEffect(() => () => {
     for (const g of geometries.current.values()) g.dispose();
