@@ -89,11 +89,13 @@ export async function startApp(container: HTMLElement): Promise<void> {
   sim.subscribe((s, prev) => {
     if (engineFailure && s.status === 'running' && s.runId !== prev.runId) s.failRun(s.runId, engineFailure);
   });
-  // A pool sized to the machine, before the first run (a pool must not change under a run).
+  // A pool sized to the machine. Sent before any run, so the worker has it first; a run that
+  // starts while the pool is still being built simply runs on one thread (no pool existed before,
+  // so none is swapped under a run). The controller starts at once: edits made meanwhile are runs.
   void engine.api
     .setThreads(engineThreadsFor(navigator.hardwareConcurrency))
-    .then((info) => sim.getState().setEngineInfo(info), (e: unknown) => console.warn('engine threads', e))
-    .then(() => startRunController({ engine: engine.api, plan, sim, view }));
+    .then((info) => sim.getState().setEngineInfo(info), (e: unknown) => console.warn('engine threads', e));
+  startRunController({ engine: engine.api, plan, sim, view });
 
   window.addEventListener('hashchange', () => {
     void decodePlanHash(location.hash).then((r) => {
