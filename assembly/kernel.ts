@@ -182,3 +182,63 @@ export function frozenBounds(T: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i
   bI0 = bi0; bI1 = bi1; bJ0 = bj0; bJ1 = bj1; bK0 = bk0; bK1 = bk1;
   return 1;
 }
+
+// Multi-rate interface bookkeeping (solver.ts multiRateStep; kernel.ts has the same loops in
+// TypeScript). Face q couples fast cell fast[q] (i32) to slow cell slow[q]; phi0, acc, ringT,
+// ringPhi are f64 per face. Same f64 operations in the same order as the TypeScript loops.
+
+/** At the macro step's start: phi0[q] = φ(fast[q]) at t, acc[q] = 0. */
+export function startFaces(phi: usize, fast: usize, phi0: usize, acc: usize, n: i32): void {
+  for (let q = 0; q < n; q++) {
+    const o = (<usize>q) << 3;
+    const c = <usize>load<i32>(fast + ((<usize>q) << 2));
+    store<f64>(phi0 + o, <f64>load<f32>(phi + (c << 2)));
+    store<f64>(acc + o, 0);
+  }
+}
+
+/** After each fast substep but the last: acc[q] += φ(fast[q]) − phi0[q]. */
+export function accumulateFaces(phi: usize, fast: usize, phi0: usize, acc: usize, n: i32): void {
+  for (let q = 0; q < n; q++) {
+    const o = (<usize>q) << 3;
+    const c = <usize>load<i32>(fast + ((<usize>q) << 2));
+    store<f64>(acc + o, load<f64>(acc + o) + (<f64>load<f32>(phi + (c << 2)) - load<f64>(phi0 + o)));
+  }
+}
+
+/**
+ * After the slow step: keep each ring cell's new T, φ (Out) in ringT, ringPhi and hold the cell at
+ * its value at t (In) in the Out buffers too, for the fast substeps.
+ */
+export function holdRing(Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, slow: usize, ringT: usize, ringPhi: usize, n: i32): void {
+  for (let q = 0; q < n; q++) {
+    const o = (<usize>q) << 3;
+    const c = (<usize>load<i32>(slow + ((<usize>q) << 2))) << 2;
+    store<f64>(ringT + o, <f64>load<f32>(Tout + c));
+    store<f64>(ringPhi + o, <f64>load<f32>(phiOut + c));
+    store<f32>(Tout + c, load<f32>(Tin + c));
+    store<f32>(phiOut + c, load<f32>(phiIn + c));
+  }
+}
+
+/** After the fast substeps: the ring cells back to their slow-step values (into T, φ). */
+export function restoreRing(T: usize, phi: usize, slow: usize, ringT: usize, ringPhi: usize, n: i32): void {
+  for (let q = 0; q < n; q++) {
+    const o = (<usize>q) << 3;
+    const c = (<usize>load<i32>(slow + ((<usize>q) << 2))) << 2;
+    store<f32>(T + c, <f32>load<f64>(ringT + o));
+    store<f32>(phi + c, <f32>load<f64>(ringPhi + o));
+  }
+}
+
+/** Copies the box [i0, i1) × [j0, j1) × [k0, k1) of two fields (from → to, from2 → to2), a row at a time. */
+export function copyBox(from: usize, to: usize, from2: usize, to2: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32): void {
+  if (i0 >= i1) return;
+  const bytes = (<usize>(i1 - i0)) << 2;
+  for (let k = k0; k < k1; k++)
+    for (let j = j0; j < j1; j++) {
+      const o = (<usize>(k * nx * ny + j * nx + i0)) << 2;
+      memory.copy(to + o, from + o, bytes);
+      memory.copy(to2 + o, from2 + o, bytes);
+    }
+}

@@ -167,3 +167,76 @@ export function frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Ar
   out[0] = i0; out[1] = i1; out[2] = j0; out[3] = j1; out[4] = k0; out[5] = k1;
   return true;
 }
+
+/**
+ * The multi-rate interface (solver.ts multiRateStep): face q couples fast-box cell fast[q] to its
+ * slow neighbour slow[q] (the ring). Per face in f64: φ of the fast cell at the macro step's start
+ * [W/m], Σ over later substeps of φ − φ0 [W/m], and the ring cell's slow-step T [°C] and φ [W/m]
+ * kept while the fast box substeps. The wasm kernel has the same loops (same f64 operations).
+ */
+export interface InterfaceFaces {
+  fast: Int32Array;
+  slow: Int32Array;
+  phi0: Float64Array;
+  acc: Float64Array;
+  ringT: Float64Array;
+  ringPhi: Float64Array;
+}
+
+export function allocateInterfaceFaces(capacity: number): InterfaceFaces {
+  const f64 = (): Float64Array => new Float64Array(capacity);
+  return { fast: new Int32Array(capacity), slow: new Int32Array(capacity), phi0: f64(), acc: f64(), ringT: f64(), ringPhi: f64() };
+}
+
+/** At the macro step's start: phi0 = φ of each fast cell at t, acc = 0. */
+export function startFaces(phi: Float32Array, faces: InterfaceFaces, n: number): void {
+  const { fast, phi0, acc } = faces;
+  for (let q = 0; q < n; q++) {
+    phi0[q] = phi[fast[q]];
+    acc[q] = 0;
+  }
+}
+
+/** After each fast substep but the last: acc += φ(fast cell) − φ0. */
+export function accumulateFaces(phi: Float32Array, faces: InterfaceFaces, n: number): void {
+  const { fast, phi0, acc } = faces;
+  for (let q = 0; q < n; q++) acc[q] += phi[fast[q]] - phi0[q];
+}
+
+/** After the slow step: keep each ring cell's new T, φ (Out) and hold it at t (In) in Out too. */
+export function holdRing(f: StepFields, faces: InterfaceFaces, n: number): void {
+  const { slow, ringT, ringPhi } = faces;
+  const { Tin, phiIn, Tout, phiOut } = f;
+  for (let q = 0; q < n; q++) {
+    const s = slow[q];
+    ringT[q] = Tout[s];
+    ringPhi[q] = phiOut[s];
+    Tout[s] = Tin[s];
+    phiOut[s] = phiIn[s];
+  }
+}
+
+/** After the fast substeps: the ring cells back to their slow-step values. */
+export function restoreRing(T: Float32Array, phi: Float32Array, faces: InterfaceFaces, n: number): void {
+  const { slow, ringT, ringPhi } = faces;
+  for (let q = 0; q < n; q++) {
+    T[slow[q]] = ringT[q];
+    phi[slow[q]] = ringPhi[q];
+  }
+}
+
+/** Copies the box [i0, i1) × [j0, j1) × [k0, k1) of two fields: from → to, from2 → to2. */
+export function copyBox(
+  from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, nx: number, ny: number,
+  i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+): void {
+  for (let k = k0; k < k1; k++)
+    for (let j = j0; j < j1; j++) {
+      // A plain loop: rows are short, and a subarray view per row is garbage.
+      const row = k * nx * ny + j * nx;
+      for (let c = row + i0; c < row + i1; c++) {
+        to[c] = from[c];
+        to2[c] = from2[c];
+      }
+    }
+}

@@ -1,4 +1,4 @@
-import { type StepFields, kernelConstants } from './kernel.ts';
+import { type InterfaceFaces, type StepFields, kernelConstants } from './kernel.ts';
 import { KERNEL_WASM_BASE64, KERNEL_WASM_SHARED_BASE64 } from './kernelWasm.generated.ts';
 import type { TissueModel } from './tissueModel.ts';
 
@@ -17,6 +17,11 @@ interface KernelExports {
   ): number;
   frozenBounds(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number;
   frozenBound(a: number): number;
+  startFaces(phi: number, fast: number, phi0: number, acc: number, n: number): void;
+  accumulateFaces(phi: number, fast: number, phi0: number, acc: number, n: number): void;
+  holdRing(Tin: number, phiIn: number, Tout: number, phiOut: number, slow: number, ringT: number, ringPhi: number, n: number): void;
+  restoreRing(T: number, phi: number, slow: number, ringT: number, ringPhi: number, n: number): void;
+  copyBox(from: number, to: number, from2: number, to2: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -73,19 +78,72 @@ export class WasmKernel {
 
   /**
    * `memory`: an existing one to run on (threads share one SharedArrayBuffer-backed memory);
-   * `shared`: make a shared one (the module must be wasmSharedKernelModule()).
+   * `shared`: make a shared one (the module must be wasmSharedKernelModule()); `faceCapacity`:
+   * room for that many multi-rate interface faces after the fields (allocateFaces).
    */
-  constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory, shared = false) {
-    const pages = WasmKernel.pagesFor(cells);
+  constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory, shared = false, faceCapacity = 0) {
+    const pages = WasmKernel.pagesFor(cells, faceCapacity);
     this.memory = memory ?? (shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages }));
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => {} } });
     this.exports = instance.exports as unknown as KernelExports;
   }
 
-  /** Memory pages for the fields of `cells` cells (6 Float32 arrays). */
-  static pagesFor(cells: number): number {
-    const bytes = BASE + 6 * align16(4 * cells);
+  /** Memory pages for the fields of `cells` cells (6 Float32 arrays) and `faceCapacity` interface faces. */
+  static pagesFor(cells: number, faceCapacity = 0): number {
+    const bytes = BASE + 6 * align16(4 * cells) + 2 * align16(4 * faceCapacity) + 4 * align16(8 * faceCapacity);
     return Math.ceil(bytes / PAGE);
+  }
+
+  /**
+   * Multi-rate interface face arrays on this memory, after the fields of `cells` cells (the
+   * memory was made with room for `capacity` faces).
+   */
+  allocateFaces(cells: number, capacity: number): InterfaceFaces {
+    const buf = this.memory.buffer;
+    let at = BASE + 6 * align16(4 * cells);
+    const i32 = (): Int32Array => {
+      const a = new Int32Array(buf, at, capacity);
+      at += align16(4 * capacity);
+      return a;
+    };
+    const f64 = (): Float64Array => {
+      const a = new Float64Array(buf, at, capacity);
+      at += align16(8 * capacity);
+      return a;
+    };
+    const fast = i32(), slow = i32();
+    return { fast, slow, phi0: f64(), acc: f64(), ringT: f64(), ringPhi: f64() };
+  }
+
+  /** kernel.ts startFaces on this memory's arrays. */
+  startFaces(phi: Float32Array, faces: InterfaceFaces, n: number): void {
+    this.exports.startFaces(phi.byteOffset, faces.fast.byteOffset, faces.phi0.byteOffset, faces.acc.byteOffset, n);
+  }
+
+  /** kernel.ts accumulateFaces on this memory's arrays. */
+  accumulateFaces(phi: Float32Array, faces: InterfaceFaces, n: number): void {
+    this.exports.accumulateFaces(phi.byteOffset, faces.fast.byteOffset, faces.phi0.byteOffset, faces.acc.byteOffset, n);
+  }
+
+  /** kernel.ts holdRing on this memory's arrays. */
+  holdRing(f: StepFields, faces: InterfaceFaces, n: number): void {
+    this.exports.holdRing(
+      f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset,
+      faces.slow.byteOffset, faces.ringT.byteOffset, faces.ringPhi.byteOffset, n,
+    );
+  }
+
+  /** kernel.ts restoreRing on this memory's arrays. */
+  restoreRing(T: Float32Array, phi: Float32Array, faces: InterfaceFaces, n: number): void {
+    this.exports.restoreRing(T.byteOffset, phi.byteOffset, faces.slow.byteOffset, faces.ringT.byteOffset, faces.ringPhi.byteOffset, n);
+  }
+
+  /** kernel.ts copyBox on this memory's fields (a memory copy per row). */
+  copyBox(
+    from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, nx: number, ny: number,
+    i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+  ): void {
+    this.exports.copyBox(from.byteOffset, to.byteOffset, from2.byteOffset, to2.byteOffset, nx, ny, i0, i1, j0, j1, k0, k1);
   }
 
   /** Field arrays (views on this memory) initialised to nothing; the caller fills them. */

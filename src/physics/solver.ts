@@ -1,7 +1,10 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
-import { type KernelConstants, type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from './kernel.ts';
+import {
+  type InterfaceFaces, type KernelConstants, type StepFields, accumulateFaces, allocateInterfaceFaces, copyBox, frozenBounds,
+  holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
+} from './kernel.ts';
 import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { SlabPool, SlabTeam } from './slabPool.ts';
 import {
@@ -156,13 +159,8 @@ export class HeatSolver {
   private readonly frozenScan = new Int32Array(6);
   /** Bounding box (inclusive) of the cells inside active bodies and the cut-face cells; [1] = −1: none. */
   private readonly sourceBounds = Int32Array.of(0, -1, 0, -1, 0, -1);
-  /** Fast-box surface faces: fast cell, slow neighbour, φ at the macro step's start, Σ φ − φ0. */
-  private mrFast = new Int32Array(0);
-  private mrSlow = new Int32Array(0);
-  private mrPhi0 = new Float64Array(0);
-  private mrAcc = new Float64Array(0);
-  private mrRingT = new Float64Array(0);
-  private mrRingPhi = new Float64Array(0);
+  /** Fast-box surface faces (room for the largest box; on the wasm memory with that kernel). */
+  private readonly faces: InterfaceFaces;
   /** splitForFastBox's cache: the fast box it was built for, and its lists. */
   private readonly mrKey = new Int32Array(6);
   private mrLists: FastBoxLists | null = null;
@@ -193,8 +191,11 @@ export class HeatSolver {
     const shared = pool && wantWasm ? wasmSharedKernelModule() : null;
     const module = !wantWasm ? null : shared ?? wasmKernelModule();
     if (HeatSolver.kernelPreference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
-    this.wasm = module ? new WasmKernel(module, n, undefined, module === shared) : null;
+    // A box inside the grid has at most this many surface faces.
+    const faceCapacity = 2 * (this.nx * this.ny + this.ny * this.nz + this.nz * this.nx);
+    this.wasm = module ? new WasmKernel(module, n, undefined, module === shared, faceCapacity) : null;
     this.kernel = this.wasm ? 'wasm-simd' : 'js';
+    this.faces = this.wasm ? this.wasm.allocateFaces(n, faceCapacity) : allocateInterfaceFaces(faceCapacity);
     if (this.wasm) {
       this.wasm.setModel(tissue);
       this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);
@@ -436,31 +437,26 @@ export class HeatSolver {
     const V = this.h * this.h * this.h;
     const D = M * dtS;
     const { nx, ny } = this;
-    const nxy = nx * ny;
     // Interface faces and the F/S split of walls and vessels depend on F only: reuse them while
     // F stays the same (it changes every few macro steps as the ice grows).
     const lists = this.splitForFastBox(F, fastEmpty);
     const nFaces = lists.nFaces;
-    const fast = this.mrFast, slow = this.mrSlow, phi0 = this.mrPhi0, acc = this.mrAcc;
+    const faces = this.faces;
+    const { slow, acc } = faces;
+    const wasm = this.wasm;
     const { wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF, vesselS } = lists;
     const tminS = this.mrTminS.length >= vesselS.length ? this.mrTminS : (this.mrTminS = new Float32Array(vesselS.length));
     for (let i = 0; i < vesselS.length; i++) tminS[i] = f.Tmin[vesselS[i]];
     // Heat from fixed cells into slow cells over Δ (outer layer: only S touches it), at t.
     this.energy.fixedCells += this.fixedCellInflow(D, true, faceS) * V;
-    for (let q = 0; q < nFaces; q++) {
-      phi0[q] = f.phiIn[fast[q]];
-      acc[q] = 0;
-    }
+    if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
+    else startFaces(f.phiIn, faces, nFaces);
     // Slow step: A \ F as six boxes (or all of A), state at t → Out buffers, H in place.
     let source = 0;
     if (fastEmpty) source += this.kernelBox(D, A[0], A[1], A[2], A[3], A[4], A[5]);
     else {
-      source += this.kernelBox(D, A[0], F[0], A[2], A[3], A[4], A[5]);
-      source += this.kernelBox(D, F[1], A[1], A[2], A[3], A[4], A[5]);
-      source += this.kernelBox(D, F[0], F[1], A[2], F[2], A[4], A[5]);
-      source += this.kernelBox(D, F[0], F[1], F[3], A[3], A[4], A[5]);
-      source += this.kernelBox(D, F[0], F[1], F[2], F[3], A[4], F[4]);
-      source += this.kernelBox(D, F[0], F[1], F[2], F[3], F[5], A[5]);
+      const b = slowBoxes(A, F);
+      for (let q = 0; q < 36; q += 6) source += this.kernelBox(D, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
     }
     this.energy.perfusionAndMetabolism += source * V;
     // Vessel cells are held at blood temperature: the slow step's trial value is no minimum.
@@ -475,18 +471,15 @@ export class HeatSolver {
       return true;
     }
     // Hold the ring of slow cells at t in both buffers while F substeps; keep their new values.
-    const ringT = this.mrRingT, ringPhi = this.mrRingPhi;
-    for (let q = 0; q < nFaces; q++) {
-      const s = slow[q];
-      ringT[q] = f.Tout[s];
-      ringPhi[q] = f.phiOut[s];
-      f.Tout[s] = f.Tin[s];
-      f.phiOut[s] = f.phiIn[s];
-    }
+    if (wasm) wasm.holdRing(f, faces, nFaces);
+    else holdRing(f, faces, nFaces);
     const P = f.Tin;
     const cut = this.cut;
     for (let m = 0; m < M; m++) {
-      if (m > 0) for (let q = 0; q < nFaces; q++) acc[q] += f.phiIn[fast[q]] - phi0[q];
+      if (m > 0) {
+        if (wasm) wasm.accumulateFaces(f.phiIn, faces, nFaces);
+        else accumulateFaces(f.phiIn, faces, nFaces);
+      }
       for (let i = 0; i < cut.cells.length; i++) this.oldH[i] = f.H[cut.cells[i]];
       const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
       this.energy.perfusionAndMetabolism += src * V;
@@ -503,15 +496,8 @@ export class HeatSolver {
     // region across so that both sit in the In buffers.
     if (f.Tin === P) {
       const copy = (from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void => {
-        for (let k = k0; k < k1; k++)
-          for (let j = j0; j < j1; j++) {
-            // A plain loop: rows are short, and a subarray view per row is garbage.
-            const row = k * nxy + j * nx;
-            for (let c = row + i0; c < row + i1; c++) {
-              to[c] = from[c];
-              to2[c] = from2[c];
-            }
-          }
+        if (wasm) wasm.copyBox(from, to, from2, to2, nx, ny, i0, i1, j0, j1, k0, k1);
+        else copyBox(from, to, from2, to2, nx, ny, i0, i1, j0, j1, k0, k1);
       };
       if (volF <= volA - volF) {
         copy(f.Tin, f.Tout, f.phiIn, f.phiOut, F[0], F[1], F[2], F[3], F[4], F[5]);
@@ -520,22 +506,15 @@ export class HeatSolver {
         [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
       } else {
         const o = f.Tout, op = f.phiOut, t = f.Tin, tp = f.phiIn;
-        copy(o, t, op, tp, A[0], F[0], A[2], A[3], A[4], A[5]);
-        copy(o, t, op, tp, F[1], A[1], A[2], A[3], A[4], A[5]);
-        copy(o, t, op, tp, F[0], F[1], A[2], F[2], A[4], A[5]);
-        copy(o, t, op, tp, F[0], F[1], F[3], A[3], A[4], A[5]);
-        copy(o, t, op, tp, F[0], F[1], F[2], F[3], A[4], F[4]);
-        copy(o, t, op, tp, F[0], F[1], F[2], F[3], F[5], A[5]);
+        const b = slowBoxes(A, F);
+        for (let q = 0; q < 36; q += 6) copy(o, t, op, tp, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
       }
     }
     // Ring back to its slow-step values, plus the reflux.
     const m = this.tissue;
     const w = dtS / (this.h * this.h);
-    for (let q = 0; q < nFaces; q++) {
-      const s = slow[q];
-      f.Tin[s] = ringT[q];
-      f.phiIn[s] = ringPhi[q];
-    }
+    if (wasm) wasm.restoreRing(f.Tin, f.phiIn, faces, nFaces);
+    else restoreRing(f.Tin, f.phiIn, faces, nFaces);
     for (let q = 0; q < nFaces; q++) {
       const s = slow[q];
       if (this.fixedKind[s] !== 0 || acc[q] === 0) continue;
@@ -550,7 +529,7 @@ export class HeatSolver {
   }
 
   /**
-   * For fast box F: its interface faces (mrFast/mrSlow, nFaces) and which wall faces, vessel faces
+   * For fast box F: its interface faces (faces.fast / faces.slow, nFaces) and which wall faces, vessel faces
    * and vessel cells lie in F or in the slow region. Cached until F changes.
    */
   private splitForFastBox(F: Int32Array, fastEmpty: boolean): FastBoxLists {
@@ -563,16 +542,8 @@ export class HeatSolver {
     if (!fastEmpty) {
       const sx = F[1] - F[0], sy = F[3] - F[2], sz = F[5] - F[4];
       nFaces = 2 * (sy * sz + sx * sz + sx * sy);
-      if (this.mrFast.length < nFaces) {
-        this.mrFast = new Int32Array(nFaces * 2);
-        this.mrSlow = new Int32Array(nFaces * 2);
-        this.mrPhi0 = new Float64Array(nFaces * 2);
-        this.mrAcc = new Float64Array(nFaces * 2);
-        this.mrRingT = new Float64Array(nFaces * 2);
-        this.mrRingPhi = new Float64Array(nFaces * 2);
-      }
       let q = 0;
-      const fast = this.mrFast, slow = this.mrSlow;
+      const { fast, slow } = this.faces;
       for (let k = F[4]; k < F[5]; k++)
         for (let j = F[2]; j < F[3]; j++) {
           const row = k * nxy + j * nx;
@@ -1086,7 +1057,7 @@ export function warmStableStepS(m: TissueModel, h: number, wallU: ArrayLike<numb
 
 /** What a multi-rate macro step needs to know about its fast box (HeatSolver.splitForFastBox). */
 interface FastBoxLists {
-  /** Interface faces in mrFast / mrSlow. */
+  /** Interface faces in faces.fast / faces.slow. */
   nFaces: number;
   /** Indices into wallFaces / vesselFaces of the faces whose tissue cell is in F / in S. */
   wallF: Int32Array;
@@ -1103,6 +1074,26 @@ interface FastBoxLists {
 function disturbedRun(T: Float32Array, row: number, i0: number, i1: number, rest: number, eps: number): boolean {
   for (let c = row + i0; c < row + i1; c++) if (Math.abs(T[c] - rest) > eps) return true;
   return false;
+}
+
+const slowBoxScratch = new Int32Array(36);
+
+/**
+ * The slow region A \ F (F strictly inside A) as six boxes [i0, i1, j0, j1, k0, k1] (a shared
+ * scratch). The two z boxes and the two y boxes take whole rows of A, so only the x boxes have
+ * short rows: the kernel runs rows in four-cell vectors plus a scalar tail, and a short row is
+ * mostly tail.
+ */
+function slowBoxes(A: Int32Array, F: Int32Array): Int32Array {
+  slowBoxScratch.set([
+    A[0], A[1], A[2], A[3], A[4], F[4],
+    A[0], A[1], A[2], A[3], F[5], A[5],
+    A[0], A[1], A[2], F[2], F[4], F[5],
+    A[0], A[1], F[3], A[3], F[4], F[5],
+    A[0], F[0], F[2], F[3], F[4], F[5],
+    F[1], A[1], F[2], F[3], F[4], F[5],
+  ]);
+  return slowBoxScratch;
 }
 
 function emptyCut(): CutFaces {
