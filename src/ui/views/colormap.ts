@@ -61,7 +61,8 @@ export function buildTemperatureLut(): Uint8ClampedArray {
 export function colorizeTemperatures(values: ArrayLike<number>, lut: Uint8ClampedArray, out: Uint8ClampedArray): void {
   const scale = (LUT_SIZE - 1) / (COLORMAP_MAX_C - COLORMAP_MIN_C);
   for (let p = 0; p < values.length; p++) {
-    let i = Math.round((values[p] - COLORMAP_MIN_C) * scale);
+    // floor(v + 0.5): Math.round for these values, several times faster in V8 on fractions.
+    let i = Math.floor((values[p] - COLORMAP_MIN_C) * scale + 0.5);
     if (!(i >= 0)) i = 0;
     else if (i > LUT_SIZE - 1) i = LUT_SIZE - 1;
     const o = p * 4, l = i * 4;
