@@ -95,6 +95,8 @@ export class TriangleIndex {
     this.soup = soup;
     const nTri = Math.floor(soup.length / 9);
     this.triangleCount = nTri;
+    // Per-triangle bounding boxes once; the extent, the bucket size and both bucket passes read them.
+    const boxes = new Float32Array(nTri * 6);
     let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
     let edgeSum = 0;
     for (let t = 0; t < nTri; t++) {
@@ -109,6 +111,9 @@ export class TriangleIndex {
         if (z < tz0) tz0 = z;
         if (z > tz1) tz1 = z;
       }
+      const o = t * 6;
+      boxes[o] = tx0; boxes[o + 1] = ty0; boxes[o + 2] = tz0;
+      boxes[o + 3] = tx1; boxes[o + 4] = ty1; boxes[o + 5] = tz1;
       edgeSum += Math.max(tx1 - tx0, ty1 - ty0, tz1 - tz0);
       if (tx0 < x0) x0 = tx0;
       if (ty0 < y0) y0 = ty0;
@@ -140,20 +145,10 @@ export class TriangleIndex {
     // Pass 1 counts, pass 2 fills.
     for (let pass = 0; pass < 2; pass++) {
       for (let t = 0; t < nTri; t++) {
-        let tx0 = Infinity, ty0 = Infinity, tz0 = Infinity, tx1 = -Infinity, ty1 = -Infinity, tz1 = -Infinity;
-        for (let v = 0; v < 3; v++) {
-          const o = t * 9 + v * 3;
-          const x = soup[o], y = soup[o + 1], z = soup[o + 2];
-          if (x < tx0) tx0 = x;
-          if (x > tx1) tx1 = x;
-          if (y < ty0) ty0 = y;
-          if (y > ty1) ty1 = y;
-          if (z < tz0) tz0 = z;
-          if (z > tz1) tz1 = z;
-        }
-        const i0 = this.clampB((tx0 - x0) / b, 0), i1 = this.clampB((tx1 - x0) / b, 0);
-        const j0 = this.clampB((ty0 - y0) / b, 1), j1 = this.clampB((ty1 - y0) / b, 1);
-        const k0 = this.clampB((tz0 - z0) / b, 2), k1 = this.clampB((tz1 - z0) / b, 2);
+        const o = t * 6;
+        const i0 = this.clampB((boxes[o] - x0) / b, 0), i1 = this.clampB((boxes[o + 3] - x0) / b, 0);
+        const j0 = this.clampB((boxes[o + 1] - y0) / b, 1), j1 = this.clampB((boxes[o + 4] - y0) / b, 1);
+        const k0 = this.clampB((boxes[o + 2] - z0) / b, 2), k1 = this.clampB((boxes[o + 5] - z0) / b, 2);
         for (let k = k0; k <= k1; k++) {
           for (let j = j0; j <= j1; j++) {
             for (let i = i0; i <= i1; i++) {
@@ -174,14 +169,6 @@ export class TriangleIndex {
     this.start = start;
     this.items = items;
     this.stamp = new Uint32Array(nTri);
-    const boxes = new Float32Array(nTri * 6);
-    for (let t = 0; t < nTri; t++) {
-      for (let a = 0; a < 3; a++) {
-        const v0 = soup[t * 9 + a], v1 = soup[t * 9 + 3 + a], v2 = soup[t * 9 + 6 + a];
-        boxes[t * 6 + a] = Math.min(v0, v1, v2);
-        boxes[t * 6 + 3 + a] = Math.max(v0, v1, v2);
-      }
-    }
     this.boxes = boxes;
   }
 
