@@ -58,16 +58,25 @@ function buildSample(run: PlanRun): RunSample {
   };
 }
 
-/** Field copies (to be transferred) and isosurfaces of the run now: a frame less its metrics. */
-function frameFields(run: PlanRun, isoLevels: number[]): Pick<RunFrame, 'temperature_C' | 'minTemperature_C' | 'isosurfaces'> {
+/**
+ * Field copies (to be transferred) and isosurfaces of the run now: a frame less its metrics.
+ * `between` runs before each isosurface (a 1 mm surface is 5-15 ms) and may yield; null when it
+ * says the run was cancelled.
+ */
+async function frameFields(
+  run: PlanRun, isoLevels: number[], between: () => Promise<boolean>,
+): Promise<Pick<RunFrame, 'temperature_C' | 'minTemperature_C' | 'isosurfaces'> | null> {
   const sim = run.sim;
   const lethal = sim.prepared.plan.lethal_C;
   const T = new Float32Array(sim.solver.temperatureC);
   const Tmin = new Float32Array(sim.solver.minTemperatureC);
-  const isosurfaces: IsosurfaceBuffers[] = isoLevels.map((level) => {
+  const isosurfaces: IsosurfaceBuffers[] = [];
+  for (const level of isoLevels) {
+    if (!(await between())) return null;
     const s = isosurface(T, sim.grid, level);
-    return { level_C: level, field: 'current', positions: s.positions, normals: s.normals };
-  });
+    isosurfaces.push({ level_C: level, field: 'current', positions: s.positions, normals: s.normals });
+  }
+  if (!(await between())) return null;
   const ablation = isosurface(Tmin, sim.grid, lethal);
   isosurfaces.push({ level_C: lethal, field: 'ablation', positions: ablation.positions, normals: ablation.normals });
   return { temperature_C: T, minTemperature_C: Tmin, isosurfaces };
@@ -94,9 +103,10 @@ function sampleTimes(plan: Plan, endS: number, everyS: number): number[] {
  * at the start, then at the first sample time after `frameEveryMs` of wall time, and at the end,
  * carrying the samples taken since the previous one; at most one frame is in flight (the run goes
  * on while `onFrame`'s promise is pending, and waits for it before the next frame and before
- * resolving). Between short slices of solver work (and between a frame's fields and its metrics)
- * it yields to the event loop and asks `isCancelled`, so a superseded run stops within about
- * SLICE_MS; it then resolves with null.
+ * resolving). At checkpoints between short slices of solver work, before each isosurface of a
+ * frame and before its metrics, it asks `isCancelled` and yields to the event loop once SLICE_MS
+ * of work has passed, so a superseded run stops within about SLICE_MS plus one isosurface or one
+ * frame's metrics; it then resolves with null.
  */
 export async function streamRun(
   plan: Plan,
@@ -116,14 +126,25 @@ export async function streamRun(
   // At most one frame in flight: the run goes on while the page takes a frame, and waits only if
   // the page has not taken the previous one when the next is due.
   let delivered: Promise<void> = Promise.resolve();
+  // Yield (and look for a cancel) once per SLICE_MS of work, not per piece of work: a browser
+  // clamps a nested setTimeout(0) to 4 ms, which cost a 2 mm run 85 × 4 ms of idle.
+  let lastYieldMs = performance.now();
+  /** Yields when SLICE_MS of work has passed since the last yield; false once cancelled. */
+  const checkpoint = async (): Promise<boolean> => {
+    if (performance.now() - lastYieldMs >= SLICE_MS) {
+      await yieldToEventLoop();
+      lastYieldMs = performance.now();
+    }
+    return !isCancelled();
+  };
 
   /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
   const sendFrame = async (): Promise<boolean> => {
     const started = performance.now();
-    const fields = frameFields(run, levels);
+    const fields = await frameFields(run, levels, checkpoint);
+    if (!fields) return false;
     let cost = performance.now() - started;
-    await yieldToEventLoop();
-    if (isCancelled()) return false;
+    if (!(await checkpoint())) return false;
     const metricsStarted = performance.now();
     const snapshot = run.currentSnapshot();
     cost += performance.now() - metricsStarted;
@@ -146,15 +167,8 @@ export async function streamRun(
   let next = 1;
   // Simulated seconds per slice, adapted so each slice takes about SLICE_MS.
   let sliceS = 1;
-  // Yield (and look for a cancel) once per SLICE_MS of work, not per sample: a browser clamps a
-  // nested setTimeout(0) to 4 ms, which cost a 2 mm run 85 × 4 ms of idle.
-  let lastYieldMs = performance.now();
   while (!run.done) {
-    if (performance.now() - lastYieldMs >= SLICE_MS) {
-      await yieldToEventLoop();
-      lastYieldMs = performance.now();
-    }
-    if (isCancelled()) return null;
+    if (!(await checkpoint())) return null;
     const target = Math.min(times[next], run.sim.timeS + sliceS);
     const started = performance.now();
     run.advanceTo(target);

@@ -115,6 +115,20 @@ describe('streaming engine (what the worker exposes)', () => {
     expect(frames[frames.length - 1]).toBe(120);
   });
 
+  it('a frame looks for a cancel before each of its isosurfaces and before its metrics', async () => {
+    // Cancelled at the n-th question: the run stops there, and the frame in the making is never sent.
+    const plan = shortLiver();
+    const levels = [0, -20, -40];
+    for (let n = 1; n <= levels.length + 2; n++) {
+      let asked = 0;
+      const frames: number[] = [];
+      const result = await streamRun(plan, { runId: 1, spacingMm: 2, frameEveryMs: 0, isoLevels_C: levels }, (f) => void frames.push(f.t_s), () => ++asked >= n);
+      expect(result).toBeNull();
+      expect(asked).toBe(n);
+      expect(frames).toEqual([]);
+    }
+  });
+
   it('a new run supersedes the old one, which stops at once, sends nothing more and resolves null', async () => {
     const plan = sample('liver-3probe');
     const api = createEngineApi((f) => f);
