@@ -230,3 +230,198 @@ export function copyBox(from: usize, to: usize, from2: usize, to2: usize, nx: i3
       memory.copy(to2 + o, from2 + o, bytes);
     }
 }
+
+// The tissue model in f64 (setModel64), as src/physics/tissueModel.ts computes it, operation for
+// operation, for the per-step work around the kernel (cut faces, walls, vessel faces, fixed
+// cells, reflux): the same numbers as the solver's TypeScript loops, bit for bit.
+let mTs: f64 = 0, mTl: f64 = 0, mInvW: f64 = 0, mks: f64 = 0, mkl: f64 = 0, mCs: f64 = 0, mCl: f64 = 0;
+let mB: f64 = 0, mA: f64 = 0, mHl: f64 = 0, mPhiL: f64 = 0;
+
+export function setModel64(ts: f64, tl: f64, invw: f64, k_s: f64, k_l: f64, cs: f64, cl: f64, b: f64, a: f64, hl: f64, phil: f64): void {
+  mTs = ts; mTl = tl; mInvW = invw; mks = k_s; mkl = k_l; mCs = cs; mCl = cl; mB = b; mA = a; mHl = hl; mPhiL = phil;
+}
+
+function enthalpyOf(T: f64): f64 {
+  if (T <= mTs) return mCs * (T - mTs);
+  if (T >= mTl) return mHl + mCl * (T - mTl);
+  const d = T - mTs;
+  return mB * d + mA * d * d;
+}
+
+function temperatureOf(H: f64): f64 {
+  if (H <= 0) return mTs + H / mCs;
+  if (H >= mHl) return mTl + (H - mHl) / mCl;
+  return mTs + (2 * H) / (mB + Math.sqrt(mB * mB + 4 * mA * H));
+}
+
+function kirchhoffOf(T: f64): f64 {
+  if (T <= mTs) return mks * (T - mTs);
+  if (T >= mTl) return mPhiL + mkl * (T - mTl);
+  const d = T - mTs;
+  return mks * d + 0.5 * (mkl - mks) * d * d * mInvW;
+}
+
+function conductivityOf(T: f64): f64 {
+  if (T <= mTs) return mks;
+  if (T >= mTl) return mkl;
+  return mks + (mkl - mks) * (T - mTs) * mInvW;
+}
+
+function capacityOf(T: f64): f64 {
+  if (T < mTs) return mCs;
+  if (T > mTl) return mCl;
+  return mB + 2 * mA * (T - mTs);
+}
+
+/** H of the cut-face cells before the kernel step: oldH[i] = H[cells[i]]. */
+export function saveCutH(H: usize, cells: usize, oldH: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const c = <usize>load<i32>(cells + ((<usize>i) << 2));
+    store<f64>(oldH + ((<usize>i) << 3), <f64>load<f32>(H + (c << 2)));
+  }
+}
+
+/**
+ * solver.ts applyCutFaces: after the kernel step, each cut cell's regular conduction across its
+ * blocked faces is swapped for the point-implicit coupling to the body surface. Returns the heat
+ * taken by the bodies [J/m³ summed] (the solver multiplies by the cell volume).
+ */
+export function cutFaces(
+  H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize, fixedKind: usize,
+  cells: usize, faceStart: usize, neighbour: usize, inverseDistance2: usize, blockedShare: usize, surfacePhi: usize, oldH: usize,
+  n: i32, dtS: f64, invH2: f64,
+): f64 {
+  let probeHeat: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const c = (<usize>load<i32>(cells + ((<usize>i) << 2))) << 2;
+    const hOld = load<f64>(oldH + ((<usize>i) << 3));
+    const phiC = <f64>load<f32>(phiIn + c);
+    let rate = (<f64>load<f32>(H + c) - hOld) / dtS;
+    let drive: f64 = 0, conductance: f64 = 0, toInside: f64 = 0;
+    const q1 = load<i32>(faceStart + ((<usize>(i + 1)) << 2));
+    for (let q = load<i32>(faceStart + ((<usize>i) << 2)); q < q1; q++) {
+      const o = (<usize>q) << 3;
+      const nb = <usize>load<i32>(neighbour + ((<usize>q) << 2));
+      const blocked = load<f64>(blockedShare + o);
+      const inv = load<f64>(inverseDistance2 + o);
+      const regular = (<f64>load<f32>(phiIn + (nb << 2)) - phiC) * invH2;
+      rate -= blocked * regular;
+      if (load<u8>(fixedKind + nb) == 2) toInside += (1 - blocked) * regular;
+      drive += (load<f64>(surfacePhi + o) - phiC) * inv;
+      conductance += inv;
+    }
+    const t = <f64>load<f32>(Tin + c);
+    const slope = conductivityOf(t) / capacityOf(t);
+    const dH = (dtS * (rate + drive)) / (1 + dtS * slope * conductance);
+    probeHeat += dH - dtS * rate + dtS * toInside;
+    const h = hOld + dH;
+    store<f32>(H + c, <f32>h);
+    const tNew = temperatureOf(h);
+    store<f32>(Tout + c, <f32>tNew);
+    store<f32>(phiOut + c, <f32>kirchhoffOf(tNew));
+    if (tNew < <f64>load<f32>(Tmin + c)) store<f32>(Tmin + c, <f32>tNew);
+  }
+  return probeHeat;
+}
+
+/** The index of the p-th face: only[p] when a subset is given (only ≠ 0), else p. */
+function faceAt(only: usize, p: i32): usize {
+  return only != 0 ? <usize>load<i32>(only + ((<usize>p) << 2)) : <usize>p;
+}
+
+/**
+ * solver.ts applyWallFaces: the conduction from each tissue cell to its walled vessel neighbour is
+ * replaced by the wall in series with half a cell. `only`: indices of the faces to apply (0: all).
+ */
+export function wallFaces(
+  H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize, fixedKind: usize,
+  cell: usize, vessel: usize, U: usize, bloodC: usize, only: usize, count: i32, dtS: f64, invH2: f64, hM: f64,
+): void {
+  for (let p = 0; p < count; p++) {
+    const q = faceAt(only, p);
+    const ci = <usize>load<i32>(cell + (q << 2));
+    if (load<u8>(fixedKind + ci) != 0) continue;
+    const c = ci << 2;
+    const regular = (<f64>load<f32>(phiIn + ((<usize>load<i32>(vessel + (q << 2))) << 2)) - <f64>load<f32>(phiIn + c)) * invH2;
+    const t = <f64>load<f32>(Tin + c);
+    const k = conductivityOf(t);
+    const u = 1 / (1 / load<f64>(U + (q << 3)) + (0.5 * hM) / k);
+    const wall = (u * (load<f64>(bloodC + (q << 3)) - t)) / hM;
+    const h = <f64>load<f32>(H + c) + dtS * (wall - regular);
+    store<f32>(H + c, <f32>h);
+    const tNew = temperatureOf(h);
+    store<f32>(Tout + c, <f32>tNew);
+    store<f32>(phiOut + c, <f32>kirchhoffOf(tNew));
+    if (tNew < <f64>load<f32>(Tmin + c)) store<f32>(Tmin + c, <f32>tNew);
+  }
+}
+
+/**
+ * solver.ts fixedCellInflow's vessel part: `sum` plus the flux into each free tissue cell from its
+ * vessel neighbour [W/m³] (through the wall where there is one), in face order.
+ */
+export function vesselInflow(
+  Tin: usize, phiIn: usize, fixedKind: usize, vessel: usize, tissue: usize, wallH: usize, bloodC: usize,
+  only: usize, count: i32, sum: f64, invH2: f64, hM: f64,
+): f64 {
+  for (let p = 0; p < count; p++) {
+    const q = faceAt(only, p);
+    const n = <usize>load<i32>(tissue + (q << 2));
+    if (load<u8>(fixedKind + n) != 0) continue;
+    const w = load<f64>(wallH + (q << 3));
+    if (w == 0) sum += (<f64>load<f32>(phiIn + ((<usize>load<i32>(vessel + (q << 2))) << 2)) - <f64>load<f32>(phiIn + (n << 2))) * invH2;
+    else {
+      const t = <f64>load<f32>(Tin + (n << 2));
+      const k = conductivityOf(t);
+      const u = 1 / (1 / w + (0.5 * hM) / k);
+      sum += (u * (load<f64>(bloodC + (q << 3)) - t)) / hM;
+    }
+  }
+  return sum;
+}
+
+/** solver.ts resetFixed's cells inside active bodies: held at their surface temperature. */
+export function resetInside(H: usize, Tout: usize, phiOut: usize, Tmin: usize, cells: usize, values: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const c = (<usize>load<i32>(cells + ((<usize>i) << 2))) << 2;
+    const t = load<f64>(values + ((<usize>i) << 3));
+    store<f32>(H + c, <f32>enthalpyOf(t));
+    store<f32>(Tout + c, <f32>t);
+    store<f32>(phiOut + c, <f32>kirchhoffOf(t));
+    if (t < <f64>load<f32>(Tmin + c)) store<f32>(Tmin + c, <f32>t);
+  }
+}
+
+/**
+ * solver.ts resetFixed's vessel cells: held at blood temperature. With `restC` not NaN (all the
+ * vessels at once) their minimum is reset to min(rest, blood) too: the kernel stepped them first.
+ */
+export function resetVessels(H: usize, Tout: usize, phiOut: usize, Tmin: usize, cells: usize, blood: usize, n: i32, restC: f64): void {
+  for (let i = 0; i < n; i++) {
+    const c = (<usize>load<i32>(cells + ((<usize>i) << 2))) << 2;
+    const t = load<f64>(blood + ((<usize>i) << 3));
+    store<f32>(H + c, <f32>enthalpyOf(t));
+    store<f32>(Tout + c, <f32>t);
+    store<f32>(phiOut + c, <f32>kirchhoffOf(t));
+    if (!isNaN(restC)) store<f32>(Tmin + c, <f32>Math.min(restC, t));
+  }
+}
+
+/**
+ * solver.ts multiRateStep's reflux: each free slow cell of the interface takes w·acc (what the
+ * fast box's substeps passed through its face beyond the slow step's estimate).
+ */
+export function reflux(H: usize, T: usize, phi: usize, Tmin: usize, fixedKind: usize, slow: usize, acc: usize, n: i32, w: f64): void {
+  for (let q = 0; q < n; q++) {
+    const s = <usize>load<i32>(slow + ((<usize>q) << 2));
+    const a = load<f64>(acc + ((<usize>q) << 3));
+    if (load<u8>(fixedKind + s) != 0 || a == 0) continue;
+    const c = s << 2;
+    const hNew = <f64>load<f32>(H + c) + w * a;
+    store<f32>(H + c, <f32>hNew);
+    const tNew = temperatureOf(hNew);
+    store<f32>(T + c, <f32>tNew);
+    store<f32>(phi + c, <f32>kirchhoffOf(tNew));
+    if (tNew < <f64>load<f32>(Tmin + c)) store<f32>(Tmin + c, <f32>tNew);
+  }
+}

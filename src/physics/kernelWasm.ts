@@ -22,6 +22,92 @@ interface KernelExports {
   holdRing(Tin: number, phiIn: number, Tout: number, phiOut: number, slow: number, ringT: number, ringPhi: number, n: number): void;
   restoreRing(T: number, phi: number, slow: number, ringT: number, ringPhi: number, n: number): void;
   copyBox(from: number, to: number, from2: number, to2: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void;
+  setModel64(...args: number[]): void;
+  saveCutH(H: number, cells: number, oldH: number, n: number): void;
+  cutFaces(
+    H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number, fixedKind: number,
+    cells: number, faceStart: number, neighbour: number, inverseDistance2: number, blockedShare: number, surfacePhi: number, oldH: number,
+    n: number, dtS: number, invH2: number,
+  ): number;
+  wallFaces(
+    H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number, fixedKind: number,
+    cell: number, vessel: number, U: number, bloodC: number, only: number, count: number, dtS: number, invH2: number, hM: number,
+  ): void;
+  vesselInflow(
+    Tin: number, phiIn: number, fixedKind: number, vessel: number, tissue: number, wallH: number, bloodC: number,
+    only: number, count: number, sum: number, invH2: number, hM: number,
+  ): number;
+  resetInside(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, values: number, n: number): void;
+  resetVessels(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, blood: number, n: number, restC: number): void;
+  reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
+}
+
+/** Tissue faces onto walled vessel cells (solver.ts wallFaces). */
+export interface WallFaceArrays {
+  cell: Int32Array;
+  vessel: Int32Array;
+  U: Float64Array;
+  bloodC: Float64Array;
+}
+
+/** Faces between vessel cells and free neighbours (solver.ts vesselFaces). */
+export interface VesselFaceArrays {
+  vessel: Int32Array;
+  tissue: Int32Array;
+  wallH: Float64Array;
+  bloodC: Float64Array;
+}
+
+/** The cut faces of solver.ts (see HeatSolver.applyCutFaces). */
+export interface CutFaceArrays {
+  cells: Int32Array;
+  faceStart: Int32Array;
+  neighbour: Int32Array;
+  inverseDistance2: Float64Array;
+  blockedShare: Float64Array;
+  surfacePhi: Float64Array;
+}
+
+type ArenaArray = Int32Array | Float64Array | Uint8Array;
+
+/**
+ * A bump allocator over a region of the kernel's memory for the solver's per-step lists (fixed
+ * kinds, cut faces), so that wasm loops can read them. `mark` / `release` free everything
+ * allocated after a mark; `alloc` gives null when the region is full (the caller keeps a
+ * JavaScript array and its TypeScript loop).
+ */
+export class WasmArena {
+  private top: number;
+
+  constructor(private readonly buffer: ArrayBufferLike, private readonly start: number, private readonly end: number) {
+    this.top = start;
+  }
+
+  get mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = Math.max(this.start, Math.min(mark, this.top));
+  }
+
+  /** A zeroed array of n elements on the arena, or null when it does not fit. */
+  alloc<T extends ArenaArray>(make: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T, bytesPerElement: number, n: number): T | null {
+    const bytes = align16(bytesPerElement * n);
+    if (this.top + bytes > this.end) return null;
+    const a = new make(this.buffer, this.top, n);
+    a.fill(0);
+    this.top += bytes;
+    return a;
+  }
+
+  /** A copy of `from` on the arena, or null when it does not fit. */
+  copy<T extends ArenaArray>(from: T): T | null {
+    const make = from.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T;
+    const a = this.alloc(make, from.BYTES_PER_ELEMENT, from.length);
+    a?.set(from as never);
+    return a;
+  }
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -79,19 +165,29 @@ export class WasmKernel {
   /**
    * `memory`: an existing one to run on (threads share one SharedArrayBuffer-backed memory);
    * `shared`: make a shared one (the module must be wasmSharedKernelModule()); `faceCapacity`:
-   * room for that many multi-rate interface faces after the fields (allocateFaces).
+   * room for that many multi-rate interface faces after the fields (allocateFaces), then
+   * `arenaBytes` for the solver's per-step lists (arena).
    */
-  constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory, shared = false, faceCapacity = 0) {
-    const pages = WasmKernel.pagesFor(cells, faceCapacity);
+  constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory, shared = false, faceCapacity = 0, arenaBytes = 0) {
+    const pages = WasmKernel.pagesFor(cells, faceCapacity, arenaBytes);
     this.memory = memory ?? (shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages }));
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => {} } });
     this.exports = instance.exports as unknown as KernelExports;
   }
 
   /** Memory pages for the fields of `cells` cells (6 Float32 arrays) and `faceCapacity` interface faces. */
-  static pagesFor(cells: number, faceCapacity = 0): number {
-    const bytes = BASE + 6 * align16(4 * cells) + 2 * align16(4 * faceCapacity) + 4 * align16(8 * faceCapacity);
-    return Math.ceil(bytes / PAGE);
+  static pagesFor(cells: number, faceCapacity = 0, arenaBytes = 0): number {
+    return Math.ceil((WasmKernel.facesEnd(cells, faceCapacity) + align16(arenaBytes)) / PAGE);
+  }
+
+  private static facesEnd(cells: number, faceCapacity: number): number {
+    return BASE + 6 * align16(4 * cells) + 2 * align16(4 * faceCapacity) + 4 * align16(8 * faceCapacity);
+  }
+
+  /** The arena after the fields and faces (the memory was made with room for `arenaBytes`). */
+  arena(cells: number, faceCapacity: number, arenaBytes: number): WasmArena {
+    const start = WasmKernel.facesEnd(cells, faceCapacity);
+    return new WasmArena(this.memory.buffer, start, start + align16(arenaBytes));
   }
 
   /**
@@ -170,6 +266,53 @@ export class WasmKernel {
   setModel(m: TissueModel): void {
     const k = kernelConstants(m);
     this.exports.setModel(k.Ts, k.Tl, k.invW, k.ks, k.kl, k.invCs, k.invCl, k.mushyB, k.mushyBB, k.fourA, k.Hl, k.phiL, k.halfDk, k.wc, k.wcTaQm);
+    this.exports.setModel64(m.Ts, m.Tl, m.invMushyWidth, m.ks, m.kl, m.Cs, m.Cl, m.mushyB, m.mushyA, m.Hl, m.phiL);
+  }
+
+  /** oldH[i] = H[cells[i]] for i < n (arrays on this memory). */
+  saveCutH(H: Float32Array, cells: Int32Array, oldH: Float64Array, n: number): void {
+    this.exports.saveCutH(H.byteOffset, cells.byteOffset, oldH.byteOffset, n);
+  }
+
+  /** solver.ts applyWallFaces's loop (faces `only`, or all when null) on arrays of this memory. */
+  wallFaces(f: StepFields, fixedKind: Uint8Array, w: WallFaceArrays, only: Int32Array | null, dtS: number, invH2: number, hM: number): void {
+    this.exports.wallFaces(
+      f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset,
+      w.cell.byteOffset, w.vessel.byteOffset, w.U.byteOffset, w.bloodC.byteOffset, only ? only.byteOffset : 0,
+      only ? only.length : w.cell.length, dtS, invH2, hM,
+    );
+  }
+
+  /** solver.ts fixedCellInflow's vessel loop, continuing `sum`, on arrays of this memory. */
+  vesselInflow(f: StepFields, fixedKind: Uint8Array, v: VesselFaceArrays, only: Int32Array | null, sum: number, invH2: number, hM: number): number {
+    return this.exports.vesselInflow(
+      f.Tin.byteOffset, f.phiIn.byteOffset, fixedKind.byteOffset, v.vessel.byteOffset, v.tissue.byteOffset, v.wallH.byteOffset,
+      v.bloodC.byteOffset, only ? only.byteOffset : 0, only ? only.length : v.vessel.length, sum, invH2, hM,
+    );
+  }
+
+  /** solver.ts resetFixed's inside cells (held at `values` [°C]). */
+  resetInside(f: StepFields, Tout: Float32Array, phiOut: Float32Array, cells: Int32Array, values: Float64Array): void {
+    this.exports.resetInside(f.H.byteOffset, Tout.byteOffset, phiOut.byteOffset, f.Tmin.byteOffset, cells.byteOffset, values.byteOffset, cells.length);
+  }
+
+  /** solver.ts resetFixed's vessel cells (held at `blood` [°C]); restC not NaN: Tmin = min(rest, blood). */
+  resetVessels(f: StepFields, Tout: Float32Array, phiOut: Float32Array, cells: Int32Array, blood: Float64Array, restC: number): void {
+    this.exports.resetVessels(f.H.byteOffset, Tout.byteOffset, phiOut.byteOffset, f.Tmin.byteOffset, cells.byteOffset, blood.byteOffset, cells.length, restC);
+  }
+
+  /** solver.ts multiRateStep's reflux into the slow ring cells (T, φ: the In buffers). */
+  reflux(f: StepFields, fixedKind: Uint8Array, faces: InterfaceFaces, n: number, w: number): void {
+    this.exports.reflux(f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset, faces.slow.byteOffset, faces.acc.byteOffset, n, w);
+  }
+
+  /** solver.ts applyCutFaces's loop on arrays of this memory; returns the bodies' heat [J/m³ summed]. */
+  cutFaces(f: StepFields, fixedKind: Uint8Array, cut: CutFaceArrays, oldH: Float64Array, dtS: number, invH2: number): number {
+    return this.exports.cutFaces(
+      f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset,
+      cut.cells.byteOffset, cut.faceStart.byteOffset, cut.neighbour.byteOffset, cut.inverseDistance2.byteOffset, cut.blockedShare.byteOffset,
+      cut.surfacePhi.byteOffset, oldH.byteOffset, cut.cells.length, dtS, invH2,
+    );
   }
 
   /** Per-plane source sums (written by stepBox when asked; view on this memory). */

@@ -5,7 +5,7 @@ import {
   type InterfaceFaces, type KernelConstants, type StepFields, accumulateFaces, allocateInterfaceFaces, copyBox, frozenBounds,
   holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
 } from './kernel.ts';
-import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
+import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { SlabPool, SlabTeam } from './slabPool.ts';
 import {
   type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, stableStepS, temperatureOf,
@@ -113,6 +113,21 @@ export class HeatSolver {
   /** 1 for cells held fixed (outer layer, vessels), 2 for cells inside an active body. */
   private readonly fixedKind: Uint8Array;
   private cut: CutFaces = emptyCut();
+  /**
+   * The wasm kernel's memory for fixedKind and the per-step lists (walls, vessel faces and cells:
+   * for the solver's life; cut faces and inside cells: until the sources change; the fast box's
+   * subsets: until it changes), so that the per-step loops around the kernel run in wasm too,
+   * with the same f64 operations (null with the TypeScript kernel). Lists that do not fit stay in
+   * JavaScript arrays with their TypeScript loops (the *InWasm flags): the same numbers.
+   */
+  private readonly arena: WasmArena | null;
+  private sourcesMark = 0;
+  private listsMark = 0;
+  private fixedInWasm = false;
+  private cutInWasm = false;
+  private listsInWasm = false;
+  /** Every vessel cell and its blood temperature [°C], vessel by vessel (resetFixed). */
+  private vesselCells = { cells: new Int32Array(0), blood: new Float64Array(0) };
   private insideCells = new Int32Array(0);
   private insideValue = new Float64Array(0);
   private readonly vessels: VesselCells[];
@@ -193,9 +208,14 @@ export class HeatSolver {
     if (HeatSolver.kernelPreference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
     // A box inside the grid has at most this many surface faces.
     const faceCapacity = 2 * (this.nx * this.ny + this.ny * this.nz + this.nz * this.nx);
-    this.wasm = module ? new WasmKernel(module, n, undefined, module === shared, faceCapacity) : null;
+    // fixedKind (a byte per cell), then the cut faces: a few hundred to a few thousand cells, far
+    // below another byte per cell.
+    const arenaBytes = 2 * n + 65536;
+    this.wasm = module ? new WasmKernel(module, n, undefined, module === shared, faceCapacity, arenaBytes) : null;
     this.kernel = this.wasm ? 'wasm-simd' : 'js';
     this.faces = this.wasm ? this.wasm.allocateFaces(n, faceCapacity) : allocateInterfaceFaces(faceCapacity);
+    this.arena = this.wasm ? this.wasm.arena(n, faceCapacity, arenaBytes) : null;
+    this.fixedKind = this.arena?.alloc(Uint8Array, 1, n) ?? new Uint8Array(n);
     if (this.wasm) {
       this.wasm.setModel(tissue);
       this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);
@@ -221,7 +241,6 @@ export class HeatSolver {
     f.phiIn.fill(restState.phi);
     f.phiOut.fill(restState.phi);
     f.Tmin.fill(restState.T);
-    this.fixedKind = new Uint8Array(n);
     this.markOuterLayer();
     this.vessels = vessels;
     for (const v of vessels) {
@@ -232,6 +251,7 @@ export class HeatSolver {
     }
     this.buildWallFaces();
     this.buildVesselFaces();
+    this.placeFixedLists();
     this.warmStepS = 0.95 * warmStableStepS(tissue, this.h, this.wallFaces.U);
     // Vessels and their walls disturb the tissue from the start when blood ≠ rest temperature.
     for (const v of vessels) for (const c of v.cells) this.includeInBox(c);
@@ -269,6 +289,7 @@ export class HeatSolver {
     this.insideValue = Float64Array.from(insideT);
     for (let i = 0; i < inside.length; i++) this.setCell(inside[i], insideT[i]);
     this.cut = this.buildCutFaces(active);
+    this.placeCutFaces();
     for (const c of inside) this.includeInBox(c);
     for (const c of this.cut.cells) this.includeInBox(c);
     const P = this.sourceBounds;
@@ -279,7 +300,56 @@ export class HeatSolver {
         P[0] = Math.min(P[0], i); P[1] = Math.max(P[1], i); P[2] = Math.min(P[2], j);
         P[3] = Math.max(P[3], j); P[4] = Math.min(P[4], k); P[5] = Math.max(P[5], k);
       }
-    if (this.oldH.length < this.cut.cells.length) this.oldH = new Float64Array(this.cut.cells.length * 2);
+  }
+
+  /** Walls, vessel faces and vessel cells onto the arena when they fit (for the solver's life). */
+  private placeFixedLists(): void {
+    const all: number[] = [], blood: number[] = [];
+    for (const v of this.vessels)
+      for (const c of v.cells) {
+        all.push(c);
+        blood.push(v.bloodC);
+      }
+    this.vesselCells = { cells: Int32Array.from(all), blood: Float64Array.from(blood) };
+    if (this.arena) {
+      const walls = toArena(this.arena, this.wallFaces), faces = toArena(this.arena, this.vesselFaces), cells = toArena(this.arena, this.vesselCells);
+      if (walls && faces && cells) {
+        this.wallFaces = walls;
+        this.vesselFaces = faces;
+        this.vesselCells = cells;
+        this.fixedInWasm = true;
+      }
+      this.sourcesMark = this.arena.mark;
+    }
+  }
+
+  /** The cut faces, their oldH and the inside cells onto the arena when they fit. */
+  private placeCutFaces(): void {
+    this.cutInWasm = false;
+    // The fast box's lists lie after these on the arena: rebuilt on the next macro step.
+    this.mrLists = null;
+    if (this.arena) {
+      this.arena.release(this.sourcesMark);
+      const cut = toArena(this.arena, this.cut);
+      const inside = toArena(this.arena, { cells: this.insideCells, values: this.insideValue });
+      const oldH = this.arena.alloc(Float64Array, 8, this.cut.cells.length);
+      if (cut && inside && oldH) {
+        this.cut = cut;
+        this.insideCells = inside.cells;
+        this.insideValue = inside.values;
+        this.oldH = oldH;
+        this.cutInWasm = true;
+      }
+      this.listsMark = this.arena.mark;
+    }
+    if (!this.cutInWasm && this.oldH.length < this.cut.cells.length) this.oldH = new Float64Array(this.cut.cells.length * 2);
+  }
+
+  /** H of the cut cells before a kernel step (applyCutFaces needs the step's own change). */
+  private saveCutH(): void {
+    const { cells } = this.cut;
+    if (this.wasm && this.cutInWasm) this.wasm.saveCutH(this.fields.H, cells, this.oldH, cells.length);
+    else for (let i = 0; i < cells.length; i++) this.oldH[i] = this.fields.H[cells[i]];
   }
 
   /** Advances by exactly `seconds` with steps no larger than the stable limit. */
@@ -294,8 +364,7 @@ export class HeatSolver {
   /** One explicit step of dt [s] (dt ≤ maxStepS). */
   step(dtS: number): void {
     const f = this.fields;
-    const cut = this.cut;
-    for (let i = 0; i < cut.cells.length; i++) this.oldH[i] = f.H[cut.cells[i]];
+    this.saveCutH();
     const b = this.activeBox;
     if (this.skipGrowOnce) this.skipGrowOnce = false;
     else if (this.useActiveRegion) this.growBox();
@@ -474,13 +543,12 @@ export class HeatSolver {
     if (wasm) wasm.holdRing(f, faces, nFaces);
     else holdRing(f, faces, nFaces);
     const P = f.Tin;
-    const cut = this.cut;
     for (let m = 0; m < M; m++) {
       if (m > 0) {
         if (wasm) wasm.accumulateFaces(f.phiIn, faces, nFaces);
         else accumulateFaces(f.phiIn, faces, nFaces);
       }
-      for (let i = 0; i < cut.cells.length; i++) this.oldH[i] = f.H[cut.cells[i]];
+      this.saveCutH();
       const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
       this.energy.perfusionAndMetabolism += src * V;
       this.applyCutFaces(dtS);
@@ -515,6 +583,10 @@ export class HeatSolver {
     const w = dtS / (this.h * this.h);
     if (wasm) wasm.restoreRing(f.Tin, f.phiIn, faces, nFaces);
     else restoreRing(f.Tin, f.phiIn, faces, nFaces);
+    if (wasm && this.arena) {
+      wasm.reflux(f, this.fixedKind, faces, nFaces, w);
+      return true;
+    }
     for (let q = 0; q < nFaces; q++) {
       const s = slow[q];
       if (this.fixedKind[s] !== 0 || acc[q] === 0) continue;
@@ -578,10 +650,17 @@ export class HeatSolver {
           bloodF.push(v.bloodC);
         } else vesselS.push(c);
       }
-    this.mrLists = {
+    const lists: FastBoxLists = {
       nFaces, wallF, wallS, faceF, faceS,
       vesselCellsF: Int32Array.from(vesselF), vesselBloodF: Float64Array.from(bloodF), vesselS: Int32Array.from(vesselS),
     };
+    this.listsInWasm = false;
+    if (this.arena) {
+      this.arena.release(this.listsMark);
+      const placed = toArena(this.arena, lists);
+      this.listsInWasm = placed !== null;
+      this.mrLists = placed ?? lists;
+    } else this.mrLists = lists;
     return this.mrLists;
   }
 
@@ -688,6 +767,11 @@ export class HeatSolver {
     const m = this.tissue;
     const { cells, faceStart, neighbour, inverseDistance2, blockedShare, surfacePhi } = this.cut;
     const invH2 = 1 / (this.h * this.h);
+    if (this.wasm && this.cutInWasm) {
+      // The same loop in wasm (assembly/kernel.ts cutFaces), the same f64 operations.
+      this.energy.probes += this.wasm.cutFaces(f, this.fixedKind, this.cut, this.oldH, dtS, invH2) * this.h * this.h * this.h;
+      return;
+    }
     let probeHeat = 0;
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i];
@@ -727,6 +811,10 @@ export class HeatSolver {
     const m = this.tissue;
     const { cell, vessel, U, bloodC } = this.wallFaces;
     const invH2 = 1 / (this.h * this.h);
+    if (this.wasm && this.fixedInWasm && (!only || this.listsInWasm)) {
+      this.wasm.wallFaces(f, this.fixedKind, this.wallFaces, only, dtS, invH2, this.h);
+      return;
+    }
     const count = only ? only.length : cell.length;
     for (let p = 0; p < count; p++) {
       const q = only ? only[p] : p;
@@ -764,28 +852,35 @@ export class HeatSolver {
     if (this.outer === 'rest' && b[0] < b[1] && outerLayer) {
       const phi = f.phiIn, kind = this.fixedKind;
       const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
-      for (let k = k0; k < k1; k++)
-        for (let j = j0; j < j1; j++) {
-          const row = k * nxy + j * nx;
-          if (i0 === 1 && kind[row + 1] === 0) sum += (phi[row] - phi[row + 1]) * invH2;
-          if (i1 === nx - 1 && kind[row + nx - 2] === 0) sum += (phi[row + nx - 1] - phi[row + nx - 2]) * invH2;
-        }
-      for (let k = k0; k < k1; k++)
-        for (let i = i0; i < i1; i++) {
-          const lo = k * nxy + nx + i, hi = k * nxy + (ny - 2) * nx + i;
-          if (j0 === 1 && kind[lo] === 0) sum += (phi[lo - nx] - phi[lo]) * invH2;
-          if (j1 === ny - 1 && kind[hi] === 0) sum += (phi[hi + nx] - phi[hi]) * invH2;
-        }
-      for (let j = j0; j < j1; j++)
-        for (let i = i0; i < i1; i++) {
-          const lo = nxy + j * nx + i, hi = (nz - 2) * nxy + j * nx + i;
-          if (k0 === 1 && kind[lo] === 0) sum += (phi[lo - nxy] - phi[lo]) * invH2;
-          if (k1 === nz - 1 && kind[hi] === 0) sum += (phi[hi + nxy] - phi[hi]) * invH2;
-        }
+      // Each pair of faces is visited only when the box reaches one of them (same order of sums).
+      if (i0 === 1 || i1 === nx - 1)
+        for (let k = k0; k < k1; k++)
+          for (let j = j0; j < j1; j++) {
+            const row = k * nxy + j * nx;
+            if (i0 === 1 && kind[row + 1] === 0) sum += (phi[row] - phi[row + 1]) * invH2;
+            if (i1 === nx - 1 && kind[row + nx - 2] === 0) sum += (phi[row + nx - 1] - phi[row + nx - 2]) * invH2;
+          }
+      if (j0 === 1 || j1 === ny - 1)
+        for (let k = k0; k < k1; k++)
+          for (let i = i0; i < i1; i++) {
+            const lo = k * nxy + nx + i, hi = k * nxy + (ny - 2) * nx + i;
+            if (j0 === 1 && kind[lo] === 0) sum += (phi[lo - nx] - phi[lo]) * invH2;
+            if (j1 === ny - 1 && kind[hi] === 0) sum += (phi[hi + nx] - phi[hi]) * invH2;
+          }
+      if (k0 === 1 || k1 === nz - 1)
+        for (let j = j0; j < j1; j++)
+          for (let i = i0; i < i1; i++) {
+            const lo = nxy + j * nx + i, hi = (nz - 2) * nxy + j * nx + i;
+            if (k0 === 1 && kind[lo] === 0) sum += (phi[lo - nxy] - phi[lo]) * invH2;
+            if (k1 === nz - 1 && kind[hi] === 0) sum += (phi[hi + nxy] - phi[hi]) * invH2;
+          }
     }
     // Vessel faces (regular or walled: the wall correction already moved H; count its real flux).
     // Precomputed face list (same order as vessels × cells × directions): no per-step allocation.
     const vf = this.vesselFaces;
+    if (this.wasm && this.fixedInWasm && (!only || this.listsInWasm)) {
+      return this.wasm.vesselInflow(f, this.fixedKind, vf, only, sum, invH2, this.h) * dtS;
+    }
     const count = only ? only.length : vf.vessel.length;
     for (let p = 0; p < count; p++) {
       const q = only ? only[p] : p;
@@ -806,6 +901,13 @@ export class HeatSolver {
   /** `vesselCells`: the vessel cells to reset (default: every vessel's). */
   private resetFixed(Tout: Float32Array, phiOut: Float32Array, vesselCells: Int32Array | null = null, vesselBlood: Float64Array | null = null): void {
     const m = this.tissue;
+    if (this.wasm && this.cutInWasm && this.fixedInWasm && (!vesselCells || this.listsInWasm)) {
+      // The same loops in wasm (assembly/kernel.ts resetInside, resetVessels).
+      this.wasm.resetInside(this.fields, Tout, phiOut, this.insideCells, this.insideValue);
+      if (vesselCells && vesselBlood) this.wasm.resetVessels(this.fields, Tout, phiOut, vesselCells, vesselBlood, NaN);
+      else this.wasm.resetVessels(this.fields, Tout, phiOut, this.vesselCells.cells, this.vesselCells.blood, this.tissue.restC);
+      return;
+    }
     for (let i = 0; i < this.insideCells.length; i++) {
       const c = this.insideCells[i];
       const t = this.insideValue[i];
@@ -1094,6 +1196,19 @@ function slowBoxes(A: Int32Array, F: Int32Array): Int32Array {
     F[1], A[1], F[2], F[3], F[4], F[5],
   ]);
   return slowBoxScratch;
+}
+
+/** A copy of `lists` with every typed array on the arena, or null when one does not fit. */
+function toArena<T extends object>(arena: WasmArena, lists: T): T | null {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(lists)) {
+    if (value instanceof Int32Array || value instanceof Float64Array || value instanceof Uint8Array) {
+      const placed = arena.copy(value);
+      if (!placed) return null;
+      out[key] = placed;
+    } else out[key] = value;
+  }
+  return out as T;
 }
 
 function emptyCut(): CutFaces {
