@@ -6,8 +6,8 @@ import { REPORTED_ISOTHERMS_C } from './simulation.ts';
 import type { RunResult } from './types.ts';
 import type { IsosurfaceBuffers, RunFrame, RunOptions, RunSample, SampleSnapshot } from './workerApi.ts';
 
-/** Longest stretch of solver work between checks for cancellation [ms]. */
-const SLICE_MS = 40;
+/** Longest stretch of solver work between yields to the event loop (and checks for cancellation) [ms]. */
+const SLICE_MS = 25;
 /** Cell size of samples [mm] (the run's own when coarser). */
 const SAMPLE_SPACING_MM = 2;
 const DEFAULT_SAMPLE_EVERY_S = 20;
@@ -16,6 +16,29 @@ const DEFAULT_FRAME_EVERY_MS = 250;
 const FRAME_SHARE = 0.2;
 
 const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+let taskChannel: MessageChannel | null = null;
+const waitingForTask: (() => void)[] = [];
+
+/**
+ * Resolves in a new task, after whatever messages (a cancel) were queued before it. In a browser
+ * a message to ourselves, which runs at once, where a nested setTimeout(0) is clamped to 4 ms (a
+ * 1 mm run yields ~200 times); in Node setImmediate (a port there drains its queue in one go,
+ * new messages included, and would starve timers).
+ */
+export function nextTask(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
+  if (typeof MessageChannel !== 'function') return new Promise((r) => setTimeout(r, 0));
+  if (!taskChannel) {
+    taskChannel = new MessageChannel();
+    taskChannel.port1.onmessage = () => waitingForTask.shift()?.();
+  }
+  const channel = taskChannel;
+  return new Promise((resolve) => {
+    waitingForTask.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
 
 /** Every `f`-th cell on each axis of a field [°C], in hundredths of a degree. */
 function decimate(field: Float32Array, dims: readonly number[], f: number, out: readonly number[]): Int16Array {
@@ -113,7 +136,7 @@ export async function streamRun(
   options: RunOptions,
   onFrame: (frame: RunFrame) => void | Promise<void>,
   isCancelled: () => boolean,
-  yieldToEventLoop: () => Promise<void> = () => new Promise((r) => setTimeout(r, 0)),
+  yieldToEventLoop: () => Promise<void> = nextTask,
 ): Promise<RunResult | null> {
   const run = new PlanRun(plan, { spacingMm: options.spacingMm });
   const sampleEveryS = options.sampleEveryS ?? DEFAULT_SAMPLE_EVERY_S;
@@ -126,8 +149,8 @@ export async function streamRun(
   // At most one frame in flight: the run goes on while the page takes a frame, and waits only if
   // the page has not taken the previous one when the next is due.
   let delivered: Promise<void> = Promise.resolve();
-  // Yield (and look for a cancel) once per SLICE_MS of work, not per piece of work: a browser
-  // clamps a nested setTimeout(0) to 4 ms, which cost a 2 mm run 85 × 4 ms of idle.
+  // Yield (and look for a cancel) once per SLICE_MS of work, not per piece of work: even an
+  // unclamped yield lets the page's other messages in.
   let lastYieldMs = performance.now();
   /** Yields when SLICE_MS of work has passed since the last yield; false once cancelled. */
   const checkpoint = async (): Promise<boolean> => {
