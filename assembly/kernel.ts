@@ -1,7 +1,7 @@
 // AssemblyScript source of the WebAssembly SIMD stencil kernel (built by scripts/build-wasm.mjs
 // into src/physics/kernelWasm.generated.ts). It is src/physics/kernel.ts's stepBox, operation for
 // operation (same order, same roundings): fields and arithmetic in f32, four cells per f32x4
-// vector, the perfusion source summed in f32 per row (four lane sums, the partial last vector in) and in
+// vector, the perfusion source summed in f32 per row (four lane sums, then the row's tail) and in
 // f64 across rows. Both kernels give bit-identical fields. Pointers are byte offsets into the
 // imported memory.
 
@@ -30,11 +30,44 @@ export function setModel(
   Hl = hl; phiL = phil; halfDk = hdk; wc = w; wcTaQm = wtq;
 }
 
+/** One cell, scalar (row tails): returns the source term. */
+function cell(c: i32, H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize, nx: i32, nxy: i32, dtOverH2: f32, dtS: f32): f32 {
+  const o = (<usize>c) << 2;
+  const phiC = load<f32>(phiIn + o);
+  const lap = load<f32>(phiIn + o - 4) + load<f32>(phiIn + o + 4) + load<f32>(phiIn + o - ((<usize>nx) << 2)) +
+    load<f32>(phiIn + o + ((<usize>nx) << 2)) + load<f32>(phiIn + o - ((<usize>nxy) << 2)) + load<f32>(phiIn + o + ((<usize>nxy) << 2)) -
+    <f32>6 * phiC;
+  const t = load<f32>(Tin + o);
+  let fl = (t - Ts) * invW;
+  fl = fl <= 0 ? 0 : fl >= 1 ? 1 : fl;
+  const source = fl * (wcTaQm - wc * t);
+  const h = load<f32>(H + o) + dtOverH2 * lap + dtS * source;
+  store<f32>(H + o, h);
+  let tNew: f32, phiNew: f32;
+  if (h >= Hl) {
+    const u = (h - Hl) * invCl;
+    tNew = Tl + u;
+    phiNew = phiL + kl * u;
+  } else if (h <= 0) {
+    const u = h * invCs;
+    tNew = Ts + u;
+    phiNew = ks * u;
+  } else {
+    const d = (<f32>2 * h) / (mushyB + Mathf.sqrt(mushyBB + fourA * h));
+    tNew = Ts + d;
+    phiNew = ks * d + halfDk * d * d;
+  }
+  store<f32>(Tout + o, tNew);
+  store<f32>(phiOut + o, phiNew);
+  if (tNew < load<f32>(Tmin + o)) store<f32>(Tmin + o, tNew);
+  return source;
+}
+
 /**
  * Steps the box [i0, i1) × [j0, j1) × [k0, k1) (already clamped to the interior); returns the
  * perfusion + metabolic heat added [J/m³ summed] × dtS, in kernel.ts's order: per row four f32
- * lane sums (cell i0 + 4n + l in lane l, the row's partial last vector included) added as
- * (l0 + l1) + (l2 + l3); the row sums added in f64 per z-plane from 0, the plane sums in k order. Where `sums` ≠ 0 each
+ * lane sums (cell i0 + 4n + l in lane l) added as (l0 + l1) + (l2 + l3), then the tail cells; the
+ * row sums added in f64 per z-plane from 0, the plane sums in k order. Where `sums` ≠ 0 each
  * plane's sum is also stored at sums + 8k (threads step z-slabs; the coordinator adds in order).
  */
 export function stepBox(
@@ -49,7 +82,6 @@ export function stepBox(
   const vFourA = f32x4.splat(fourA), vHl = f32x4.splat(Hl), vPhiL = f32x4.splat(phiL), vHalfDk = f32x4.splat(halfDk);
   const vwc = f32x4.splat(wc), vWcTaQm = f32x4.splat(wcTaQm), vDt = f32x4.splat(dtS), vDtH2 = f32x4.splat(dtOverH2);
   const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2), six = f32x4.splat(6);
-  const laneIndex = i32x4(0, 1, 2, 3);
   let total: f64 = 0;
   for (let k = k0; k < k1; k++) {
     let plane: f64 = 0;
@@ -58,21 +90,7 @@ export function stepBox(
       let c = row + i0;
       const end = row + i1;
       let acc = zero;
-      // A row whose length is not a multiple of 4 ends in a partial vector: its lanes past the
-      // row step cells that are not this box's. Their four fields are saved here and put back
-      // after the row, and their sources are left out of the lane sums (tailLanes).
-      const rem = (i1 - i0) & 3;
-      const past = (<usize>end) << 2;
-      let savedH = zero, savedT = zero, savedPhi = zero, savedTmin = zero;
-      let tailLanes = zero;
-      if (rem != 0) {
-        savedH = v128.load(H + past);
-        savedT = v128.load(Tout + past);
-        savedPhi = v128.load(phiOut + past);
-        savedTmin = v128.load(Tmin + past);
-        tailLanes = i32x4.lt_s(laneIndex, i32x4.splat(rem));
-      }
-      for (; c < end; c += 4) {
+      for (; c + 3 < end; c += 4) {
         const o = (<usize>c) << 2;
         const p = phiIn + o;
         const phiC = v128.load(p);
@@ -83,8 +101,7 @@ export function stepBox(
         const t = v128.load(Tin + o);
         const fl = f32x4.pmin(one, f32x4.pmax(zero, f32x4.mul(f32x4.sub(t, vTs), vInvW)));
         const source = f32x4.mul(fl, f32x4.sub(vWcTaQm, f32x4.mul(vwc, t)));
-        const summed = f32x4.add(acc, source);
-        acc = c + 3 < end ? summed : v128.bitselect(summed, acc, tailLanes);
+        acc = f32x4.add(acc, source);
         const h = f32x4.add(f32x4.add(v128.load(H + o), f32x4.mul(vDtH2, lap)), f32x4.mul(vDt, source));
         v128.store(H + o, h);
         const liquid = f32x4.ge(h, vHl);
@@ -114,13 +131,8 @@ export function stepBox(
         // Tmin: pmin(old, new) = new < old ? new : old, stored unconditionally (no branch).
         v128.store(Tmin + o, f32x4.pmin(v128.load(Tmin + o), tNew));
       }
-      if (rem != 0) {
-        v128.store(H + past, savedH);
-        v128.store(Tout + past, savedT);
-        v128.store(phiOut + past, savedPhi);
-        v128.store(Tmin + past, savedTmin);
-      }
-      const rowSum: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+      let rowSum: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
+      for (; c < end; c++) rowSum += cell(c, H, Tin, phiIn, Tout, phiOut, Tmin, nx, nxy, dtOverH2, dtS);
       plane += <f64>rowSum;
     }
     if (sums != 0) store<f64>(sums + ((<usize>k) << 3), plane);

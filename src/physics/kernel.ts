@@ -67,8 +67,8 @@ export function kernelState(k: KernelConstants, hJ_m3: number): { T: number; phi
  * solver's active region (outside it every cell is still at rest and would not change) or a slab
  * of it: boxes are independent within a step.
  * Returns the perfusion + metabolic heat added to these cells [J/m³ summed over cells] × dt. The
- * source is summed in float32 per row (cell i0 + 4n + l into lane sum l, the row's last partial
- * group of cells included, the lane sums added as (l0 + l1) + (l2 + l3): the SIMD kernel's order), the
+ * source is summed in float32 per row (cell i0 + 4n + l into lane sum l, the lane sums added as
+ * (l0 + l1) + (l2 + l3), then the row's last (length mod 4) cells: the SIMD kernel's order), the
  * row sums in float64 per z-plane from 0 and the plane sums in k order, so threads that step
  * z-slabs give the same total when their plane sums (`planeSums[k]`, if given) are added in
  * order (slabPool.ts).
@@ -131,11 +131,9 @@ export function stepBox(
         l2 = f32(l2 + cell(c + 2));
         l3 = f32(l3 + cell(c + 3));
       }
-      // The row's last (length mod 4) cells continue the lanes (the SIMD kernel's partial vector).
-      if (c < end) l0 = f32(l0 + cell(c));
-      if (c + 1 < end) l1 = f32(l1 + cell(c + 1));
-      if (c + 2 < end) l2 = f32(l2 + cell(c + 2));
-      plane += f32(f32(l0 + l1) + f32(l2 + l3));
+      let rowSum = f32(f32(l0 + l1) + f32(l2 + l3));
+      for (; c < end; c++) rowSum = f32(rowSum + cell(c));
+      plane += rowSum;
     }
     if (planeSums) planeSums[k] = plane;
     total += plane;

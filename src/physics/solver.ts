@@ -1183,8 +1183,8 @@ const slowBoxScratch = new Int32Array(36);
 /**
  * The slow region A \ F (F strictly inside A) as six boxes [i0, i1, j0, j1, k0, k1] (a shared
  * scratch). The two z boxes and the two y boxes take whole rows of A, so only the x boxes have
- * short rows: the kernel runs rows in four-cell vectors, and a short row is mostly its partial
- * last vector.
+ * short rows: the kernel runs rows in four-cell vectors plus a scalar tail, and a short row is
+ * mostly tail.
  */
 function slowBoxes(A: Int32Array, F: Int32Array): Int32Array {
   slowBoxScratch.set([

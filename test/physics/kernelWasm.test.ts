@@ -9,7 +9,7 @@ import { boxGrid, tableTissue } from './helpers.ts';
 
 function solver(kernel: 'js' | 'wasm-simd'): HeatSolver {
   HeatSolver.kernelPreference = kernel;
-  // Odd x extent: rows end in a partial vector in the SIMD kernel.
+  // Odd x extent: rows end with a scalar tail cell in the SIMD kernel.
   const grid = boxGrid([33, 30, 28], 1, [-16, -15, -14]);
   const tissue = makeTissueModel(tableTissue({ perfusion_W_m3K: 13680, metabolic_W_m3: 4200 }));
   const s = new HeatSolver(grid, tissue, [{ cells: new Int32Array([4 + 33 * (4 + 30 * 14)]), bloodC: 37, wallH: 230 }]);
