@@ -3,7 +3,7 @@ import type { Vec3 } from '../geometry/vec.ts';
 import { protocolEndS } from '../plan/parse.ts';
 import type { Phase, Plan } from '../plan/types.ts';
 import { cylinderBody } from '../physics/bodies.ts';
-import { coverageMetrics, isothermMetrics, structureMetrics } from '../physics/metrics.ts';
+import { coverageMetrics, isothermMetricsAt, structureMetrics } from '../physics/metrics.ts';
 import { type ColdSource, HeatSolver } from '../physics/solver.ts';
 import { type PrepareOptions, type PreparedPlan, preparePlan } from './prepare.ts';
 import type { Snapshot } from './types.ts';
@@ -151,7 +151,7 @@ export class Simulation {
     const Tmin = this.solver.minTemperatureC;
     const levels = [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
     const isotherms: Snapshot['isotherms'] = {};
-    for (const level of levels) isotherms[String(level)] = isothermMetrics(T, grid, level);
+    isothermMetricsAt(T, grid, levels).forEach((m, l) => (isotherms[String(levels[l])] = m));
     const snap: SampleSnapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
     if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin);
     for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);

@@ -12,29 +12,47 @@ function cellMl(grid: Grid): number {
 
 /** Volume and bounds of the cells at or below `levelC` in the current field. */
 export function isothermMetrics(T: ArrayLike<number>, grid: Grid, levelC: number): IsothermMetrics {
+  return isothermMetricsAt(T, grid, [levelC])[0];
+}
+
+/**
+ * isothermMetrics for several levels in one pass over the field: a cell above the highest level
+ * (most of the grid) costs one comparison (a timeline sample measures three isotherms).
+ */
+export function isothermMetricsAt(T: ArrayLike<number>, grid: Grid, levelsC: readonly number[]): IsothermMetrics[] {
   const [nx, ny, nz] = grid.dims;
-  let count = 0;
-  const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+  const n = levelsC.length;
+  const top = Math.max(...levelsC);
+  const count = new Float64Array(n);
+  // Per level: lowest and highest i, j, k of its cells.
+  const lo = new Float64Array(3 * n).fill(Infinity), hi = new Float64Array(3 * n).fill(-Infinity);
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++) {
       const row = nx * (j + ny * k);
       for (let i = 0; i < nx; i++) {
-        if (T[row + i] > levelC) continue;
-        count++;
-        if (i < lo[0]) lo[0] = i;
-        if (i > hi[0]) hi[0] = i;
-        if (j < lo[1]) lo[1] = j;
-        if (j > hi[1]) hi[1] = j;
-        if (k < lo[2]) lo[2] = k;
-        if (k > hi[2]) hi[2] = k;
+        const t = T[row + i];
+        if (t > top) continue;
+        for (let l = 0; l < n; l++) {
+          if (t > levelsC[l]) continue;
+          count[l]++;
+          const b = 3 * l;
+          if (i < lo[b]) lo[b] = i;
+          if (i > hi[b]) hi[b] = i;
+          if (j < lo[b + 1]) lo[b + 1] = j;
+          if (j > hi[b + 1]) hi[b + 1] = j;
+          if (k < lo[b + 2]) lo[b + 2] = k;
+          if (k > hi[b + 2]) hi[b + 2] = k;
+        }
       }
     }
-  if (count === 0) return { volume_ml: 0, bbox_mm: null };
   const h = grid.spacingMm, o = grid.originMm;
-  // The box around the cells themselves: centres ± half a cell.
-  const min = [0, 1, 2].map((a) => round3(o[a] + (lo[a] - 0.5) * h)) as Vec3;
-  const max = [0, 1, 2].map((a) => round3(o[a] + (hi[a] + 0.5) * h)) as Vec3;
-  return { volume_ml: round3(count * cellMl(grid)), bbox_mm: { min, max } };
+  return levelsC.map((_, l) => {
+    if (count[l] === 0) return { volume_ml: 0, bbox_mm: null };
+    // The box around the cells themselves: centres ± half a cell.
+    const min = [0, 1, 2].map((a) => round3(o[a] + (lo[3 * l + a] - 0.5) * h)) as Vec3;
+    const max = [0, 1, 2].map((a) => round3(o[a] + (hi[3 * l + a] + 0.5) * h)) as Vec3;
+    return { volume_ml: round3(count[l] * cellMl(grid)), bbox_mm: { min, max } };
+  });
 }
 
 /** Fraction of `cells` whose minimum temperature is at or below the threshold. */

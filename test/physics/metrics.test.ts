@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ellipsoidMesh } from '../../src/geometry/mesh.ts';
 import { boxGrid } from './helpers.ts';
-import { coverageMetrics, isothermMetrics, signedMinMarginMm, structureMetrics } from '../../src/physics/metrics.ts';
+import { coverageMetrics, isothermMetrics, isothermMetricsAt, signedMinMarginMm, structureMetrics } from '../../src/physics/metrics.ts';
 
 /** A minimum-temperature field whose lethal (−40 °C) isotherm is a sphere of radius R [mm]. */
 function sphericalField(R: number, centre: [number, number, number]) {
@@ -18,6 +18,34 @@ function sphericalField(R: number, centre: [number, number, number]) {
 }
 
 describe('metrics', () => {
+  it('isotherm volumes and boxes of several levels in one pass equal a cell-by-cell count per level', () => {
+    const { grid, Tmin } = sphericalField(12, [1.2, -0.7, 2.1]);
+    const levels = [0, -20, -40, -60, -500];
+    const [nx, ny, nz] = grid.dims;
+    const got = isothermMetricsAt(Tmin, grid, levels);
+    levels.forEach((level, l) => {
+      let count = 0;
+      const lo = [Infinity, Infinity, Infinity], hi = [-Infinity, -Infinity, -Infinity];
+      for (let k = 0; k < nz; k++)
+        for (let j = 0; j < ny; j++)
+          for (let i = 0; i < nx; i++) {
+            if (Tmin[i + nx * (j + ny * k)] > level) continue;
+            count++;
+            [i, j, k].forEach((v, a) => { lo[a] = Math.min(lo[a], v); hi[a] = Math.max(hi[a], v); });
+          }
+      const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+      expect(got[l].volume_ml).toBe(r3(count / 1000));
+      if (count === 0) expect(got[l].bbox_mm).toBeNull();
+      else {
+        expect(got[l].bbox_mm!.min).toEqual([0, 1, 2].map((a) => r3(grid.originMm[a] + lo[a] - 0.5)));
+        expect(got[l].bbox_mm!.max).toEqual([0, 1, 2].map((a) => r3(grid.originMm[a] + hi[a] + 0.5)));
+      }
+      expect(isothermMetrics(Tmin, grid, level)).toEqual(got[l]);
+    });
+    expect(got[0].volume_ml).toBeGreaterThan(got[2].volume_ml);
+    expect(got[4].bbox_mm).toBeNull();
+  });
+
   it('signed minimum margin is accurate to a fraction of a cell, positive and negative', () => {
     const { grid, Tmin } = sphericalField(15, [0.3, -0.2, 0.1]);
     // Tumour 10 mm off-centre by 2 mm: nearest approach to the 15 mm sphere is 15 − 10 − 2 = 3 mm.
