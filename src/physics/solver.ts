@@ -99,6 +99,12 @@ export class HeatSolver {
    * line once its workers have started), or null for one thread. Results are bit-identical.
    */
   static threadPool: SlabPool | null = null;
+  /**
+   * Bytes of the wasm kernel's memory a new solver sets aside for fixedKind and its per-step lists
+   * (see `arena`): a byte per cell for fixedKind, and room for lists far longer than real ones.
+   * Tests make it small to run the TypeScript loops beside the wasm kernel.
+   */
+  static arenaBytes = (cells: number): number => 2 * cells + 65536;
   /** Threads a step of this solver is split across (1 without a pool). */
   get threads(): number {
     return this.team ? this.team.pool.threads : 1;
@@ -208,14 +214,15 @@ export class HeatSolver {
     if (HeatSolver.kernelPreference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
     // A box inside the grid has at most this many surface faces.
     const faceCapacity = 2 * (this.nx * this.ny + this.ny * this.nz + this.nz * this.nx);
-    // fixedKind (a byte per cell), then the cut faces: a few hundred to a few thousand cells, far
-    // below another byte per cell.
-    const arenaBytes = 2 * n + 65536;
+    const arenaBytes = HeatSolver.arenaBytes(n);
     this.wasm = module ? new WasmKernel(module, n, undefined, module === shared, faceCapacity, arenaBytes) : null;
     this.kernel = this.wasm ? 'wasm-simd' : 'js';
     this.faces = this.wasm ? this.wasm.allocateFaces(n, faceCapacity) : allocateInterfaceFaces(faceCapacity);
-    this.arena = this.wasm ? this.wasm.arena(n, faceCapacity, arenaBytes) : null;
-    this.fixedKind = this.arena?.alloc(Uint8Array, 1, n) ?? new Uint8Array(n);
+    // The lists' wasm loops read fixedKind: no arena unless it holds fixedKind.
+    const arena = this.wasm ? this.wasm.arena(n, faceCapacity, arenaBytes) : null;
+    const kinds = arena?.alloc(Uint8Array, 1, n) ?? null;
+    this.arena = kinds ? arena : null;
+    this.fixedKind = kinds ?? new Uint8Array(n);
     if (this.wasm) {
       this.wasm.setModel(tissue);
       this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);

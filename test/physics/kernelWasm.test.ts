@@ -71,6 +71,35 @@ describe('WebAssembly SIMD kernel', () => {
     expect(b.energy).toEqual(a.energy);
   });
 
+  it('with too little room on the kernel memory for its lists, the solver runs their TypeScript loops to the same numbers', () => {
+    const run = (): HeatSolver => {
+      const s = solver('wasm-simd');
+      s.multiRate = true;
+      s.useActiveRegion = true;
+      const dt = s.maxStepS;
+      for (let step = 0; step < 150; step++) {
+        if (step === 100) s.setSources([]);
+        s.stepMany(dt, s.multiRateSubsteps(dt));
+      }
+      return s;
+    };
+    const reference = run();
+    const saved = HeatSolver.arenaBytes;
+    try {
+      // No arena; fixedKind only; fixedKind and the vessel lists but not the cut faces.
+      for (const bytes of [(): number => 0, (c: number): number => c, (c: number): number => c + 1024]) {
+        HeatSolver.arenaBytes = bytes;
+        const s = run();
+        expect(s.multiRateStats).toEqual(reference.multiRateStats);
+        for (const k of ['H', 'Tin', 'phiIn', 'Tmin'] as const) expect(Array.from(s.fields[k])).toEqual(Array.from(reference.fields[k]));
+        expect(s.energy).toEqual(reference.energy);
+      }
+    } finally {
+      HeatSolver.arenaBytes = saved;
+    }
+    expect(reference.multiRateStats.macro).toBeGreaterThan(20);
+  });
+
   it('finds the same frozen-cell bounding box as the TypeScript scan (rows of every length, vector and tail cells)', () => {
     const tissue = makeTissueModel(tableTissue({}));
     const [nx, ny, nz] = [23, 9, 7];
