@@ -9,7 +9,8 @@ export interface IsosurfaceBuffers {
   /** 'current' = temperature now; 'ablation' = minimum temperature so far (the lethal zone). */
   field: 'current' | 'ablation';
   positions: Float32Array;
-  normals: Float32Array;
+  /** Unit normals × 127 as signed bytes (geometry/marchingCubes.ts). */
+  normals: Int8Array;
 }
 
 /**

@@ -76,7 +76,7 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
   const camera = useThree((s) => s.camera);
   useLayoutEffect(() => {
     const geometry = new BufferGeometry();
-    setSoup(geometry, new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1]));
+    setSoup(geometry, new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), new Int8Array([0, 0, 127, 0, 0, 127, 0, 0, 127]));
     const material = createShellMaterial('#ffffff', 0.5);
     updateShellMaterial(material, '#ffffff', 0.5, clippingPlanes);
     const warm = new Mesh(geometry, material);

@@ -6,11 +6,12 @@ import { BufferAttribute, BufferGeometry, DynamicDrawUsage } from 'three';
  * new ones uploaded at the next render. The geometry object itself is never replaced, so meshes
  * that use it are not remounted. Calling it again with the same arrays does nothing.
  */
-export function setSoup(geometry: BufferGeometry, positions: Float32Array, normals: Float32Array | null): void {
+export function setSoup(geometry: BufferGeometry, positions: Float32Array, normals: Int8Array | null): void {
   if (geometry.getAttribute('position')?.array === positions) return;
   geometry.dispose();
   geometry.setAttribute('position', new BufferAttribute(positions, 3));
-  if (normals && normals.length === positions.length) geometry.setAttribute('normal', new BufferAttribute(normals, 3));
+  // Signed bytes, normalized: the shader reads n / 127.
+  if (normals && normals.length === positions.length) geometry.setAttribute('normal', new BufferAttribute(normals, 3, true));
   else geometry.deleteAttribute('normal');
   geometry.setDrawRange(0, positions.length / 3);
 }

@@ -34,10 +34,10 @@ describe('isosurface (marching tetrahedra)', () => {
       const x = s.positions[v] - 0.13, y = s.positions[v + 1] + 0.21, z = s.positions[v + 2] - 0.07;
       const r = Math.hypot(x, y, z);
       expect(Math.abs(r - R)).toBeLessThan(0.1);
-      // Normal ≈ radial outward (toward increasing distance), unit length.
-      const dot = (s.normals[v] * x + s.normals[v + 1] * y + s.normals[v + 2] * z) / r;
+      // Normal ≈ radial outward (toward increasing distance), unit length: bytes of 127 per unit.
+      const dot = (s.normals[v] * x + s.normals[v + 1] * y + s.normals[v + 2] * z) / (127 * r);
       expect(dot).toBeGreaterThan(0.98);
-      expect(Math.hypot(s.normals[v], s.normals[v + 1], s.normals[v + 2])).toBeCloseTo(1, 5);
+      expect(Math.abs(Math.hypot(s.normals[v], s.normals[v + 1], s.normals[v + 2]) / 127 - 1)).toBeLessThan(0.01);
     }
   });
 

@@ -163,7 +163,7 @@ describe('isosurface buffers', () => {
     let disposed = 0;
     g.addEventListener('dispose', () => void disposed++);
     const positions = new Float32Array(9 * 10).fill(1);
-    const normals = new Float32Array(9 * 10).fill(0.5);
+    const normals = new Int8Array(9 * 10).fill(73);
     setSoup(g, positions, normals);
     expect(g.getAttribute('position').array).toBe(positions);
     expect(g.getAttribute('normal').array).toBe(normals);
