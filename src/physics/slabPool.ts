@@ -22,15 +22,20 @@ export interface SlabWorker {
   terminate(): unknown;
 }
 
-/** Int32 slots of the control buffer. */
-const EPOCH = 0, DONE = 1, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
+/**
+ * Int32 slots of the control buffer; from SLABS, four per worker: its slab's k0, k1, a claim
+ * (the step's epoch while unclaimed, −epoch once the worker took it, 0 once the coordinator did)
+ * and the epoch of the last step the worker finished.
+ */
+const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
 const I0 = 9, I1 = 10, J0 = 11, J1 = 12, SLABS = 16;
+const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3;
 /** Float64 slots (byte offset 512): dt, h. */
 const F64_AT = 512;
 const CTRL_BYTES = 1024;
 const CMD_STEP = 1, CMD_DETACH = 2;
 /** Most worker threads one control buffer describes. */
-const MAX_WORKERS = (F64_AT / 4 - SLABS) >> 1;
+const MAX_WORKERS = (F64_AT / 4 - SLABS) >> 2;
 
 /** Loads before a waiting thread sleeps in Atomics.wait (a wake-up costs tens of µs). */
 let spinLoads = 20000;
@@ -105,10 +110,13 @@ function serveAttached(m: AttachMessage): void {
   }
   const constants = kernelConstants(m.model);
   let seen = 0;
+  const slot = SLABS + 4 * m.index;
   for (;;) {
     seen = waitChange(ctrl, EPOCH, seen);
     if (Atomics.load(ctrl, CMD) === CMD_DETACH) return;
-    const k0 = ctrl[SLABS + 2 * m.index], k1 = ctrl[SLABS + 2 * m.index + 1];
+    // Take this step's slab unless the coordinator already has (this worker woke late).
+    if (Atomics.compareExchange(ctrl, slot + CLAIM, seen, -seen) !== seen) continue;
+    const k0 = ctrl[slot + K0], k1 = ctrl[slot + K1];
     if (k0 < k1) {
       const dt = params[0], h = params[1];
       if (wasm) {
@@ -122,8 +130,8 @@ function serveAttached(m: AttachMessage): void {
         stepBox(tsFields, constants, dt, h, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, sums!);
       }
     }
-    Atomics.add(ctrl, DONE, 1);
-    Atomics.notify(ctrl, DONE);
+    Atomics.store(ctrl, slot + FINISHED, seen);
+    Atomics.notify(ctrl, slot + FINISHED);
   }
 }
 
@@ -191,24 +199,32 @@ export class SlabTeam {
     this.params[1] = hM;
     // Part 0 is the coordinator's when it works; workers take the rest.
     const first = pool.coordinatorWorks ? 1 : 0;
+    const epoch = Atomics.load(ctrl, EPOCH) + 1;
     for (let w = 0; w < workers; w++) {
       const p = w + first;
-      ctrl[SLABS + 2 * w] = k0 + Math.floor((planes * p) / parts);
-      ctrl[SLABS + 2 * w + 1] = k0 + Math.floor((planes * (p + 1)) / parts);
+      ctrl[SLABS + 4 * w + K0] = k0 + Math.floor((planes * p) / parts);
+      ctrl[SLABS + 4 * w + K1] = k0 + Math.floor((planes * (p + 1)) / parts);
+      Atomics.store(ctrl, SLABS + 4 * w + CLAIM, epoch);
     }
-    Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, CMD, CMD_STEP);
-    Atomics.add(ctrl, EPOCH, 1);
+    Atomics.store(ctrl, EPOCH, epoch);
     Atomics.notify(ctrl, EPOCH);
-    if (pool.coordinatorWorks) {
-      const e = k0 + Math.floor(planes / parts);
-      if (k0 < e) {
-        if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], k0, e, true);
-        else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], k0, e, this.sums);
+    const slab = (s0: number, s1: number): void => {
+      if (s0 >= s1) return;
+      if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true);
+      else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
+    };
+    if (pool.coordinatorWorks) slab(k0, k0 + Math.floor(planes / parts));
+    // A slab no worker has taken yet (asleep, descheduled on a busy core, or gone) is stepped
+    // here rather than waited for; a taken one is waited for until it is finished.
+    for (let w = 0; w < workers; w++) {
+      const at = SLABS + 4 * w;
+      if (Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) slab(ctrl[at + K0], ctrl[at + K1]);
+      else {
+        let finished = Atomics.load(ctrl, at + FINISHED);
+        while (finished !== epoch) finished = waitChange(ctrl, at + FINISHED, finished);
       }
     }
-    let done = Atomics.load(ctrl, DONE);
-    while (done < workers) done = waitChange(ctrl, DONE, done);
     // The single-thread kernel's order: plane sums from k0 up, then × dt.
     let total = 0;
     for (let k = k0; k < k1; k++) total += this.sums[k];

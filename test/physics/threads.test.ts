@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
-import type { SlabPool } from '../../src/physics/slabPool.ts';
+import { SlabPool } from '../../src/physics/slabPool.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { makeTissueModel } from '../../src/physics/tissueModel.ts';
 import { boxGrid, tableTissue } from './helpers.ts';
@@ -41,6 +41,24 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
   });
   afterAll(() => {
     for (const p of pools) p.close();
+  });
+
+  it('a slab no worker takes (the worker never answers) is stepped by the coordinator: no hang, the same numbers', async () => {
+    // Workers that never start serving: every slab of every step falls to the coordinator.
+    const silent = { postMessage: (): void => undefined, terminate: (): void => undefined };
+    for (const coordinatorWorks of [true, false]) {
+      const pool = await SlabPool.create(2, coordinatorWorks, async () => silent);
+      pool.minParallelCells = 0;
+      const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
+      const dt = one.maxStepS;
+      for (let s = 0; s < 200; s++) {
+        one.step(dt);
+        many.step(dt);
+      }
+      expect(mismatches(one, many)).toBe(0);
+      expect(many.energy).toEqual(one.energy);
+      pool.close();
+    }
   });
 
   for (const kernel of ['wasm-simd', 'js'] as const) {
