@@ -39,6 +39,8 @@ const MAX_WORKERS = (F64_AT / 4 - SLABS) >> 2;
 
 /** Loads before a waiting thread sleeps in Atomics.wait (a wake-up costs tens of µs). */
 let spinLoads = 20000;
+/** How long a worker may leave its slab untaken before the coordinator steps it itself [ms]. */
+const STEAL_AFTER_MS = 20;
 /** A barrier that has waited this long gives up (a worker failed to start or died). */
 const GIVE_UP_MS = 60_000;
 
@@ -116,6 +118,7 @@ function serveAttached(m: AttachMessage): void {
     if (Atomics.load(ctrl, CMD) === CMD_DETACH) return;
     // Take this step's slab unless the coordinator already has (this worker woke late).
     if (Atomics.compareExchange(ctrl, slot + CLAIM, seen, -seen) !== seen) continue;
+    Atomics.notify(ctrl, slot + CLAIM);
     const k0 = ctrl[slot + K0], k1 = ctrl[slot + K1];
     if (k0 < k1) {
       const dt = params[0], h = params[1];
@@ -215,11 +218,22 @@ export class SlabTeam {
       else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
     };
     if (pool.coordinatorWorks) slab(k0, k0 + Math.floor(planes / parts));
-    // A slab no worker has taken yet (asleep, descheduled on a busy core, or gone) is stepped
-    // here rather than waited for; a taken one is waited for until it is finished.
+    // Each worker takes its slab (a worker woken from Atomics.wait starts tens of µs late, and
+    // waiting for it beats stepping its slab here too: measured). One that has not taken it
+    // within STEAL_AFTER_MS (gone, or stalled) has it stepped here instead: a silent worker costs
+    // speed, never the run. A taken slab is waited for until it is finished.
+    const deadline = performance.now() + STEAL_AFTER_MS;
     for (let w = 0; w < workers; w++) {
       const at = SLABS + 4 * w;
-      if (Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) slab(ctrl[at + K0], ctrl[at + K1]);
+      let claim = Atomics.load(ctrl, at + CLAIM);
+      for (let i = 0; claim === epoch && i < spinLoads; i++) claim = Atomics.load(ctrl, at + CLAIM);
+      while (claim === epoch) {
+        const left = deadline - performance.now();
+        if (left <= 0) break;
+        Atomics.wait(ctrl, at + CLAIM, epoch, left);
+        claim = Atomics.load(ctrl, at + CLAIM);
+      }
+      if (claim === epoch && Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) slab(ctrl[at + K0], ctrl[at + K1]);
       else {
         let finished = Atomics.load(ctrl, at + FINISHED);
         while (finished !== epoch) finished = waitChange(ctrl, at + FINISHED, finished);
