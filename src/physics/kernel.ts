@@ -168,6 +168,37 @@ export function frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Ar
   return true;
 }
 
+/** Cut faces (solver.ts): cell `cells[i]` couples to a body surface at distance s·h instead of a neighbour. */
+export interface CutFaces {
+  /** Cells with at least one cut face (free cells next to an active body). */
+  cells: Int32Array;
+  /** Per cut cell: [start, end) into the face arrays. */
+  faceStart: Int32Array;
+  neighbour: Int32Array;
+  /** Σ over the face's rays that meet the body of share / (s h²) [1/m²]. */
+  inverseDistance2: Float64Array;
+  /** Share of the face whose rays meet the body (their regular conduction is replaced). */
+  blockedShare: Float64Array;
+  /** φ of the surface [W/m]. */
+  surfacePhi: Float64Array;
+}
+
+/** Tissue cells facing a walled vessel cell (solver.ts): the wall coefficient U [W/(m²·K)] and blood [°C]. */
+export interface WallFaces {
+  cell: Int32Array;
+  vessel: Int32Array;
+  U: Float64Array;
+  bloodC: Float64Array;
+}
+
+/** Every face between a vessel cell and a non-vessel neighbour (solver.ts; wallH 0 = no wall). */
+export interface VesselFaces {
+  vessel: Int32Array;
+  tissue: Int32Array;
+  wallH: Float64Array;
+  bloodC: Float64Array;
+}
+
 /**
  * The multi-rate interface (solver.ts multiRateStep): face q couples fast-box cell fast[q] to its
  * slow neighbour slow[q] (the ring). Per face in f64: φ of the fast cell at the macro step's start

@@ -1,4 +1,4 @@
-import { type InterfaceFaces, type StepFields, kernelConstants } from './kernel.ts';
+import { type CutFaces, type InterfaceFaces, type StepFields, type VesselFaces, type WallFaces, kernelConstants } from './kernel.ts';
 import { KERNEL_WASM_BASE64, KERNEL_WASM_SHARED_BASE64 } from './kernelWasm.generated.ts';
 import type { TissueModel } from './tissueModel.ts';
 
@@ -40,32 +40,6 @@ interface KernelExports {
   resetInside(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, values: number, n: number): void;
   resetVessels(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, blood: number, n: number, restC: number): void;
   reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
-}
-
-/** Tissue faces onto walled vessel cells (solver.ts wallFaces). */
-export interface WallFaceArrays {
-  cell: Int32Array;
-  vessel: Int32Array;
-  U: Float64Array;
-  bloodC: Float64Array;
-}
-
-/** Faces between vessel cells and free neighbours (solver.ts vesselFaces). */
-export interface VesselFaceArrays {
-  vessel: Int32Array;
-  tissue: Int32Array;
-  wallH: Float64Array;
-  bloodC: Float64Array;
-}
-
-/** The cut faces of solver.ts (see HeatSolver.applyCutFaces). */
-export interface CutFaceArrays {
-  cells: Int32Array;
-  faceStart: Int32Array;
-  neighbour: Int32Array;
-  inverseDistance2: Float64Array;
-  blockedShare: Float64Array;
-  surfacePhi: Float64Array;
 }
 
 type ArenaArray = Int32Array | Float64Array | Uint8Array;
@@ -275,7 +249,7 @@ export class WasmKernel {
   }
 
   /** solver.ts applyWallFaces's loop (faces `only`, or all when null) on arrays of this memory. */
-  wallFaces(f: StepFields, fixedKind: Uint8Array, w: WallFaceArrays, only: Int32Array | null, dtS: number, invH2: number, hM: number): void {
+  wallFaces(f: StepFields, fixedKind: Uint8Array, w: WallFaces, only: Int32Array | null, dtS: number, invH2: number, hM: number): void {
     this.exports.wallFaces(
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset,
       w.cell.byteOffset, w.vessel.byteOffset, w.U.byteOffset, w.bloodC.byteOffset, only ? only.byteOffset : 0,
@@ -284,7 +258,7 @@ export class WasmKernel {
   }
 
   /** solver.ts fixedCellInflow's vessel loop, continuing `sum`, on arrays of this memory. */
-  vesselInflow(f: StepFields, fixedKind: Uint8Array, v: VesselFaceArrays, only: Int32Array | null, sum: number, invH2: number, hM: number): number {
+  vesselInflow(f: StepFields, fixedKind: Uint8Array, v: VesselFaces, only: Int32Array | null, sum: number, invH2: number, hM: number): number {
     return this.exports.vesselInflow(
       f.Tin.byteOffset, f.phiIn.byteOffset, fixedKind.byteOffset, v.vessel.byteOffset, v.tissue.byteOffset, v.wallH.byteOffset,
       v.bloodC.byteOffset, only ? only.byteOffset : 0, only ? only.length : v.vessel.length, sum, invH2, hM,
@@ -307,7 +281,7 @@ export class WasmKernel {
   }
 
   /** solver.ts applyCutFaces's loop on arrays of this memory; returns the bodies' heat [J/m³ summed]. */
-  cutFaces(f: StepFields, fixedKind: Uint8Array, cut: CutFaceArrays, oldH: Float64Array, dtS: number, invH2: number): number {
+  cutFaces(f: StepFields, fixedKind: Uint8Array, cut: CutFaces, oldH: Float64Array, dtS: number, invH2: number): number {
     return this.exports.cutFaces(
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset,
       cut.cells.byteOffset, cut.faceStart.byteOffset, cut.neighbour.byteOffset, cut.inverseDistance2.byteOffset, cut.blockedShare.byteOffset,

@@ -2,8 +2,8 @@ import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
 import {
-  type InterfaceFaces, type KernelConstants, type StepFields, accumulateFaces, allocateInterfaceFaces, copyBox, frozenBounds,
-  holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
+  type CutFaces, type InterfaceFaces, type KernelConstants, type StepFields, type VesselFaces, type WallFaces, accumulateFaces,
+  allocateInterfaceFaces, copyBox, frozenBounds, holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
 } from './kernel.ts';
 import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { SlabPool, SlabTeam } from './slabPool.ts';
@@ -54,21 +54,6 @@ export const ACTIVE_EPSILON_C = 1e-6;
 export const MULTIRATE_BUFFER = 3;
 /** Multi-rate only when the slow region is at least this share of the active box. */
 const MULTIRATE_MIN_SLOW_SHARE = 0.3;
-
-/** A cut face: cell `cell` couples to a body surface at distance s·h instead of neighbour `neighbour`. */
-interface CutFaces {
-  /** Cells with at least one cut face (free cells next to an active body). */
-  cells: Int32Array;
-  /** Per cut cell: [start, end) into the face arrays. */
-  faceStart: Int32Array;
-  neighbour: Int32Array;
-  /** Σ over the face's rays that meet the body of share / (s h²) [1/m²]. */
-  inverseDistance2: Float64Array;
-  /** Share of the face whose rays meet the body (their regular conduction is replaced). */
-  blockedShare: Float64Array;
-  /** φ of the surface [W/m]. */
-  surfacePhi: Float64Array;
-}
 
 /**
  * The 3D enthalpy–Pennes solver of physics.md §1: explicit Kirchhoff-form stencil (kernel.ts),
@@ -138,12 +123,10 @@ export class HeatSolver {
   private insideValue = new Float64Array(0);
   private readonly vessels: VesselCells[];
   /** Tissue faces onto vessel walls with a convective coefficient. */
-  private wallFaces: { cell: Int32Array; vessel: Int32Array; U: Float64Array; bloodC: Float64Array } = {
-    cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0),
-  };
+  private wallFaces: WallFaces = { cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0) };
   private oldH = new Float64Array(64);
   /** Every face between a vessel cell and a non-vessel, in-grid neighbour (wallH 0 = no wall). */
-  private vesselFaces = { vessel: new Int32Array(0), tissue: new Int32Array(0), wallH: new Float64Array(0), bloodC: new Float64Array(0) };
+  private vesselFaces: VesselFaces = { vessel: new Int32Array(0), tissue: new Int32Array(0), wallH: new Float64Array(0), bloodC: new Float64Array(0) };
   /**
    * Active region: the half-open box [i0, i1) × [j0, j1) × [k0, k1) of interior cells that may
    * differ from rest. Every cell outside it is exactly at rest, so stepping it changes nothing;
