@@ -112,3 +112,13 @@ export function samplePlane(T: ArrayLike<number>, grid: Grid, k: number, x: numb
   const c = i + nx * (j + ny * k);
   return (T[c] * (1 - u) + T[c + 1] * u) * (1 - v) + (T[c + nx] * (1 - u) + T[c + nx + 1] * u) * v;
 }
+
+/** Cells whose H, T, φ or Tmin differ between two solvers on the same grid (bit-identity tests). */
+export function fieldMismatches(a: HeatSolver, b: HeatSolver): number {
+  const fa = a.fields, fb = b.fields;
+  let n = 0;
+  for (let c = 0; c < fa.H.length; c++) {
+    if (fa.H[c] !== fb.H[c] || fa.Tin[c] !== fb.Tin[c] || fa.phiIn[c] !== fb.phiIn[c] || fa.Tmin[c] !== fb.Tmin[c]) n++;
+  }
+  return n;
+}

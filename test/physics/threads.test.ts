@@ -4,7 +4,7 @@ import { cylinderBody } from '../../src/physics/bodies.ts';
 import { SlabPool } from '../../src/physics/slabPool.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { makeTissueModel } from '../../src/physics/tissueModel.ts';
-import { boxGrid, tableTissue } from './helpers.ts';
+import { boxGrid, fieldMismatches, tableTissue } from './helpers.ts';
 
 /** A perfused box with an odd x extent (SIMD tail), a walled vessel and an off-centre probe. */
 function solver(kernel: 'js' | 'wasm-simd', pool: SlabPool | null, active: boolean): HeatSolver {
@@ -21,15 +21,6 @@ function solver(kernel: 'js' | 'wasm-simd', pool: SlabPool | null, active: boole
     HeatSolver.kernelPreference = 'auto';
     HeatSolver.threadPool = null;
   }
-}
-
-function mismatches(a: HeatSolver, b: HeatSolver): number {
-  const fa = a.fields, fb = b.fields;
-  let n = 0;
-  for (let c = 0; c < fa.H.length; c++) {
-    if (fa.H[c] !== fb.H[c] || fa.Tin[c] !== fb.Tin[c] || fa.phiIn[c] !== fb.phiIn[c] || fa.Tmin[c] !== fb.Tmin[c]) n++;
-  }
-  return n;
 }
 
 describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
@@ -56,7 +47,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
         one.step(dt);
         many.step(dt);
       }
-      expect(mismatches(one, many)).toBe(0);
+      expect(fieldMismatches(one, many)).toBe(0);
       expect(many.energy).toEqual(one.energy);
       expect(one.minTemperatureC.some((t) => t < 0)).toBe(true);
       pool.close();
@@ -76,7 +67,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
             one.step(dt);
             many.step(dt);
           }
-          expect(mismatches(one, many)).toBe(0);
+          expect(fieldMismatches(one, many)).toBe(0);
           expect(many.energy).toEqual(one.energy);
           expect(one.minTemperatureC.some((t) => t < -40)).toBe(true);
         }
@@ -99,7 +90,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
       }
       expect(many.multiRateStats.macro).toBeGreaterThan(20);
       expect(many.multiRateStats).toEqual(one.multiRateStats);
-      expect(mismatches(one, many)).toBe(0);
+      expect(fieldMismatches(one, many)).toBe(0);
       expect(many.energy).toEqual(one.energy);
     }
   });
@@ -112,7 +103,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
       b.step(b.maxStepS);
       ref.step(ref.maxStepS);
     }
-    expect(mismatches(a, ref)).toBe(0);
-    expect(mismatches(b, ref)).toBe(0);
+    expect(fieldMismatches(a, ref)).toBe(0);
+    expect(fieldMismatches(b, ref)).toBe(0);
   });
 });
