@@ -97,18 +97,18 @@ async function frameFields(
   for (const level of isoLevels) {
     if (!(await between())) return null;
     const s = isosurface(T, sim.grid, level);
-    isosurfaces.push({ level_C: level, field: 'current', positions: s.positions, normals: s.normals });
+    isosurfaces.push({ level_C: level, field: 'current', ...s });
   }
   if (!(await between())) return null;
   const ablation = isosurface(Tmin, sim.grid, lethal);
-  isosurfaces.push({ level_C: lethal, field: 'ablation', positions: ablation.positions, normals: ablation.normals });
+  isosurfaces.push({ level_C: lethal, field: 'ablation', ...ablation });
   return { temperature_C: T, minTemperature_C: Tmin, isosurfaces };
 }
 
 /** The buffers of a frame and its samples, for zero-copy transfer between threads. */
 export function frameTransferables(frame: RunFrame): ArrayBuffer[] {
   const out: ArrayBuffer[] = [frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer];
-  for (const s of frame.isosurfaces) out.push(s.positions.buffer as ArrayBuffer, s.normals.buffer as ArrayBuffer);
+  for (const s of frame.isosurfaces) out.push(s.positions.buffer as ArrayBuffer, s.normals.buffer as ArrayBuffer, s.indices.buffer as ArrayBuffer);
   for (const s of frame.samples) out.push(s.temperature_cC.buffer as ArrayBuffer, s.minTemperature_cC.buffer as ArrayBuffer);
   return out;
 }

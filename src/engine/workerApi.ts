@@ -2,15 +2,18 @@ import type { Grid } from '../geometry/grid.ts';
 import type { Plan } from '../plan/types.ts';
 import type { CoverageMetrics, RunResult, Snapshot } from './types.ts';
 
-/** An isosurface as a triangle soup in mm (normals point toward warmer tissue). */
+/** An isosurface as an indexed mesh in mm (normals point toward warmer tissue). */
 export interface IsosurfaceBuffers {
   /** Isotherm level [°C]. */
   level_C: number;
   /** 'current' = temperature now; 'ablation' = minimum temperature so far (the lethal zone). */
   field: 'current' | 'ablation';
+  /** Vertices, xyz. */
   positions: Float32Array;
-  /** Unit normals × 127 as signed bytes (geometry/marchingCubes.ts). */
+  /** Unit normal per vertex × 127 as signed bytes (geometry/marchingCubes.ts). */
   normals: Int8Array;
+  /** Vertex-index triples, one per triangle. */
+  indices: Uint32Array;
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { Grid } from './grid.ts';
+import type { TriangleMesh } from './mesh.ts';
 
 /**
- * A non-indexed triangle soup [mm] (9 floats per triangle) with per-vertex unit normals as signed
- * bytes (component × 127, rounded: a normalized Int8 vertex attribute reads n / 127). A third of the
- * bytes of float normals: a 1 mm frame's four surfaces went from ~17 MB to ~11 MB to transfer,
- * keep and upload, and shading cannot tell 1/127 apart.
+ * An indexed isosurface [mm] with one unit normal per vertex as signed bytes (component × 127,
+ * rounded: a normalized Int8 vertex attribute reads n / 127). Vertices are shared: each lies on
+ * one grid edge and every triangle that cuts that edge uses it, about 6 triangles per vertex, so
+ * a 1 mm frame's surfaces are ~2.4× fewer bytes to transfer, keep and upload than a triangle soup
+ * (48 bytes a triangle against 20), and shading cannot tell 1/127 apart.
  */
-export interface Isosurface {
-  positions: Float32Array;
+export interface Isosurface extends TriangleMesh {
   normals: Int8Array;
 }
 
@@ -26,11 +27,25 @@ const TETS = new Uint8Array([0, 1, 3, 7, 0, 1, 5, 7, 0, 2, 3, 7, 0, 2, 6, 7, 0, 
 const val = new Float64Array(8);
 const cpos = new Float64Array(24);
 const grad = new Float64Array(24);
-/** Up to 4 edge vertices per tetrahedron: xyz, normal xyz. */
-const ev = new Float64Array(24);
-let outPos = new Float32Array(9 * 4096);
-let outNrm = new Float32Array(9 * 4096);
-let outLen = 0;
+/** Up to 4 edge vertices per tetrahedron: xyz, and each one's vertex index. */
+const ev = new Float64Array(12);
+const evVertex = new Int32Array(4);
+let outPos = new Float32Array(3 * 4096);
+let outNrm = new Float32Array(3 * 4096);
+/** The grid edge each vertex lies on (edgeKey). */
+let outKey = new Int32Array(4096);
+let vertexCount = 0;
+let outIdx = new Uint32Array(3 * 8192);
+let indexCount = 0;
+/**
+ * Vertex of each grid edge whose lower end is in plane k (edgesLo) or k + 1 (edgesHi) of the
+ * current cube slab, at (i + nx·j)·8 + direction. Entries are never cleared: one is valid only
+ * if it names a vertex of this call whose edge key matches (so stale entries cost nothing).
+ */
+let edgesLo = new Int32Array(0);
+let edgesHi = new Int32Array(0);
+/** The current cube's lattice position and the grid's nx, ny (for edge keys). */
+let cubeI = 0, cubeJ = 0, cubeK = 0, gridNx = 0, gridNy = 0;
 /** Per row of cells along x (index j + ny·k): the lowest and highest finite value. */
 let rowLo = new Float64Array(0);
 let rowHi = new Float64Array(0);
@@ -58,26 +73,57 @@ function rowRanges(field: ArrayLike<number>, nx: number, rows: number): void {
   }
 }
 
-function grow(): void {
+function growVertices(): void {
   const p = new Float32Array(outPos.length * 2);
   p.set(outPos);
   outPos = p;
   const n = new Float32Array(outNrm.length * 2);
   n.set(outNrm);
   outNrm = n;
+  const k = new Int32Array(outKey.length * 2);
+  k.set(outKey);
+  outKey = k;
 }
 
-/** Interpolated vertex and normal on cube edge (a, b) into slot s of `ev`. */
+/**
+ * The vertex on cube edge (a, b) into slot s of `ev` and `evVertex`: the edge's existing vertex
+ * if a neighbouring tetrahedron or cube made it, else a new one, interpolated from the edge's
+ * lower corner (so it is the same point whichever cube reaches it first). Every edge of the
+ * split runs from a corner to one whose offset bits include it: direction = the added bits.
+ */
 function edgeVertex(s: number, a: number, b: number, level: number): void {
-  const va = val[a], vb = val[b];
-  const t = (level - va) / (vb - va);
-  const o = s * 6, a3 = a * 3, b3 = b * 3;
-  ev[o] = cpos[a3] + t * (cpos[b3] - cpos[a3]);
-  ev[o + 1] = cpos[a3 + 1] + t * (cpos[b3 + 1] - cpos[a3 + 1]);
-  ev[o + 2] = cpos[a3 + 2] + t * (cpos[b3 + 2] - cpos[a3 + 2]);
-  ev[o + 3] = grad[a3] + t * (grad[b3] - grad[a3]);
-  ev[o + 4] = grad[a3 + 1] + t * (grad[b3 + 1] - grad[a3 + 1]);
-  ev[o + 5] = grad[a3 + 2] + t * (grad[b3 + 2] - grad[a3 + 2]);
+  const lo = (a & b) === a ? a : b, hi = lo === a ? b : a;
+  const li = cubeI + (lo & 1), lj = cubeJ + ((lo >> 1) & 1), lk = cubeK + (lo >> 2);
+  const slot = (li + gridNx * lj) * 8 + (hi ^ lo);
+  const key = ((lk * gridNy + lj) * gridNx + li) * 8 + (hi ^ lo);
+  const edges = lo >> 2 ? edgesHi : edgesLo;
+  const known = edges[slot];
+  const o = s * 3;
+  if (known >= 0 && known < vertexCount && outKey[known] === key) {
+    evVertex[s] = known;
+    const p = known * 3;
+    ev[o] = outPos[p]; ev[o + 1] = outPos[p + 1]; ev[o + 2] = outPos[p + 2];
+    return;
+  }
+  const vl = val[lo], vh = val[hi];
+  const t = (level - vl) / (vh - vl);
+  const l3 = lo * 3, h3 = hi * 3;
+  ev[o] = cpos[l3] + t * (cpos[h3] - cpos[l3]);
+  ev[o + 1] = cpos[l3 + 1] + t * (cpos[h3 + 1] - cpos[l3 + 1]);
+  ev[o + 2] = cpos[l3 + 2] + t * (cpos[h3 + 2] - cpos[l3 + 2]);
+  if (vertexCount * 3 + 3 > outPos.length) growVertices();
+  const v = vertexCount++;
+  const p = v * 3;
+  outPos[p] = ev[o]; outPos[p + 1] = ev[o + 1]; outPos[p + 2] = ev[o + 2];
+  // The interpolated gradient, normalised once the surface is complete.
+  outNrm[p] = grad[l3] + t * (grad[h3] - grad[l3]);
+  outNrm[p + 1] = grad[l3 + 1] + t * (grad[h3 + 1] - grad[l3 + 1]);
+  outNrm[p + 2] = grad[l3 + 2] + t * (grad[h3 + 2] - grad[l3 + 2]);
+  outKey[v] = key;
+  edges[slot] = v;
+  evVertex[s] = v;
+  // Positions are read back from the float32 store, so a reused vertex is the same point.
+  ev[o] = outPos[p]; ev[o + 1] = outPos[p + 1]; ev[o + 2] = outPos[p + 2];
 }
 
 /**
@@ -85,9 +131,13 @@ function edgeVertex(s: number, a: number, b: number, level: number): void {
  * below-level corner `lo` to the above-level corner `hi` (toward increasing field values).
  */
 function emit(s0: number, s1: number, s2: number, lo: number, hi: number): void {
-  if (outLen + 9 > outPos.length) grow();
-  const o0 = s0 * 6;
-  let o1 = s1 * 6, o2 = s2 * 6;
+  if (indexCount + 3 > outIdx.length) {
+    const n = new Uint32Array(outIdx.length * 2);
+    n.set(outIdx);
+    outIdx = n;
+  }
+  const o0 = s0 * 3, o1 = s1 * 3, o2 = s2 * 3;
+  let v1 = evVertex[s1], v2 = evVertex[s2];
   const ux = ev[o1] - ev[o0], uy = ev[o1 + 1] - ev[o0 + 1], uz = ev[o1 + 2] - ev[o0 + 2];
   const vx = ev[o2] - ev[o0], vy = ev[o2 + 1] - ev[o0 + 1], vz = ev[o2 + 2] - ev[o0 + 2];
   let nx = uy * vz - uz * vy, ny = uz * vx - ux * vz, nz = ux * vy - uy * vx;
@@ -95,38 +145,33 @@ function emit(s0: number, s1: number, s2: number, lo: number, hi: number): void 
   const dy = cpos[hi * 3 + 1] - cpos[lo * 3 + 1];
   const dz = cpos[hi * 3 + 2] - cpos[lo * 3 + 2];
   if (nx * dx + ny * dy + nz * dz < 0) {
-    const tmp = o1;
-    o1 = o2;
-    o2 = tmp;
+    const tv = v1;
+    v1 = v2;
+    v2 = tv;
     nx = -nx;
     ny = -ny;
     nz = -nz;
   }
-  const fl = Math.sqrt(nx * nx + ny * ny + nz * nz);
-  const w = outLen;
-  for (let v = 0; v < 3; v++) {
-    const o = v === 0 ? o0 : v === 1 ? o1 : o2;
-    const p = w + v * 3;
-    outPos[p] = ev[o];
-    outPos[p + 1] = ev[o + 1];
-    outPos[p + 2] = ev[o + 2];
-    let gx = ev[o + 3], gy = ev[o + 4], gz = ev[o + 5];
-    let gl = Math.sqrt(gx * gx + gy * gy + gz * gz);
-    if (!(gl > 0)) {
-      // Flat or non-finite gradient: fall back to the face normal.
-      gx = nx; gy = ny; gz = nz;
-      gl = fl > 0 ? fl : 1;
+  const v0 = evVertex[s0];
+  outIdx[indexCount] = v0;
+  outIdx[indexCount + 1] = v1;
+  outIdx[indexCount + 2] = v2;
+  indexCount += 3;
+  for (let q = 0; q < 3; q++) {
+    const p = (q === 0 ? v0 : q === 1 ? v1 : v2) * 3;
+    const gx = outNrm[p], gy = outNrm[p + 1], gz = outNrm[p + 2];
+    // Flat or non-finite gradient: the face normal instead.
+    if (!(gx * gx + gy * gy + gz * gz > 0)) {
+      outNrm[p] = nx;
+      outNrm[p + 1] = ny;
+      outNrm[p + 2] = nz;
     }
-    outNrm[p] = gx / gl;
-    outNrm[p + 1] = gy / gl;
-    outNrm[p + 2] = gz / gl;
   }
-  outLen += 9;
 }
 
 /**
- * Isosurface of a cell-centred scalar field at `level`, as a non-indexed triangle soup in mm
- * (vertices at cell centres' positions, linearly interpolated along edges). Normals are the
+ * Isosurface of a cell-centred scalar field at `level`, as an indexed mesh in mm (vertices at
+ * cell centres' positions, linearly interpolated along edges, one per cut edge). Normals are the
  * normalised field gradient (central differences, one-sided at the border) interpolated along the
  * edge: they point toward increasing values (the warmer side of a temperature field), and
  * triangles are wound counter-clockwise seen from that side, so a closed surface around a cold
@@ -138,11 +183,22 @@ export function isosurface(field: ArrayLike<number>, grid: Grid, level: number):
   const h = grid.spacingMm;
   const ox = grid.originMm[0], oy = grid.originMm[1], oz = grid.originMm[2];
   const sx = 1, sy = nx, sz = nx * ny;
-  outLen = 0;
+  vertexCount = 0;
+  indexCount = 0;
+  gridNx = nx;
+  gridNy = ny;
+  if (edgesLo.length < nx * ny * 8) {
+    edgesLo = new Int32Array(nx * ny * 8).fill(-1);
+    edgesHi = new Int32Array(nx * ny * 8).fill(-1);
+  }
   const inv2h = 1 / (2 * h), invh = 1 / h;
   rowRanges(field, nx, ny * nz);
   for (let k = 0; k + 1 < nz; k++) {
+    // The upper plane's edges are the next slab's lower plane's.
+    if (k > 0) [edgesLo, edgesHi] = [edgesHi, edgesLo];
+    cubeK = k;
     for (let j = 0; j + 1 < ny; j++) {
+      cubeJ = j;
       const r0 = j + ny * k, r1 = r0 + 1, r2 = r0 + ny, r3 = r2 + 1;
       const lo = Math.min(rowLo[r0], rowLo[r1], rowLo[r2], rowLo[r3]);
       const hi = Math.max(rowHi[r0], rowHi[r1], rowHi[r2], rowHi[r3]);
@@ -164,6 +220,7 @@ export function isosurface(field: ArrayLike<number>, grid: Grid, level: number):
           let finite = true;
           for (let c = 0; c < 8; c++) if (val[c] !== val[c]) finite = false;
           if (finite) {
+            cubeI = i;
             for (let c = 0; c < 8; c++) {
               const ci = i + (c & 1), cj = j + ((c >> 1) & 1), ck = k + ((c >> 2) & 1);
               const c3 = c * 3;
@@ -188,9 +245,16 @@ export function isosurface(field: ArrayLike<number>, grid: Grid, level: number):
       }
     }
   }
-  const normals = new Int8Array(outLen);
-  for (let v = 0; v < outLen; v++) normals[v] = Math.floor(outNrm[v] * 127 + 0.5);
-  return { positions: outPos.slice(0, outLen), normals };
+  const normals = new Int8Array(vertexCount * 3);
+  for (let p = 0; p < vertexCount * 3; p += 3) {
+    const gx = outNrm[p], gy = outNrm[p + 1], gz = outNrm[p + 2];
+    const gl = Math.sqrt(gx * gx + gy * gy + gz * gz);
+    if (!(gl > 0)) continue; // a degenerate triangle's vertex: no direction to give
+    normals[p] = Math.floor((gx / gl) * 127 + 0.5);
+    normals[p + 1] = Math.floor((gy / gl) * 127 + 0.5);
+    normals[p + 2] = Math.floor((gz / gl) * 127 + 0.5);
+  }
+  return { positions: outPos.slice(0, vertexCount * 3), normals, indices: outIdx.slice(0, indexCount) };
 }
 
 function polygoniseTet(a: number, b: number, c: number, d: number, level: number): void {

@@ -160,7 +160,17 @@ export function meshVolumeMl(mesh: TriangleMesh): number {
 
 /** Surface area [mm²]. */
 export function meshAreaMm2(mesh: TriangleMesh): number {
-  return soupAreaMm2(meshToSoup(mesh));
+  const p = mesh.positions;
+  const idx = mesh.indices;
+  let a2 = 0;
+  for (let t = 0; t + 2 < idx.length; t += 3) {
+    const a = idx[t] * 3, b = idx[t + 1] * 3, c = idx[t + 2] * 3;
+    const ux = p[b] - p[a], uy = p[b + 1] - p[a + 1], uz = p[b + 2] - p[a + 2];
+    const vx = p[c] - p[a], vy = p[c + 1] - p[a + 1], vz = p[c + 2] - p[a + 2];
+    const cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
+    a2 += Math.sqrt(cx * cx + cy * cy + cz * cz);
+  }
+  return a2 / 2;
 }
 
 /** Non-indexed triangle soup: 9 floats (three xyz vertices) per triangle [mm]. */
@@ -176,30 +186,6 @@ export function meshToSoup(mesh: TriangleMesh): Float32Array {
     soup[t * 3 + 2] = p[o + 2];
   }
   return soup;
-}
-
-/** Area of a triangle soup [mm²]. */
-export function soupAreaMm2(soup: Float32Array): number {
-  let a2 = 0;
-  for (let o = 0; o + 8 < soup.length; o += 9) {
-    const ux = soup[o + 3] - soup[o], uy = soup[o + 4] - soup[o + 1], uz = soup[o + 5] - soup[o + 2];
-    const vx = soup[o + 6] - soup[o], vy = soup[o + 7] - soup[o + 1], vz = soup[o + 8] - soup[o + 2];
-    const cx = uy * vz - uz * vy, cy = uz * vx - ux * vz, cz = ux * vy - uy * vx;
-    a2 += Math.sqrt(cx * cx + cy * cy + cz * cz);
-  }
-  return a2 / 2;
-}
-
-/** Enclosed volume of a closed, outward-oriented triangle soup [ml]. */
-export function soupVolumeMl(soup: Float32Array): number {
-  let v6 = 0;
-  for (let o = 0; o + 8 < soup.length; o += 9) {
-    const ax = soup[o], ay = soup[o + 1], az = soup[o + 2];
-    const bx = soup[o + 3], by = soup[o + 4], bz = soup[o + 5];
-    const cx = soup[o + 6], cy = soup[o + 7], cz = soup[o + 8];
-    v6 += ax * (by * cz - bz * cy) + ay * (bz * cx - bx * cz) + az * (bx * cy - by * cx);
-  }
-  return v6 / 6 / 1000;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Vec3 } from './vec.ts';
-import { meshBounds, meshToSoup, type BoundsMm, type TriangleMesh } from './mesh.ts';
+import { meshBounds, type BoundsMm, type TriangleMesh } from './mesh.ts';
 import { TriangleIndex } from './triangleIndex.ts';
 
 /** A plan shape with mesh references resolved (all lengths [mm]). */
@@ -167,7 +167,7 @@ const indexCache = new WeakMap<TriangleMesh, TriangleIndex>();
 export function meshTriangleIndex(mesh: TriangleMesh): TriangleIndex {
   let index = indexCache.get(mesh);
   if (!index) {
-    index = new TriangleIndex(meshToSoup(mesh));
+    index = new TriangleIndex(mesh);
     indexCache.set(mesh, index);
   }
   return index;

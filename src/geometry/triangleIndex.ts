@@ -1,15 +1,17 @@
+import type { TriangleMesh } from './mesh.ts';
 import type { Vec3 } from './vec.ts';
 
 /**
- * Squared distance [mm²] from point p to the triangle starting at `o` in a soup (9 floats per
- * triangle). Exact: closest point by Voronoi regions (Ericson, Real-Time Collision Detection §5.1.5).
+ * Squared distance [mm²] from point p to the triangle with corners at offsets a, b, c of `xyz`
+ * (flat xyz triples). Exact: closest point by Voronoi regions (Ericson, Real-Time Collision
+ * Detection §5.1.5).
  */
 export function pointTriangleDistSq(
-  px: number, py: number, pz: number, soup: ArrayLike<number>, o: number,
+  px: number, py: number, pz: number, xyz: ArrayLike<number>, a: number, b: number, c: number,
 ): number {
-  const ax = soup[o], ay = soup[o + 1], az = soup[o + 2];
-  const abx = soup[o + 3] - ax, aby = soup[o + 4] - ay, abz = soup[o + 5] - az;
-  const acx = soup[o + 6] - ax, acy = soup[o + 7] - ay, acz = soup[o + 8] - az;
+  const ax = xyz[a], ay = xyz[a + 1], az = xyz[a + 2];
+  const abx = xyz[b] - ax, aby = xyz[b + 1] - ay, abz = xyz[b + 2] - az;
+  const acx = xyz[c] - ax, acy = xyz[c + 1] - ay, acz = xyz[c + 2] - az;
   const apx = px - ax, apy = py - ay, apz = pz - az;
   const d1 = abx * apx + aby * apy + abz * apz;
   const d2 = acx * apx + acy * apy + acz * apz;
@@ -69,13 +71,13 @@ export function pointTriangleDistSq(
 }
 
 /**
- * Uniform bucket grid over a triangle soup (9 floats per triangle, mm) answering exact nearest
- * distances. Each triangle is listed in every bucket its bounding box overlaps (CSR arrays);
+ * Uniform bucket grid over an indexed triangle mesh [mm] answering exact nearest distances. Each triangle is listed in every bucket its bounding box overlaps (CSR arrays);
  * queries visit Chebyshev shells of buckets around the query point and stop once no unvisited
  * bucket can hold anything nearer. Not re-entrant (a per-triangle stamp avoids re-testing).
  */
 export class TriangleIndex {
-  readonly soup: Float32Array;
+  private readonly positions: Float32Array;
+  private readonly indices: Uint32Array;
   readonly triangleCount: number;
   /** Bucket edge [mm]. */
   readonly bucketMm: number;
@@ -91,9 +93,11 @@ export class TriangleIndex {
   nearestTriangle = -1;
 
   /** `bucketMm` defaults to about twice the mean triangle bounding-box edge. */
-  constructor(soup: Float32Array, bucketMm?: number) {
-    this.soup = soup;
-    const nTri = Math.floor(soup.length / 9);
+  constructor(mesh: TriangleMesh, bucketMm?: number) {
+    const p = mesh.positions, idx = mesh.indices;
+    this.positions = p;
+    this.indices = idx;
+    const nTri = Math.floor(idx.length / 3);
     this.triangleCount = nTri;
     // Per-triangle bounding boxes once; the extent, the bucket size and both bucket passes read them.
     const boxes = new Float32Array(nTri * 6);
@@ -102,8 +106,8 @@ export class TriangleIndex {
     for (let t = 0; t < nTri; t++) {
       let tx0 = Infinity, ty0 = Infinity, tz0 = Infinity, tx1 = -Infinity, ty1 = -Infinity, tz1 = -Infinity;
       for (let v = 0; v < 3; v++) {
-        const o = t * 9 + v * 3;
-        const x = soup[o], y = soup[o + 1], z = soup[o + 2];
+        const o = idx[t * 3 + v] * 3;
+        const x = p[o], y = p[o + 1], z = p[o + 2];
         if (x < tx0) tx0 = x;
         if (x > tx1) tx1 = x;
         if (y < ty0) ty0 = y;
@@ -260,13 +264,14 @@ export class TriangleIndex {
       this.query = q = 1;
     }
     const start = this.start, items = this.items, stamp = this.stamp;
-    const soup = this.soup;
+    const xyz = this.positions, idx = this.indices;
     const bound = Math.min(maxMm, upperMm * (1 + 1e-9) + 1e-9);
     let best = bound * bound;
     let bestTri = -1;
     if (seedTriangle >= 0 && seedTriangle < this.triangleCount) {
       // A nearby point's nearest triangle is usually (nearly) this one's: a tight starting bound.
-      const d = pointTriangleDistSq(px, py, pz, soup, seedTriangle * 9);
+      const o = seedTriangle * 3;
+      const d = pointTriangleDistSq(px, py, pz, xyz, idx[o] * 3, idx[o + 1] * 3, idx[o + 2] * 3);
       if (d < best) {
         best = d;
         bestTri = seedTriangle;
@@ -319,7 +324,8 @@ export class TriangleIndex {
               const by = Math.max(boxes[o6 + 1] - py, 0, py - boxes[o6 + 4]);
               const bz = Math.max(boxes[o6 + 2] - pz, 0, pz - boxes[o6 + 5]);
               if (bx * bx + by * by + bz * bz >= best) continue;
-              const d = pointTriangleDistSq(px, py, pz, soup, t * 9);
+              const o3 = t * 3;
+              const d = pointTriangleDistSq(px, py, pz, xyz, idx[o3] * 3, idx[o3 + 1] * 3, idx[o3 + 2] * 3);
               if (d < best) {
                 best = d;
                 bestTri = t;

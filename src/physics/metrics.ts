@@ -70,9 +70,9 @@ function coveredFraction(Tmin: Float32Array, cells: Int32Array, lethalC: number)
  * cell edges and distances are exact to its triangles. null when there is no ablation zone yet.
  */
 export function signedMinMarginMm(Tmin: Float32Array, grid: Grid, lethalC: number, surfacePointsMm: Float32Array): number | null {
-  const soup = isosurface(Tmin, grid, lethalC).positions;
-  if (soup.length === 0) return null;
-  const index = new TriangleIndex(soup);
+  const surface = isosurface(Tmin, grid, lethalC);
+  if (surface.indices.length === 0) return null;
+  const index = new TriangleIndex(surface);
   // Points in order of falling minimum temperature: covered points nearest the threshold (so
   // nearest the surface) come first and give a tight bound at once, as do the uncovered points
   // farthest out; later points are bounded searches that mostly end in one bucket. The result is a

@@ -3,7 +3,7 @@ import { useThree } from '@react-three/fiber';
 import { BufferGeometry, Mesh, type Plane, type ShaderMaterial } from 'three';
 import type { FramePicture } from '../engine/workerApi.ts';
 import { isLevelVisible, isoKey, isoStyle, type VisibleLevel } from './isoStyle.ts';
-import { setSoup } from './isoBuffers.ts';
+import { setSurface } from './isoBuffers.ts';
 import { createShellMaterial, updateShellMaterial } from './shellMaterial.ts';
 
 interface Props {
@@ -15,7 +15,7 @@ interface Props {
 const noRaycast = (): void => undefined;
 
 /**
- * Nested translucent isosurfaces. One persistent mesh per (field, level); a new frame's soups
+ * Nested translucent isosurfaces. One persistent mesh per (field, level); a new frame's surfaces
  * become the existing geometries' attributes, uncopied (no remount). Drawn innermost first with
  * depthWrite off so the outer shells blend over the inner ones.
  */
@@ -76,7 +76,7 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
   const camera = useThree((s) => s.camera);
   useLayoutEffect(() => {
     const geometry = new BufferGeometry();
-    setSoup(geometry, new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), new Int8Array([0, 0, 127, 0, 0, 127, 0, 0, 127]));
+    setSurface(geometry, new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), new Int8Array([0, 0, 127, 0, 0, 127, 0, 0, 127]), Uint32Array.of(0, 1, 2));
     const material = createShellMaterial('#ffffff', 0.5);
     updateShellMaterial(material, '#ffffff', 0.5, clippingPlanes);
     const warm = new Mesh(geometry, material);
@@ -99,7 +99,7 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
     if (!frame) return;
     for (const s of frame.isosurfaces) {
       const key = isoKey(s);
-      setSoup(geometryFor(key), s.positions, s.normals);
+      setSurface(geometryFor(key), s.positions, s.normals, s.indices);
       const m = meshes.current.get(key);
       if (m) m.visible = isLevelVisible(s, visibleLevels) && s.positions.length > 0;
     }

@@ -71,7 +71,7 @@ export function TumorSurface({ mesh, frame, lethal_C, margin_mm, showBands, clip
     const slice = (): void => {
       job ??= marginBandsJob({
         vertices: mesh.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
-        lethal_C, ablationPositions: ablation ? ablation.positions : null, margin_mm,
+        lethal_C, ablation: ablation ?? null, margin_mm,
       }, scratch.current);
       const r = job.step(performance.now() + SLICE_MS);
       if (!r) {

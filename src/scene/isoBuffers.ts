@@ -1,19 +1,21 @@
 import { BufferAttribute, BufferGeometry, DynamicDrawUsage } from 'three';
 
 /**
- * Points a geometry at a triangle soup without copying it (the frame's own arrays, so a soup is
- * held once, not again in the geometry): the previous attributes' GPU buffers are freed and the
- * new ones uploaded at the next render. The geometry object itself is never replaced, so meshes
- * that use it are not remounted. Calling it again with the same arrays does nothing.
+ * Points a geometry at an indexed surface without copying it (the frame's own arrays, so a
+ * surface is held once, not again in the geometry): the previous attributes' GPU buffers are
+ * freed and the new ones uploaded at the next render. The geometry object itself is never
+ * replaced, so meshes that use it are not remounted. Calling it again with the same arrays does
+ * nothing.
  */
-export function setSoup(geometry: BufferGeometry, positions: Float32Array, normals: Int8Array | null): void {
+export function setSurface(geometry: BufferGeometry, positions: Float32Array, normals: Int8Array | null, indices: Uint32Array): void {
   if (geometry.getAttribute('position')?.array === positions) return;
   geometry.dispose();
   geometry.setAttribute('position', new BufferAttribute(positions, 3));
   // Signed bytes, normalized: the shader reads n / 127.
   if (normals && normals.length === positions.length) geometry.setAttribute('normal', new BufferAttribute(normals, 3, true));
   else geometry.deleteAttribute('normal');
-  geometry.setDrawRange(0, positions.length / 3);
+  geometry.setIndex(new BufferAttribute(indices, 1));
+  geometry.setDrawRange(0, indices.length);
 }
 
 /** Indexed BufferGeometry for a TriangleMesh, with normals and a colour attribute. */

@@ -1,4 +1,5 @@
 import type { Grid } from '../geometry/grid.ts';
+import type { TriangleMesh } from '../geometry/mesh.ts';
 import { TriangleIndex } from '../geometry/triangleIndex.ts';
 import { sampleTrilinear } from '../geometry/sample.ts';
 
@@ -26,8 +27,8 @@ export interface MarginInput {
   /** Minimum temperature so far per cell [°C]. */
   minTemperature_C: Float32Array;
   lethal_C: number;
-  /** The lethal isosurface of the ablation field (triangle soup) [mm]. */
-  ablationPositions: Float32Array | null;
+  /** The lethal isosurface of the ablation field [mm]. */
+  ablation: TriangleMesh | null;
   margin_mm: number;
   /** Distances are capped here [mm]; default 50. */
   maxMm?: number;
@@ -75,7 +76,7 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
   return {
     step(untilMs: number): MarginResult | null {
       if (index === undefined) {
-        index = input.ablationPositions && input.ablationPositions.length >= 9 ? new TriangleIndex(input.ablationPositions) : null;
+        index = input.ablation && input.ablation.indices.length >= 3 ? new TriangleIndex(input.ablation) : null;
         if (performance.now() > untilMs) return null;
       }
       // The clock is read before every vertex but the step's first, so every step makes progress.

@@ -53,11 +53,11 @@ export function materialize(s: ScrubFrame): FramePicture {
   const minTemperature_C = toCelsius(s.minTemperature_cC);
   const isosurfaces: IsosurfaceBuffers[] = s.isoLevels_C.map((level_C) => {
     const iso = isosurface(temperature_C, s.grid, level_C);
-    return { level_C, field: 'current', positions: iso.positions, normals: iso.normals };
+    return { level_C, field: 'current', ...iso };
   });
   if (s.ablationLevel_C !== null) {
     const iso = isosurface(minTemperature_C, s.grid, s.ablationLevel_C);
-    isosurfaces.push({ level_C: s.ablationLevel_C, field: 'ablation', positions: iso.positions, normals: iso.normals });
+    isosurfaces.push({ level_C: s.ablationLevel_C, field: 'ablation', ...iso });
   }
   const picture: FramePicture = {
     t_s: s.t_s,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Grid } from '../../src/geometry/grid.ts';
 import { isosurface } from '../../src/geometry/marchingCubes.ts';
-import { soupAreaMm2, soupVolumeMl } from '../../src/geometry/mesh.ts';
+import { meshAreaMm2, meshToSoup, meshVolumeMl } from '../../src/geometry/mesh.ts';
 
 /** Distance-from-centre field on an n³ grid of spacing h centred on 0 (centre slightly off-grid). */
 function sphereField(n: number, h: number, c: [number, number, number] = [0.13, -0.21, 0.07]): { grid: Grid; field: Float32Array } {
@@ -23,11 +23,13 @@ describe('isosurface (marching tetrahedra)', () => {
     const R = 8;
     const { grid, field } = sphereField(24, 1);
     const s = isosurface(field, grid, R);
-    expect(s.positions.length % 9).toBe(0);
-    expect(s.positions.length).toBeGreaterThan(900);
+    expect(s.indices.length % 3).toBe(0);
+    expect(s.indices.length).toBeGreaterThan(900);
+    expect(s.positions.length % 3).toBe(0);
     expect(s.normals.length).toBe(s.positions.length);
-    const area = soupAreaMm2(s.positions);
-    const volMl = soupVolumeMl(s.positions);
+    for (const v of s.indices) expect(v).toBeLessThan(s.positions.length / 3);
+    const area = meshAreaMm2(s);
+    const volMl = meshVolumeMl(s);
     expect(Math.abs(area / (4 * Math.PI * R * R) - 1)).toBeLessThan(0.02);
     expect(Math.abs(volMl / ((4 / 3) * Math.PI * R ** 3 / 1000) - 1)).toBeLessThan(0.02);
     for (let v = 0; v < s.positions.length; v += 3) {
@@ -41,30 +43,33 @@ describe('isosurface (marching tetrahedra)', () => {
     }
   });
 
-  it('the surface is closed: every edge is shared by exactly two triangles, in opposite directions', () => {
+  it('the surface is closed and welded: every edge joins two triangles in opposite directions, no vertex repeats', () => {
     const { grid, field } = sphereField(12, 1);
     const s = isosurface(field, grid, 3.7);
-    const key = (o: number): string => `${s.positions[o]},${s.positions[o + 1]},${s.positions[o + 2]}`;
     const edges = new Map<string, number>();
-    for (let t = 0; t < s.positions.length; t += 9) {
+    const idx = s.indices;
+    for (let t = 0; t < idx.length; t += 3) {
       for (let e = 0; e < 3; e++) {
-        const k = `${key(t + e * 3)}|${key(t + ((e + 1) % 3) * 3)}`;
+        const k = `${idx[t + e]}|${idx[t + ((e + 1) % 3)]}`;
         edges.set(k, (edges.get(k) ?? 0) + 1);
       }
     }
     for (const [k, n] of edges) {
       const [a, b] = k.split('|');
-      // Degenerate edges (a vertex exactly on a corner) may repeat; the rest pair up.
-      if (a === b) continue;
       expect(n).toBe(1);
       expect(edges.get(`${b}|${a}`)).toBe(1);
     }
+    // One vertex per point: a soup would list each about 6 times.
+    const points = new Set<string>();
+    for (let v = 0; v < s.positions.length; v += 3) points.add(`${s.positions[v]},${s.positions[v + 1]},${s.positions[v + 2]}`);
+    expect(points.size).toBe(s.positions.length / 3);
+    expect(s.positions.length / 3).toBeLessThan(idx.length / 4);
   });
 
   it('is empty when the level is out of range and skips NaN cubes', () => {
     const { grid, field } = sphereField(10, 1);
     expect(isosurface(field, grid, 100).positions.length).toBe(0);
-    expect(isosurface(field, grid, -1).positions.length).toBe(0);
+    expect(isosurface(field, grid, -1).indices.length).toBe(0);
     const f = field.slice();
     f[5 + 10 * (5 + 10 * 5)] = NaN;
     const s = isosurface(f, grid, 3);
@@ -76,7 +81,10 @@ describe('isosurface (marching tetrahedra)', () => {
   it('a 2×2×2 literal grid with one cold corner gives one small triangle facing away from it', () => {
     const grid: Grid = { dims: [2, 2, 2], spacingMm: 2, originMm: [0, 0, 0] };
     const field = Float32Array.from([-1, 1, 1, 1, 1, 1, 1, 1]);
-    const s = isosurface(field, grid, 0);
+    const mesh = isosurface(field, grid, 0);
+    // As a soup: each triangle's three corners and their normals in a row.
+    const s = { positions: meshToSoup(mesh), normals: new Int8Array(mesh.indices.length * 3) };
+    mesh.indices.forEach((v, q) => s.normals.set(mesh.normals.subarray(v * 3, v * 3 + 3), q * 3));
     // Corner 0 is on all six tetrahedra but only its edges to 1, 2, 4 and 3, 5, 6, 7 cross: the
     // surface is the triangle fan around corner 0, cutting each edge at its midpoint.
     for (let v = 0; v < s.positions.length; v += 3) {
@@ -103,7 +111,7 @@ describe('isosurface (marching tetrahedra)', () => {
     const s = isosurface(field, grid, 30);
     const ms = performance.now() - t;
     expect(s.positions.length).toBeGreaterThan(0);
-    console.log(`isosurface 100³: ${ms.toFixed(1)} ms, ${s.positions.length / 9} triangles`);
+    console.log(`isosurface 100³: ${ms.toFixed(1)} ms, ${s.indices.length / 3} triangles, ${s.positions.length / 3} vertices`);
     expect(ms).toBeLessThan(1000); // generous for loaded CI; benchmark separately
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ellipsoidMesh, meshToSoup } from '../../src/geometry/mesh.ts';
+import { ellipsoidMesh, type TriangleMesh } from '../../src/geometry/mesh.ts';
 import { TriangleIndex, pointTriangleDistSq } from '../../src/geometry/triangleIndex.ts';
 
 /** A seeded LCG in [0, 1). */
@@ -14,40 +14,48 @@ function rng(seed: number): () => number {
 describe('pointTriangleDistSq', () => {
   const tri = [0, 0, 0, 4, 0, 0, 0, 4, 0];
   it('covers face, edges and vertices', () => {
-    expect(pointTriangleDistSq(1, 1, 3, tri, 0)).toBeCloseTo(9, 12); // face
-    expect(pointTriangleDistSq(-2, -2, 0, tri, 0)).toBeCloseTo(8, 12); // vertex A
-    expect(pointTriangleDistSq(6, 0, 0, tri, 0)).toBeCloseTo(4, 12); // vertex B
-    expect(pointTriangleDistSq(0, 7, 1, tri, 0)).toBeCloseTo(10, 12); // vertex C
-    expect(pointTriangleDistSq(2, -3, 0, tri, 0)).toBeCloseTo(9, 12); // edge AB
-    expect(pointTriangleDistSq(-1, 2, 0, tri, 0)).toBeCloseTo(1, 12); // edge AC
-    expect(pointTriangleDistSq(3, 3, 0, tri, 0)).toBeCloseTo(2, 12); // edge BC
+    const d = (x: number, y: number, z: number): number => pointTriangleDistSq(x, y, z, tri, 0, 3, 6);
+    expect(d(1, 1, 3)).toBeCloseTo(9, 12); // face
+    expect(d(-2, -2, 0)).toBeCloseTo(8, 12); // vertex A
+    expect(d(6, 0, 0)).toBeCloseTo(4, 12); // vertex B
+    expect(d(0, 7, 1)).toBeCloseTo(10, 12); // vertex C
+    expect(d(2, -3, 0)).toBeCloseTo(9, 12); // edge AB
+    expect(d(-1, 2, 0)).toBeCloseTo(1, 12); // edge AC
+    expect(d(3, 3, 0)).toBeCloseTo(2, 12); // edge BC
+    // Corners are read at the given offsets: the same triangle listed C, A, B further on.
+    expect(pointTriangleDistSq(1, 1, 3, [9, 9, 9, 0, 4, 0, 0, 0, 0, 4, 0, 0], 6, 9, 3)).toBeCloseTo(9, 12);
   });
 });
 
+/** Nearest distance to any triangle of the mesh, by testing every one. */
+function bruteForce(mesh: TriangleMesh, x: number, y: number, z: number): number {
+  let best = Infinity;
+  const idx = mesh.indices;
+  for (let t = 0; t < idx.length; t += 3) best = Math.min(best, pointTriangleDistSq(x, y, z, mesh.positions, idx[t] * 3, idx[t + 1] * 3, idx[t + 2] * 3));
+  return Math.sqrt(best);
+}
+
 describe('TriangleIndex', () => {
   it('matches brute force on random queries (inside, near and far)', () => {
-    const soup = meshToSoup(ellipsoidMesh([3, -2, 1], [12, 8, 20], 40));
-    const index = new TriangleIndex(soup);
+    const mesh = ellipsoidMesh([3, -2, 1], [12, 8, 20], 40);
+    const index = new TriangleIndex(mesh);
     const rand = rng(42);
     for (let q = 0; q < 400; q++) {
       const s = q < 200 ? 30 : 120;
       const x = (rand() - 0.5) * s, y = (rand() - 0.5) * s, z = (rand() - 0.5) * s;
-      let best = Infinity;
-      for (let o = 0; o < soup.length; o += 9) best = Math.min(best, pointTriangleDistSq(x, y, z, soup, o));
-      expect(index.nearestDistanceMm([x, y, z])).toBeCloseTo(Math.sqrt(best), 9);
-      expect(index.nearestDistanceMm([x, y, z], 2)).toBeCloseTo(Math.min(2, Math.sqrt(best)), 9);
+      const exact = bruteForce(mesh, x, y, z);
+      expect(index.nearestDistanceMm([x, y, z])).toBeCloseTo(exact, 9);
+      expect(index.nearestDistanceMm([x, y, z], 2)).toBeCloseTo(Math.min(2, exact), 9);
     }
   });
 
   it('bounded and seeded queries (upperMm, seedTriangle) match brute force min(d, bound)', () => {
-    const soup = meshToSoup(ellipsoidMesh([3, -2, 1], [12, 8, 20], 40));
-    const index = new TriangleIndex(soup);
+    const mesh = ellipsoidMesh([3, -2, 1], [12, 8, 20], 40);
+    const index = new TriangleIndex(mesh);
     const rand = rng(7);
     for (let q = 0; q < 400; q++) {
       const x = (rand() - 0.5) * 40, y = (rand() - 0.5) * 40, z = (rand() - 0.5) * 50;
-      let best = Infinity;
-      for (let o = 0; o < soup.length; o += 9) best = Math.min(best, pointTriangleDistSq(x, y, z, soup, o));
-      const exact = Math.sqrt(best);
+      const exact = bruteForce(mesh, x, y, z);
       // Bounds below, near and above the true distance, with and without a (random) seed.
       for (const upper of [0.5 * exact, exact * 1.01 + 0.01, exact + 3, 0.3]) {
         const seed = q % 2 ? Math.floor(rand() * index.triangleCount) : -1;
@@ -56,10 +64,9 @@ describe('TriangleIndex', () => {
     }
   });
 
-  it('works with a tiny bucket size and an empty soup', () => {
-    const soup = meshToSoup(ellipsoidMesh([0, 0, 0], [5, 5, 5], 12));
-    const index = new TriangleIndex(soup, 0.3);
+  it('works with a tiny bucket size and an empty mesh', () => {
+    const index = new TriangleIndex(ellipsoidMesh([0, 0, 0], [5, 5, 5], 12), 0.3);
     expect(index.nearestDistanceMm([20, 0, 0])).toBeCloseTo(15, 5);
-    expect(new TriangleIndex(new Float32Array(0)).nearestDistanceMm([0, 0, 0])).toBe(Infinity);
+    expect(new TriangleIndex({ positions: new Float32Array(0), indices: new Uint32Array(0) }).nearestDistanceMm([0, 0, 0])).toBe(Infinity);
   });
 });

@@ -28,8 +28,8 @@ function frame(runId: number, t_s: number, end_s = 1200, sampleTimes = [t_s]): R
     temperature_C: new Float32Array(CELLS),
     minTemperature_C: new Float32Array(CELLS),
     isosurfaces: [
-      { level_C: 0, field: 'current', positions: new Float32Array(0), normals: new Int8Array(0) },
-      { level_C: -40, field: 'ablation', positions: new Float32Array(0), normals: new Int8Array(0) },
+      { level_C: 0, field: 'current', positions: new Float32Array(0), normals: new Int8Array(0), indices: new Uint32Array(0) },
+      { level_C: -40, field: 'ablation', positions: new Float32Array(0), normals: new Int8Array(0), indices: new Uint32Array(0) },
     ],
     sensors_C: { TC1: 37 - t_s / 100 },
     samples: sampleTimes.map(sample),

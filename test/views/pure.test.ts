@@ -7,7 +7,7 @@ import { TriangleIndex } from '../../src/geometry/triangleIndex.ts';
 import { BAND_OK, BAND_THIN, BAND_UNCOVERED, classifyMargin, computeMarginBands, marginBandsJob } from '../../src/scene/marginBands.ts';
 import { dragHandlePosition, rayPlaneIntersection } from '../../src/scene/dragMath.ts';
 import { applyHandleDrag, entryPointMm, ENTRY_HANDLE_DISTANCE_MM } from '../../src/scene/probeGeometry.ts';
-import { setSoup } from '../../src/scene/isoBuffers.ts';
+import { setSurface } from '../../src/scene/isoBuffers.ts';
 import { isLevelVisible, isoStyle } from '../../src/scene/isoStyle.ts';
 import { buildTemperatureLut, colorizeTemperatures, temperatureRgb } from '../../src/ui/views/colormap.ts';
 import { fitViewport, mmToPx, planeToWorld, pxToMm, scaleBarMm, sliceIndex, sliceLayout, sliceValues } from '../../src/ui/views/sliceMapping.ts';
@@ -56,7 +56,7 @@ describe('margin bands', () => {
     const tumour = ellipsoidMesh([0, 0, 0], [12, 10, 10], 48);
     const r = computeMarginBands({
       vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40,
-      ablationPositions: ablation.positions, margin_mm: 5,
+      ablation, margin_mm: 5,
     });
     let expectedMin = Infinity;
     for (let v = 0; v < tumour.positions.length / 3; v++) {
@@ -74,13 +74,13 @@ describe('margin bands', () => {
   it('finds the minimum with bounded searches: the same as the distance of every vertex', () => {
     const frame = syntheticFrame(-40, 600, 40, 1);
     const ablation = frame.isosurfaces.find((s) => s.field === 'ablation')!;
-    const index = new TriangleIndex(ablation.positions);
+    const index = new TriangleIndex(ablation);
     // Covered everywhere (a small tumour at the ice centre), partly covered, and mostly outside.
     for (const [centre, radius] of [[ICE_CENTRE, 3], [[0, 0, 0], 12], [[25, 0, 0], 8]] as [[number, number, number], number][]) {
       const tumour = ellipsoidMesh(centre, [radius, radius, radius], 24);
       const r = computeMarginBands({
         vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40,
-        ablationPositions: ablation.positions, margin_mm: 5,
+        ablation, margin_mm: 5,
       });
       let min = Infinity;
       for (let v = 0; v < tumour.positions.length; v += 3) {
@@ -99,7 +99,7 @@ describe('margin bands', () => {
     for (const centre of [ICE_CENTRE, [25, 0, 0]] as [number, number, number][]) {
       const input = {
         vertices: ellipsoidMesh(centre, [6, 6, 6], 24).positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
-        lethal_C: -40, ablationPositions: ablation.positions, margin_mm: 5,
+        lethal_C: -40, ablation, margin_mm: 5,
       };
       const whole = computeMarginBands(input);
       const job = marginBandsJob(input);
@@ -117,7 +117,7 @@ describe('margin bands', () => {
     const frame = syntheticFrame(-40, 600, 20, 2);
     frame.minTemperature_C.fill(37);
     const tumour = ellipsoidMesh([0, 0, 0], [5, 5, 5], 12);
-    const r = computeMarginBands({ vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40, ablationPositions: null, margin_mm: 5, maxMm: 30 });
+    const r = computeMarginBands({ vertices: tumour.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40, ablation: null, margin_mm: 5, maxMm: 30 });
     expect(r.counts[0]).toBe(tumour.positions.length / 3);
     expect(r.minSignedMm).toBe(-30);
   });
@@ -158,23 +158,27 @@ describe('handle drag maths', () => {
 });
 
 describe('isosurface buffers', () => {
-  it("uses the soup's own arrays (no copy), frees the previous GPU buffers, drops normals when absent", () => {
+  it("uses the surface's own arrays (no copy), frees the previous GPU buffers, drops normals when absent", () => {
     const g = new BufferGeometry();
     let disposed = 0;
     g.addEventListener('dispose', () => void disposed++);
-    const positions = new Float32Array(9 * 10).fill(1);
-    const normals = new Int8Array(9 * 10).fill(73);
-    setSoup(g, positions, normals);
+    const positions = new Float32Array(3 * 12).fill(1);
+    const normals = new Int8Array(3 * 12).fill(73);
+    const indices = new Uint32Array(3 * 10).map((_, i) => i % 12);
+    setSurface(g, positions, normals, indices);
     expect(g.getAttribute('position').array).toBe(positions);
     expect(g.getAttribute('normal').array).toBe(normals);
+    expect(g.getIndex()!.array).toBe(indices);
     expect(g.drawRange.count).toBe(30);
-    setSoup(g, positions, normals); // the same soup again (another level toggled): nothing to do
+    setSurface(g, positions, normals, indices); // the same surface again (another level toggled): nothing to do
     expect(disposed).toBe(1);
-    const next = new Float32Array(9 * 20).fill(2);
-    setSoup(g, next, null);
+    const next = new Float32Array(3 * 20).fill(2);
+    const nextIndices = new Uint32Array(3 * 20).map((_, i) => i % 20);
+    setSurface(g, next, null, nextIndices);
     expect(disposed).toBe(2);
     expect(g.getAttribute('position').array).toBe(next);
     expect(g.getAttribute('normal')).toBeUndefined();
+    expect(g.getIndex()!.array).toBe(nextIndices);
     expect(g.drawRange.count).toBe(60);
   });
   it('styles and visibility', () => {
