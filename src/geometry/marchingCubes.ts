@@ -5,8 +5,8 @@ import type { TriangleMesh } from './mesh.ts';
  * An indexed isosurface [mm] with one unit normal per vertex as signed bytes (component × 127,
  * rounded: a normalized Int8 vertex attribute reads n / 127). Vertices are shared: each lies on
  * one grid edge and every triangle that cuts that edge uses it, about 6 triangles per vertex, so
- * a 1 mm frame's surfaces are ~2.4× fewer bytes to transfer, keep and upload than a triangle soup
- * (48 bytes a triangle against 20), and shading cannot tell 1/127 apart.
+ * a 1 mm frame's surfaces are 2.3× fewer bytes to transfer, keep and upload than a triangle soup
+ * (45 bytes a triangle against ~20), and shading cannot tell 1/127 apart.
  */
 export interface Isosurface extends TriangleMesh {
   normals: Int8Array;
