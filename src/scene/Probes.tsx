@@ -115,10 +115,10 @@ export function Probes({ probes, selectedProbeId, preview, entryLengthsMm, onDra
           <group key={p.id}>
             <mesh {...shaft} geometry={UNIT_CYLINDER} renderOrder={3}
               onPointerDown={(e) => { e.stopPropagation(); onSelect?.(p.id); }}>
-              <meshLambertMaterial color={selected ? "#ffd54a" : "#c8ccd2"} />
+              <meshStandardMaterial color={selected ? '#ffd54a' : '#c8ccd2'} metalness={0.6} roughness={0.3} />
             </mesh>
             <mesh {...zone} geometry={UNIT_CYLINDER} renderOrder={3} raycast={() => undefined}>
-              <meshLambertMaterial color={selected ? "#9ef0ff" : "#5fd0f5"} emissive="#1d6f8f" emissiveIntensity={0.5} />
+              <meshStandardMaterial color={selected ? '#9ef0ff' : '#5fd0f5'} emissive="#1d6f8f" emissiveIntensity={0.5} roughness={0.3} />
             </mesh>
             {(['tip', 'entry'] as const).map((h) => {
               const at = h === 'tip' ? p.tip_mm : entry;
@@ -130,8 +130,8 @@ export function Probes({ probes, selectedProbeId, preview, entryLengthsMm, onDra
                   onPointerCancel={end}
                   onPointerOver={(e) => { e.stopPropagation(); document.body.style.cursor = 'grab'; }}
                   onPointerOut={() => { document.body.style.cursor = ''; }}>
-                  <meshLambertMaterial color={h === "tip" ? "#ff8a3d" : "#7be07b"} emissive={selected ? "#553300" : "#000000"}
-                    transparent opacity={0.9} />
+                  <meshStandardMaterial color={h === 'tip' ? '#ff8a3d' : '#7be07b'} emissive={selected ? '#553300' : '#000000'}
+                    transparent opacity={0.9} roughness={0.4} />
                 </mesh>
               );
             })}

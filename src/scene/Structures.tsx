@@ -40,12 +40,13 @@ export function Structures({ structures, meshes, structureMeshes, clippingPlanes
     <group name="structures">
       {items.map(({ s, geometry }, i) => geometry && (
         <mesh key={`${s.name}:${i}`} geometry={geometry} renderOrder={s.role === 'avoid' ? 50 : 2} raycast={noRaycast}>
-          <meshLambertMaterial
+          <meshStandardMaterial
             color={structureColor(s)}
             transparent={s.role === 'avoid'}
             opacity={s.role === 'avoid' ? 0.35 : 1}
             depthWrite={s.role !== 'avoid'}
             side={DoubleSide}
+            roughness={0.5}
             clippingPlanes={clippingPlanes}
           />
         </mesh>

@@ -88,7 +88,7 @@ export function TumorSurface({ mesh, frame, lethal_C, margin_mm, showBands, clip
 
   return (
     <mesh geometry={geometry} renderOrder={1} raycast={noRaycast} name="tumour">
-      <meshLambertMaterial vertexColors side={DoubleSide} clippingPlanes={clippingPlanes} />
+      <meshStandardMaterial vertexColors side={DoubleSide} roughness={0.55} metalness={0} clippingPlanes={clippingPlanes} />
     </mesh>
   );
 }
