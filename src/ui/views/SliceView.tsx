@@ -183,9 +183,8 @@ export function SliceView(props: SliceViewProps) {
   // reaches the three views and the 3D view at once: the axial view draws in the next animation
   // frame, coronal and sagittal one and two frames later, so no display frame holds the 3D view's
   // upload and render, three slice draws and the page's paint of all of them (with software GL
-  // that was a task of 50-67 ms in most runs of the renal sample: 4 in 7 runs interleaved with
-  // this version, which had none in those 7 and none in 11 before). Changes
-  // from interaction (cursor, probe drag) draw in the next frame everywhere.
+  // such a frame made a task of 50-67 ms in 4 of 7 renal 1 mm runs; staggered, none in 18).
+  // Changes from interaction (cursor, probe drag) draw in the next frame everywhere.
   const drawnFrame = useRef<FramePicture | null>(null);
   useEffect(() => {
     let wait = frame !== drawnFrame.current ? axis : 0;
