@@ -70,40 +70,71 @@ export function pointTriangleDistSq(
   return dx * dx + dy * dy + dz * dz;
 }
 
-/**
- * Uniform bucket grid over an indexed triangle mesh [mm] answering exact nearest distances. Each triangle is listed in every bucket its bounding box overlaps (CSR arrays);
- * queries visit Chebyshev shells of buckets around the query point and stop once no unvisited
- * bucket can hold anything nearer. Not re-entrant (a per-triangle stamp avoids re-testing).
- */
-export class TriangleIndex {
-  private readonly positions: Float32Array;
-  private readonly indices: Uint32Array;
-  readonly triangleCount: number;
-  /** Bucket edge [mm]. */
-  readonly bucketMm: number;
-  private readonly min: Vec3;
-  private readonly nb: [number, number, number];
-  private readonly start: Uint32Array;
-  private readonly items: Uint32Array;
-  private readonly stamp: Uint32Array;
-  /** Per-triangle bounding boxes: min xyz, max xyz. */
-  private readonly boxes: Float32Array;
-  private query = 0;
-  /** Triangle found by the last query (−1 when none was nearer than its bounds). */
-  nearestTriangle = -1;
+/** Floor of f clamped to bucket indices 0 … n − 1. */
+function clampBucket(f: number, n: number): number {
+  const i = Math.floor(f);
+  return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
 
-  /** `bucketMm` defaults to about twice the mean triangle bounding-box edge. */
-  constructor(mesh: TriangleMesh, bucketMm?: number) {
-    const p = mesh.positions, idx = mesh.indices;
-    this.positions = p;
-    this.indices = idx;
-    const nTri = Math.floor(idx.length / 3);
-    this.triangleCount = nTri;
-    // Per-triangle bounding boxes once; the extent, the bucket size and both bucket passes read them.
-    const boxes = new Float32Array(nTri * 6);
-    let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-    let edgeSum = 0;
-    for (let t = 0; t < nTri; t++) {
+/** Triangles between clock reads while an index is built in slices. */
+const BUILD_CHUNK = 4096;
+
+/**
+ * A TriangleIndex under construction, in passes over the triangles: their bounding boxes (and
+ * the extent and bucket size), counts per bucket, then the bucket lists. `step(untilMs)` works
+ * until the clock passes untilMs (read every BUILD_CHUNK triangles) and returns true once done.
+ */
+class IndexBuild {
+  readonly positions: Float32Array;
+  readonly indices: Uint32Array;
+  readonly triangleCount: number;
+  readonly boxes: Float32Array;
+  bucketMm = 0;
+  min: Vec3 = [Infinity, Infinity, Infinity];
+  nb: [number, number, number] = [1, 1, 1];
+  start = new Uint32Array(0);
+  items = new Uint32Array(0);
+  private counts = new Uint32Array(0);
+  private readonly bucketMmAsked: number | undefined;
+  private max: Vec3 = [-Infinity, -Infinity, -Infinity];
+  private edgeSum = 0;
+  /** 0 boxes, 1 counts, 2 lists, 3 done; `t` the next triangle of the pass. */
+  private pass = 0;
+  private t = 0;
+
+  constructor(mesh: TriangleMesh, bucketMm: number | undefined) {
+    this.positions = mesh.positions;
+    this.indices = mesh.indices;
+    this.triangleCount = Math.floor(mesh.indices.length / 3);
+    this.boxes = new Float32Array(this.triangleCount * 6);
+    this.bucketMmAsked = bucketMm;
+  }
+
+  step(untilMs: number): boolean {
+    const nTri = this.triangleCount;
+    while (this.pass < 3) {
+      const end = Math.min(nTri, this.t + BUILD_CHUNK);
+      if (this.pass === 0) this.boxPass(this.t, end);
+      else this.bucketPass(this.t, end, this.pass === 2);
+      this.t = end;
+      if (end === nTri) {
+        if (this.pass === 0) this.layBuckets();
+        else if (this.pass === 1) this.startLists();
+        this.pass++;
+        this.t = 0;
+      }
+      if (this.pass < 3 && performance.now() > untilMs) return false;
+    }
+    return true;
+  }
+
+  /** Per-triangle bounding boxes, the extent, and the edge sum that sets the bucket size. */
+  private boxPass(from: number, to: number): void {
+    const p = this.positions, idx = this.indices, boxes = this.boxes;
+    let [x0, y0, z0] = this.min;
+    let [x1, y1, z1] = this.max;
+    let edgeSum = this.edgeSum;
+    for (let t = from; t < to; t++) {
       let tx0 = Infinity, ty0 = Infinity, tz0 = Infinity, tx1 = -Infinity, ty1 = -Infinity, tz1 = -Infinity;
       for (let v = 0; v < 3; v++) {
         const o = idx[t * 3 + v] * 3;
@@ -126,54 +157,120 @@ export class TriangleIndex {
       if (ty1 > y1) y1 = ty1;
       if (tz1 > z1) z1 = tz1;
     }
+    this.min = [x0, y0, z0];
+    this.max = [x1, y1, z1];
+    this.edgeSum = edgeSum;
+  }
+
+  /** Bucket size and counts, once the boxes are known. */
+  private layBuckets(): void {
+    const nTri = this.triangleCount;
     if (nTri === 0) {
-      x0 = y0 = z0 = 0;
-      x1 = y1 = z1 = 0;
+      this.min = [0, 0, 0];
+      this.max = [0, 0, 0];
     }
+    const [x0, y0, z0] = this.min, [x1, y1, z1] = this.max;
     const extent = Math.max(x1 - x0, y1 - y0, z1 - z0, 1e-6);
-    let b = bucketMm ?? (nTri > 0 ? (2 * edgeSum) / nTri : extent);
+    let b = this.bucketMmAsked ?? (nTri > 0 ? (2 * this.edgeSum) / nTri : extent);
     // At most ~64 buckets per axis-ish budget: keep the bucket count bounded (≤ 2^21).
     b = Math.max(b, extent / 128, 1e-6);
     this.bucketMm = b;
-    this.min = [x0, y0, z0];
-    const nb: [number, number, number] = [
+    this.nb = [
       Math.max(1, Math.ceil((x1 - x0) / b + 1e-9)),
       Math.max(1, Math.ceil((y1 - y0) / b + 1e-9)),
       Math.max(1, Math.ceil((z1 - z0) / b + 1e-9)),
     ];
-    this.nb = nb;
-    const nBuckets = nb[0] * nb[1] * nb[2];
-    const counts = new Uint32Array(nBuckets + 1);
-    let start = counts;
-    let items = new Uint32Array(0);
-    // Pass 1 counts, pass 2 fills.
-    for (let pass = 0; pass < 2; pass++) {
-      for (let t = 0; t < nTri; t++) {
-        const o = t * 6;
-        const i0 = this.clampB((boxes[o] - x0) / b, 0), i1 = this.clampB((boxes[o + 3] - x0) / b, 0);
-        const j0 = this.clampB((boxes[o + 1] - y0) / b, 1), j1 = this.clampB((boxes[o + 4] - y0) / b, 1);
-        const k0 = this.clampB((boxes[o + 2] - z0) / b, 2), k1 = this.clampB((boxes[o + 5] - z0) / b, 2);
-        for (let k = k0; k <= k1; k++) {
-          for (let j = j0; j <= j1; j++) {
-            for (let i = i0; i <= i1; i++) {
-              const bi = i + nb[0] * (j + nb[1] * k);
-              if (pass === 0) counts[bi + 1]++;
-              else items[start[bi] + counts[bi]++] = t;
-            }
+    this.counts = new Uint32Array(this.nb[0] * this.nb[1] * this.nb[2] + 1);
+  }
+
+  /** Bucket list offsets from the counts; the counts restart for the filling pass. */
+  private startLists(): void {
+    const counts = this.counts;
+    const nBuckets = counts.length - 1;
+    for (let i = 0; i < nBuckets; i++) counts[i + 1] += counts[i];
+    this.start = counts.slice();
+    this.items = new Uint32Array(counts[nBuckets]);
+    counts.fill(0);
+  }
+
+  /** Counts (fill false) or lists (fill true) the buckets each triangle's box overlaps. */
+  private bucketPass(from: number, to: number, fill: boolean): void {
+    const boxes = this.boxes, counts = this.counts, start = this.start, items = this.items;
+    const [x0, y0, z0] = this.min;
+    const b = this.bucketMm;
+    const [nx, ny, nz] = this.nb;
+    for (let t = from; t < to; t++) {
+      const o = t * 6;
+      const i0 = clampBucket((boxes[o] - x0) / b, nx), i1 = clampBucket((boxes[o + 3] - x0) / b, nx);
+      const j0 = clampBucket((boxes[o + 1] - y0) / b, ny), j1 = clampBucket((boxes[o + 4] - y0) / b, ny);
+      const k0 = clampBucket((boxes[o + 2] - z0) / b, nz), k1 = clampBucket((boxes[o + 5] - z0) / b, nz);
+      for (let k = k0; k <= k1; k++) {
+        for (let j = j0; j <= j1; j++) {
+          for (let i = i0; i <= i1; i++) {
+            const bi = i + nx * (j + ny * k);
+            if (fill) items[start[bi] + counts[bi]++] = t;
+            else counts[bi + 1]++;
           }
         }
       }
-      if (pass === 0) {
-        for (let i = 0; i < nBuckets; i++) counts[i + 1] += counts[i];
-        start = counts.slice();
-        items = new Uint32Array(counts[nBuckets]);
-        counts.fill(0);
-      }
     }
-    this.start = start;
-    this.items = items;
-    this.stamp = new Uint32Array(nTri);
-    this.boxes = boxes;
+  }
+}
+
+/**
+ * A TriangleIndex built in slices, for a caller that must not block (the page's margin bands):
+ * `step(untilMs)` works until the clock passes untilMs and returns the index once it is built
+ * (null before). The same index as `new TriangleIndex(mesh, bucketMm)`.
+ */
+export function buildTriangleIndex(mesh: TriangleMesh, bucketMm?: number): { step(untilMs: number): TriangleIndex | null } {
+  const build = new IndexBuild(mesh, bucketMm);
+  return { step: (untilMs) => (build.step(untilMs) ? new TriangleIndex(build) : null) };
+}
+
+/**
+ * Uniform bucket grid over an indexed triangle mesh [mm] answering exact nearest distances. Each
+ * triangle is listed in every bucket its bounding box overlaps (CSR arrays); queries visit
+ * Chebyshev shells of buckets around the query point and stop once no unvisited bucket can hold
+ * anything nearer. Not re-entrant (a per-triangle stamp avoids re-testing).
+ */
+export class TriangleIndex {
+  private readonly positions: Float32Array;
+  private readonly indices: Uint32Array;
+  readonly triangleCount: number;
+  /** Bucket edge [mm]. */
+  readonly bucketMm: number;
+  private readonly min: Vec3;
+  private readonly nb: [number, number, number];
+  private readonly start: Uint32Array;
+  private readonly items: Uint32Array;
+  private readonly stamp: Uint32Array;
+  /** Per-triangle bounding boxes: min xyz, max xyz. */
+  private readonly boxes: Float32Array;
+  private query = 0;
+  /** Triangle found by the last query (−1 when none was nearer than its bounds). */
+  nearestTriangle = -1;
+
+  /**
+   * The index of `mesh` (`bucketMm` defaults to about twice the mean triangle bounding-box edge),
+   * or of a finished slice-by-slice build (buildTriangleIndex).
+   */
+  constructor(source: TriangleMesh | IndexBuild, bucketMm?: number) {
+    let build: IndexBuild;
+    if (source instanceof IndexBuild) build = source;
+    else {
+      build = new IndexBuild(source, bucketMm);
+      build.step(Infinity);
+    }
+    this.positions = build.positions;
+    this.indices = build.indices;
+    this.triangleCount = build.triangleCount;
+    this.bucketMm = build.bucketMm;
+    this.min = build.min;
+    this.nb = build.nb;
+    this.start = build.start;
+    this.items = build.items;
+    this.boxes = build.boxes;
+    this.stamp = new Uint32Array(build.triangleCount);
   }
 
   private maskMm = -1;
@@ -216,9 +313,7 @@ export class TriangleIndex {
   }
 
   private clampB(f: number, axis: number): number {
-    const i = Math.floor(f);
-    const n = this.nb[axis];
-    return i < 0 ? 0 : i >= n ? n - 1 : i;
+    return clampBucket(f, this.nb[axis]);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
-import { TriangleIndex } from '../geometry/triangleIndex.ts';
+import { buildTriangleIndex, type TriangleIndex } from '../geometry/triangleIndex.ts';
 import { sampleTrilinear } from '../geometry/sample.ts';
 
 /** Margin band of one tumour-surface vertex. */
@@ -52,7 +52,7 @@ export interface MarginResult {
  * none, the smallest of a covered one, each found with the best value so far as the search bound
  * (as physics/metrics does). Resumable: `step(untilMs)` works until performance.now() passes
  * untilMs and returns the result once done (null before), so a caller can spread it over tasks;
- * the first step builds the surface's index, and pauses after it when the time is up.
+ * the first steps build the surface's index (geometry's buildTriangleIndex, in slices too).
  */
 export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(untilMs: number): MarginResult | null } {
   const { vertices, grid, minTemperature_C, lethal_C, margin_mm } = input;
@@ -62,9 +62,10 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
     ? out
     : { band: new Uint8Array(n), counts: [0, 0, 0], minSignedMm: 0 };
   res.counts[0] = res.counts[1] = res.counts[2] = 0;
-  // Built in the first step, which then pauses if its time is up: the index of a 1 mm surface is
-  // a slice of its own.
-  let index: TriangleIndex | null | undefined;
+  // Built in the first steps, in slices of its own: the index of a 1 mm surface took 50-70 ms in
+  // one go while its code was cold, the one task over 50 ms left after a run's first frames.
+  const build = input.ablation && input.ablation.indices.length >= 3 ? buildTriangleIndex(input.ablation) : null;
+  let index: TriangleIndex | null = null;
   /** Distance to the isosurface, exact below `bound` (else ≥ bound), at most maxMm. */
   const distance = (o: number, bound: number): number =>
     index ? index.nearestDistanceXYZ(vertices[o], vertices[o + 1], vertices[o + 2], maxMm, bound) : maxMm;
@@ -75,9 +76,9 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
   let k = 0; // next covered-OK vertex of the second pass
   return {
     step(untilMs: number): MarginResult | null {
-      if (index === undefined) {
-        index = input.ablation && input.ablation.indices.length >= 3 ? new TriangleIndex(input.ablation) : null;
-        if (performance.now() > untilMs) return null;
+      if (build && !index) {
+        index = build.step(untilMs);
+        if (!index || performance.now() > untilMs) return null;
       }
       // The clock is read before every vertex but the step's first, so every step makes progress.
       // (Every 64 let a step run 35-40 ms past its slice, every 4 still 13 ms on the first frame

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ellipsoidMesh, type TriangleMesh } from '../../src/geometry/mesh.ts';
-import { TriangleIndex, pointTriangleDistSq } from '../../src/geometry/triangleIndex.ts';
+import { TriangleIndex, buildTriangleIndex, pointTriangleDistSq } from '../../src/geometry/triangleIndex.ts';
 
 /** A seeded LCG in [0, 1). */
 function rng(seed: number): () => number {
@@ -68,5 +68,27 @@ describe('TriangleIndex', () => {
     const index = new TriangleIndex(ellipsoidMesh([0, 0, 0], [5, 5, 5], 12), 0.3);
     expect(index.nearestDistanceMm([20, 0, 0])).toBeCloseTo(15, 5);
     expect(new TriangleIndex({ positions: new Float32Array(0), indices: new Uint32Array(0) }).nearestDistanceMm([0, 0, 0])).toBe(Infinity);
+  });
+
+  it('built in slices, is the same index as built in one go', () => {
+    const mesh = ellipsoidMesh([3, -2, 1], [12, 8, 20], 120); // 14 160 triangles: several slices
+    const whole = new TriangleIndex(mesh);
+    const build = buildTriangleIndex(mesh);
+    let steps = 1;
+    let sliced = build.step(-1); // past every deadline: one chunk of triangles per step
+    while (!sliced) {
+      steps++;
+      sliced = build.step(-1);
+    }
+    expect(steps).toBeGreaterThan(6);
+    expect(sliced.bucketMm).toBe(whole.bucketMm);
+    expect(sliced.triangleCount).toBe(whole.triangleCount);
+    const rand = rng(3);
+    for (let q = 0; q < 200; q++) {
+      const x = (rand() - 0.5) * 40, y = (rand() - 0.5) * 40, z = (rand() - 0.5) * 50;
+      expect(sliced.nearestDistanceXYZ(x, y, z)).toBe(whole.nearestDistanceXYZ(x, y, z));
+      expect(sliced.nearestTriangle).toBe(whole.nearestTriangle);
+    }
+    expect(buildTriangleIndex({ positions: new Float32Array(0), indices: new Uint32Array(0) }).step(Infinity)!.triangleCount).toBe(0);
   });
 });

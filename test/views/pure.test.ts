@@ -15,6 +15,7 @@ import { meshPlaneSegments } from '../../src/ui/views/meshSlice.ts';
 import { contourLines } from '../../src/geometry/marchingSquares.ts';
 import { formatMinSec, timeTicks } from '../../src/ui/views/chartFormat.ts';
 import { probeOnSlice } from '../../src/ui/views/sliceProbes.ts';
+import { sliceDrawDelay } from '../../src/ui/views/drawDelay.ts';
 import { syntheticFrame, radiusOf, ICE_CENTRE, MIN_OFFSET_C } from './syntheticFrame.ts';
 
 const grid: Grid = { dims: [4, 3, 2], spacingMm: 2, originMm: [10, 20, 30] };
@@ -279,6 +280,24 @@ describe('outlines and contours', () => {
     const cor = probeOnSlice(probe, sliceLayout(1), 0, 2);
     expect(cor.inPlane).toBe(true);
     expect(probeOnSlice(probe, sliceLayout(2), -20, 2).crossing).toBeNull();
+  });
+});
+
+describe('slice draw delay', () => {
+  it("staggers a run's later frames by axis and draws anything else at once", () => {
+    const first = { ...syntheticFrame(-40, 300, 10, 2), runId: 7 };
+    const later = { ...first, t_s: 320 };
+    const otherRun = { ...first, runId: 8, t_s: 20 };
+    const { runId: _omit, ...scrubbed } = later;
+    for (const axis of [0, 1, 2]) {
+      expect(sliceDrawDelay(axis, first, later)).toBe(axis);
+      expect(sliceDrawDelay(axis, first, first)).toBe(0); // same frame again: an interaction redraw
+      expect(sliceDrawDelay(axis, later, first)).toBe(0); // earlier time
+      expect(sliceDrawDelay(axis, first, otherRun)).toBe(0); // a new run's frame
+      expect(sliceDrawDelay(axis, first, scrubbed)).toBe(0); // a scrubbed picture (no run id)
+      expect(sliceDrawDelay(axis, null, first)).toBe(0);
+      expect(sliceDrawDelay(axis, first, null)).toBe(0);
+    }
   });
 });
 

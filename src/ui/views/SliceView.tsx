@@ -12,6 +12,7 @@ import {
   fitViewport, gridExtentMm, mmToPx, planeToWorld, pxToMm, scaleBarMm, sliceIndex, sliceLayout, sliceValues,
   type Axis, type SliceViewport,
 } from './sliceMapping.ts';
+import { sliceDrawDelay } from './drawDelay.ts';
 import { meshPlaneSegments } from './meshSlice.ts';
 import { probeOnSlice } from './sliceProbes.ts';
 
@@ -179,15 +180,11 @@ export function SliceView(props: SliceViewProps) {
     if (frame) drawContourLegend(ctx, w, isoLevels, showAblation ? lethal_C : null);
   }, [viewport, size, frame, layout, slicePos, isoLevels, showAblation, lethal_C, outlines, plan, props.selectedProbeId, props.entryLengthsMm, cursorMm]);
 
-  // Redraw only when inputs change (coalesced to one paint per animation frame). A new run frame
-  // reaches the three views and the 3D view at once: the axial view draws in the next animation
-  // frame, coronal and sagittal one and two frames later, so no display frame holds the 3D view's
-  // upload and render, three slice draws and the page's paint of all of them (with software GL
-  // such a frame made a task of 50-67 ms in 4 of 7 renal 1 mm runs; staggered, none in 18).
-  // Changes from interaction (cursor, probe drag) draw in the next frame everywhere.
+  // Redraw only when inputs change (coalesced to one paint per animation frame); a run's next
+  // frame a few animation frames later per view (sliceDrawDelay).
   const drawnFrame = useRef<FramePicture | null>(null);
   useEffect(() => {
-    let wait = frame !== drawnFrame.current ? axis : 0;
+    let wait = sliceDrawDelay(axis, drawnFrame.current, frame);
     let id = 0;
     const tick = (): void => {
       if (wait-- > 0) {
