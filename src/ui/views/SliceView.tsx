@@ -183,11 +183,16 @@ export function SliceView(props: SliceViewProps) {
   // Redraw only when inputs change (coalesced to one paint per animation frame); a run's next
   // frame a few animation frames later per view (sliceDrawDelay).
   const drawnFrame = useRef<FramePicture | null>(null);
+  /** Animation frames until the pending draw (0: none pending). */
+  const framesToDraw = useRef(0);
   useEffect(() => {
-    let wait = sliceDrawDelay(axis, drawnFrame.current, frame);
+    const due = sliceDrawDelay(axis, drawnFrame.current, frame) + 1;
+    // A draw already waiting keeps its place: frames arriving faster than the delay must not
+    // postpone it again and again.
+    framesToDraw.current = framesToDraw.current > 0 ? Math.min(framesToDraw.current, due) : due;
     let id = 0;
     const tick = (): void => {
-      if (wait-- > 0) {
+      if (--framesToDraw.current > 0) {
         id = requestAnimationFrame(tick);
         return;
       }
