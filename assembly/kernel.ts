@@ -296,12 +296,14 @@ export function saveCutH(H: usize, cells: usize, oldH: usize, n: i32): void {
 /**
  * solver.ts applyCutFaces: after the kernel step, each cut cell's regular conduction across its
  * blocked faces is swapped for the point-implicit coupling to the body surface. Returns the heat
- * taken by the bodies [J/m³ summed] (the solver multiplies by the cell volume).
+ * taken by the bodies [J/m³ summed] (the solver multiplies by the cell volume); where `heat` ≠ 0
+ * each cell's share is also stored at heat + 8i (threads apply their slabs' cells and the
+ * coordinator sums the shares in list order, the same sum).
  */
 export function cutFaces(
   H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize, fixedKind: usize,
   cells: usize, faceStart: usize, neighbour: usize, inverseDistance2: usize, blockedShare: usize, surfacePhi: usize, oldH: usize,
-  n: i32, dtS: f64, invH2: f64,
+  n: i32, dtS: f64, invH2: f64, heat: usize,
 ): f64 {
   let probeHeat: f64 = 0;
   for (let i = 0; i < n; i++) {
@@ -325,7 +327,9 @@ export function cutFaces(
     const t = <f64>load<f32>(Tin + c);
     const slope = conductivityOf(t) / capacityOf(t);
     const dH = (dtS * (rate + drive)) / (1 + dtS * slope * conductance);
-    probeHeat += dH - dtS * rate + dtS * toInside;
+    const cellHeat = dH - dtS * rate + dtS * toInside;
+    probeHeat += cellHeat;
+    if (heat != 0) store<f64>(heat + ((<usize>i) << 3), cellHeat);
     const h = hOld + dH;
     store<f32>(H + c, <f32>h);
     const tNew = temperatureOf(h);
@@ -366,6 +370,44 @@ export function wallFaces(
     store<f32>(phiOut + c, <f32>kirchhoffOf(tNew));
     if (tNew < <f64>load<f32>(Tmin + c)) store<f32>(Tmin + c, <f32>tNew);
   }
+}
+
+/** φ of cell c as f64 (as a TypeScript Float32Array read gives it). */
+function phiAt(phi: usize, c: i32): f64 {
+  return <f64>load<f32>(phi + ((<usize>c) << 2));
+}
+
+/**
+ * solver.ts fixedCellInflow's outer layer: Σ (φ(outer cell) − φ(inner neighbour)) / h² over the
+ * outer-layer faces of free cells that the box [i0, i1) × [j0, j1) × [k0, k1) reaches, in the
+ * TypeScript loops' order (x faces by rows, then y, then z), so the sum is the same to the bit.
+ */
+export function outerInflow(phi: usize, fixedKind: usize, nx: i32, ny: i32, nz: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, invH2: f64): f64 {
+  const nxy = nx * ny;
+  let sum: f64 = 0;
+  const xLo = i0 == 1, xHi = i1 == nx - 1, yLo = j0 == 1, yHi = j1 == ny - 1, zLo = k0 == 1, zHi = k1 == nz - 1;
+  if (xLo || xHi)
+    for (let k = k0; k < k1; k++)
+      for (let j = j0; j < j1; j++) {
+        const row = k * nxy + j * nx;
+        if (xLo && load<u8>(fixedKind + <usize>(row + 1)) == 0) sum += (phiAt(phi, row) - phiAt(phi, row + 1)) * invH2;
+        if (xHi && load<u8>(fixedKind + <usize>(row + nx - 2)) == 0) sum += (phiAt(phi, row + nx - 1) - phiAt(phi, row + nx - 2)) * invH2;
+      }
+  if (yLo || yHi)
+    for (let k = k0; k < k1; k++)
+      for (let i = i0; i < i1; i++) {
+        const lo = k * nxy + nx + i, hi = k * nxy + (ny - 2) * nx + i;
+        if (yLo && load<u8>(fixedKind + <usize>lo) == 0) sum += (phiAt(phi, lo - nx) - phiAt(phi, lo)) * invH2;
+        if (yHi && load<u8>(fixedKind + <usize>hi) == 0) sum += (phiAt(phi, hi + nx) - phiAt(phi, hi)) * invH2;
+      }
+  if (zLo || zHi)
+    for (let j = j0; j < j1; j++)
+      for (let i = i0; i < i1; i++) {
+        const lo = nxy + j * nx + i, hi = (nz - 2) * nxy + j * nx + i;
+        if (zLo && load<u8>(fixedKind + <usize>lo) == 0) sum += (phiAt(phi, lo - nxy) - phiAt(phi, lo)) * invH2;
+        if (zHi && load<u8>(fixedKind + <usize>hi) == 0) sum += (phiAt(phi, hi + nxy) - phiAt(phi, hi)) * invH2;
+      }
+  return sum;
 }
 
 /**

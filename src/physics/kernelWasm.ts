@@ -27,7 +27,7 @@ interface KernelExports {
   cutFaces(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number, fixedKind: number,
     cells: number, faceStart: number, neighbour: number, inverseDistance2: number, blockedShare: number, surfacePhi: number, oldH: number,
-    n: number, dtS: number, invH2: number,
+    n: number, dtS: number, invH2: number, heat: number,
   ): number;
   wallFaces(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number, fixedKind: number,
@@ -37,6 +37,7 @@ interface KernelExports {
     Tin: number, phiIn: number, fixedKind: number, vessel: number, tissue: number, wallH: number, bloodC: number,
     only: number, count: number, sum: number, invH2: number, hM: number,
   ): number;
+  outerInflow(phi: number, fixedKind: number, nx: number, ny: number, nz: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, invH2: number): number;
   resetInside(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, values: number, n: number): void;
   resetVessels(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, blood: number, n: number, restC: number): void;
   reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
@@ -131,6 +132,16 @@ const BASE = 2 * 65536;
 const PAGE = 65536;
 /** Most z-planes the per-plane sums page holds. */
 export const MAX_PLANES = 8192;
+/**
+ * The byte offsets WasmKernel.slabListsAt reads, in this order: the fields, fixedKind, the cut
+ * faces (cells, faceStart, neighbour, inverseDistance2, blockedShare, surfacePhi), oldH, the cut
+ * cells' heat, the wall faces (cell, vessel, U, bloodC) and the indices of those to apply, the
+ * inside cells and their values, the vessel cells to reset and their blood temperatures, and the
+ * interface faces (fast, phi0, acc).
+ */
+export const SLAB_LIST_SLOTS = 27;
+/** slabListsAt flags: add this substep's φ to the interface sums; save oldH for the next substep. */
+export const SLAB_ACCUMULATE = 1, SLAB_SAVE_NEXT = 2;
 
 export class WasmKernel {
   readonly memory: WebAssembly.Memory;
@@ -257,6 +268,14 @@ export class WasmKernel {
     );
   }
 
+  /**
+   * solver.ts fixedCellInflow's outer-layer loops for the box b (the faces it reaches), on
+   * arrays of this memory: the same sum to the bit.
+   */
+  outerInflow(phi: Float32Array, fixedKind: Uint8Array, nx: number, ny: number, nz: number, b: Int32Array, invH2: number): number {
+    return this.exports.outerInflow(phi.byteOffset, fixedKind.byteOffset, nx, ny, nz, b[0], b[1], b[2], b[3], b[4], b[5], invH2);
+  }
+
   /** solver.ts fixedCellInflow's vessel loop, continuing `sum`, on arrays of this memory. */
   vesselInflow(f: StepFields, fixedKind: Uint8Array, v: VesselFaces, only: Int32Array | null, sum: number, invH2: number, hM: number): number {
     return this.exports.vesselInflow(
@@ -285,7 +304,7 @@ export class WasmKernel {
     return this.exports.cutFaces(
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset,
       cut.cells.byteOffset, cut.faceStart.byteOffset, cut.neighbour.byteOffset, cut.inverseDistance2.byteOffset, cut.blockedShare.byteOffset,
-      cut.surfacePhi.byteOffset, oldH.byteOffset, cut.cells.length, dtS, invH2,
+      cut.surfacePhi.byteOffset, oldH.byteOffset, cut.cells.length, dtS, invH2, 0,
     );
   }
 
@@ -308,6 +327,33 @@ export class WasmKernel {
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number, sums: number,
   ): number {
     return this.exports.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, dtS / (hM * hM), sums);
+  }
+
+  /**
+   * A slab's share of a multi-rate fast-box substep's list work, after its kernel part, on byte
+   * offsets (slabPool.ts): o[a …] holds the offsets in SLAB_LIST_SLOTS order, r[b …] the slab's
+   * (start, count) in the cut cells, the wall faces to apply, the inside cells, the vessel cells
+   * and the interface faces. The same loops as the solver's single-thread substep (cut faces with
+   * each cell's heat stored, walls, resets), then, as `flags` ask, the interface sums of this
+   * substep (SLAB_ACCUMULATE) and the cut cells' H for the next one (SLAB_SAVE_NEXT).
+   */
+  slabListsAt(o: Int32Array, a: number, r: Int32Array, b: number, flags: number, dtS: number, invH2: number, hM: number): void {
+    const e = this.exports;
+    const H = o[a], Tin = o[a + 1], phiIn = o[a + 2], Tout = o[a + 3], phiOut = o[a + 4], Tmin = o[a + 5], kind = o[a + 6];
+    const c0 = r[b], cn = r[b + 1];
+    if (cn > 0) {
+      e.cutFaces(H, Tin, phiIn, Tout, phiOut, Tmin, kind, o[a + 7] + 4 * c0, o[a + 8] + 4 * c0, o[a + 9], o[a + 10], o[a + 11], o[a + 12],
+        o[a + 13] + 8 * c0, cn, dtS, invH2, o[a + 14] + 8 * c0);
+    }
+    const w0 = r[b + 2], wn = r[b + 3];
+    if (wn > 0) e.wallFaces(H, Tin, phiIn, Tout, phiOut, Tmin, kind, o[a + 15], o[a + 16], o[a + 17], o[a + 18], o[a + 19] + 4 * w0, wn, dtS, invH2, hM);
+    const i0 = r[b + 4], inn = r[b + 5];
+    if (inn > 0) e.resetInside(H, Tout, phiOut, Tmin, o[a + 20] + 4 * i0, o[a + 21] + 8 * i0, inn);
+    const v0 = r[b + 6], vn = r[b + 7];
+    if (vn > 0) e.resetVessels(H, Tout, phiOut, Tmin, o[a + 22] + 4 * v0, o[a + 23] + 8 * v0, vn, NaN);
+    const f0 = r[b + 8], fn = r[b + 9];
+    if (flags & SLAB_ACCUMULATE && fn > 0) e.accumulateFaces(phiOut, o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
+    if (flags & SLAB_SAVE_NEXT && cn > 0) e.saveCutH(H, o[a + 7] + 4 * c0, o[a + 13] + 8 * c0, cn);
   }
 
   /**

@@ -1,5 +1,5 @@
-import { type KernelConstants, type StepFields, kernelConstants, stepBox } from './kernel.ts';
-import { MAX_PLANES, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
+import { type CutFaces, type InterfaceFaces, type KernelConstants, type StepFields, type WallFaces, kernelConstants, stepBox } from './kernel.ts';
+import { MAX_PLANES, SLAB_ACCUMULATE, SLAB_LIST_SLOTS, SLAB_SAVE_NEXT, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { TissueModel } from './tissueModel.ts';
 
 /**
@@ -23,19 +23,56 @@ export interface SlabWorker {
 }
 
 /**
- * Int32 slots of the control buffer; from SLABS, four per worker: its slab's k0, k1, a claim
- * (the step's epoch while unclaimed, −epoch once the worker took it, 0 once the coordinator did)
- * and the epoch of the last step the worker finished.
+ * Int32 slots of the control buffer. LISTS: the step's list flags (0: kernel only), then the
+ * SLAB_LIST_SLOTS offsets of the lists (kernelWasm.ts). From SLABS, SLAB_STRIDE per worker: its
+ * slab's k0, k1, a claim (the step's epoch while unclaimed, −epoch once the worker took it, 0 once
+ * the coordinator did), the epoch of the last step the worker finished, then from RANGES the
+ * slab's (start, count) in each list.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
-const I0 = 9, I1 = 10, J0 = 11, J1 = 12, SLABS = 16;
-const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3;
-/** Float64 slots (byte offset 512): dt, h. */
-const F64_AT = 512;
-const CTRL_BYTES = 1024;
+const I0 = 9, I1 = 10, J0 = 11, J1 = 12, LISTS = 16, SLABS = LISTS + 1 + SLAB_LIST_SLOTS;
+const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 16;
+/** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work. */
+const F64_AT = 3072;
+const CTRL_BYTES = 4096;
 const CMD_STEP = 1, CMD_DETACH = 2;
 /** Most worker threads one control buffer describes. */
-const MAX_WORKERS = (F64_AT / 4 - SLABS) >> 2;
+const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
+/** Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces). */
+const LIST_COUNT = 5;
+/** ctrl[LISTS] flag: this step has list work (with kernelWasm.ts SLAB_ACCUMULATE, SLAB_SAVE_NEXT). */
+const LISTS_ON = 4;
+
+/**
+ * The list work of a multi-rate fast-box substep (solver.ts multiRateStep): cut faces, walls,
+ * resets, interface sums, the next substep's oldH. With a step's lists, the thread that steps a
+ * slab also runs these loops for the list entries whose cells lie in the slab's planes (every list
+ * ordered by z-plane), right after its kernel part: work on cells each thread has just written,
+ * and no serial pass between the substeps' barriers. Every entry touches only its own cell, so the
+ * fields are those of one thread; each cut cell's heat is stored (cutHeat) for the coordinator to
+ * sum in list order. All arrays on the team's shared memory.
+ */
+export interface SlabLists {
+  fixedKind: Uint8Array;
+  cut: CutFaces;
+  oldH: Float64Array;
+  cutHeat: Float64Array;
+  walls: WallFaces;
+  /** Indices of the wall faces to apply, ordered by their cell. */
+  wallOnly: Int32Array;
+  insideCells: Int32Array;
+  insideValue: Float64Array;
+  vesselCells: Int32Array;
+  vesselBlood: Float64Array;
+  faces: InterfaceFaces;
+  nFaces: number;
+  /** Add this substep's φ to the interface sums (every substep of a macro step but the last). */
+  accumulate: boolean;
+  /** Save the cut cells' H for the next substep (likewise). */
+  saveNext: boolean;
+  invH2: number;
+  hM: number;
+}
 
 /** Loads before a waiting thread sleeps in Atomics.wait (a wake-up costs tens of µs). */
 let spinLoads = 20000;
@@ -93,7 +130,7 @@ export function serveSlabs(post: (message: unknown) => void, listen: (handler: (
 
 function serveAttached(m: AttachMessage): void {
   const ctrl = new Int32Array(m.ctrl, 0, F64_AT / 4);
-  const params = new Float64Array(m.ctrl, F64_AT, 2);
+  const params = new Float64Array(m.ctrl, F64_AT, 4);
   const { nx, ny } = m;
   let wasm: WasmKernel | null = null;
   let views: Map<number, Float32Array> | null = null;
@@ -112,7 +149,7 @@ function serveAttached(m: AttachMessage): void {
   }
   const constants = kernelConstants(m.model);
   let seen = 0;
-  const slot = SLABS + 4 * m.index;
+  const slot = SLABS + SLAB_STRIDE * m.index;
   for (;;) {
     seen = waitChange(ctrl, EPOCH, seen);
     if (Atomics.load(ctrl, CMD) === CMD_DETACH) return;
@@ -125,6 +162,7 @@ function serveAttached(m: AttachMessage): void {
       if (wasm) {
         wasm.stepBoxAt(ctrl[H_OFF], ctrl[TIN], ctrl[PHIIN], ctrl[TOUT], ctrl[PHIOUT], ctrl[TMIN], nx, ny,
           ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, h, WasmKernel.SUMS_OFFSET);
+        if (ctrl[LISTS] !== 0) wasm.slabListsAt(ctrl, LISTS + 1, ctrl, slot + RANGES, ctrl[LISTS], dt, params[2], params[3]);
       } else if (tsFields && views) {
         tsFields.Tin = views.get(ctrl[TIN])!;
         tsFields.phiIn = views.get(ctrl[PHIIN])!;
@@ -142,6 +180,8 @@ function serveAttached(m: AttachMessage): void {
 export class SlabTeam {
   private ctrl: Int32Array;
   private params: Float64Array;
+  /** The coordinator's own slab's list ranges. */
+  private readonly ownRanges = new Int32Array(2 * LIST_COUNT);
   private readonly sums: Float64Array;
   private readonly constants: KernelConstants;
 
@@ -157,14 +197,14 @@ export class SlabTeam {
     this.constants = kernelConstants(model);
     const sab = new SharedArrayBuffer(CTRL_BYTES);
     this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
-    this.params = new Float64Array(sab, F64_AT, 2);
+    this.params = new Float64Array(sab, F64_AT, 4);
   }
 
   /** Sends the attach message to every worker with a fresh control buffer. */
   attach(workers: SlabWorker[]): void {
     const sab = new SharedArrayBuffer(CTRL_BYTES);
     this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
-    this.params = new Float64Array(sab, F64_AT, 2);
+    this.params = new Float64Array(sab, F64_AT, 4);
     const { nx, ny, nz } = this.fields;
     workers.forEach((w, index) => {
       const msg: AttachMessage = {
@@ -184,9 +224,10 @@ export class SlabTeam {
 
   /**
    * The kernel step of the box b (clamped to the interior) split into z-slabs across the pool;
-   * returns what the single-thread kernel returns, bit for bit.
+   * returns what the single-thread kernel returns, bit for bit. With `lists` (wasm kernel only),
+   * each slab's thread then runs the substep's list work for its cells (SlabLists).
    */
-  step(b: Int32Array, dtS: number, hM: number): number {
+  step(b: Int32Array, dtS: number, hM: number, lists: SlabLists | null = null): number {
     const pool = this.pool;
     pool.use(this);
     const f = this.fields;
@@ -203,28 +244,36 @@ export class SlabTeam {
     // Part 0 is the coordinator's when it works; workers take the rest.
     const first = pool.coordinatorWorks ? 1 : 0;
     const epoch = Atomics.load(ctrl, EPOCH) + 1;
+    const withLists = lists !== null && this.wasm !== null;
+    ctrl[LISTS] = 0;
+    if (withLists) this.publishLists(lists);
     for (let w = 0; w < workers; w++) {
       const p = w + first;
-      ctrl[SLABS + 4 * w + K0] = k0 + Math.floor((planes * p) / parts);
-      ctrl[SLABS + 4 * w + K1] = k0 + Math.floor((planes * (p + 1)) / parts);
-      Atomics.store(ctrl, SLABS + 4 * w + CLAIM, epoch);
+      const at = SLABS + SLAB_STRIDE * w;
+      ctrl[at + K0] = k0 + Math.floor((planes * p) / parts);
+      ctrl[at + K1] = k0 + Math.floor((planes * (p + 1)) / parts);
+      if (withLists) slabRanges(lists, this.fields.nx * this.fields.ny, p === 0 ? -1 : ctrl[at + K0], p === parts - 1 ? -1 : ctrl[at + K1], ctrl, at + RANGES);
+      Atomics.store(ctrl, at + CLAIM, epoch);
     }
+    if (withLists && first === 1) slabRanges(lists, this.fields.nx * this.fields.ny, -1, parts === 1 ? -1 : k0 + Math.floor(planes / parts), this.ownRanges, 0);
     Atomics.store(ctrl, CMD, CMD_STEP);
     Atomics.store(ctrl, EPOCH, epoch);
     Atomics.notify(ctrl, EPOCH);
-    const slab = (s0: number, s1: number): void => {
-      if (s0 >= s1) return;
-      if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true);
-      else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
+    const slab = (s0: number, s1: number, ranges: Int32Array, at: number): void => {
+      if (s0 < s1) {
+        if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true);
+        else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
+      }
+      if (withLists) this.wasm!.slabListsAt(ctrl, LISTS + 1, ranges, at, ctrl[LISTS], dtS, lists.invH2, lists.hM);
     };
-    if (pool.coordinatorWorks) slab(k0, k0 + Math.floor(planes / parts));
+    if (pool.coordinatorWorks) slab(k0, k0 + Math.floor(planes / parts), this.ownRanges, 0);
     // Each worker takes its slab (a worker woken from Atomics.wait starts tens of µs late, and
     // waiting for it beats stepping its slab here too: measured). One that has not taken it
     // within STEAL_AFTER_MS (gone, or stalled) has it stepped here instead: a silent worker costs
     // speed, never the run. A taken slab is waited for until it is finished.
     const deadline = performance.now() + STEAL_AFTER_MS;
     for (let w = 0; w < workers; w++) {
-      const at = SLABS + 4 * w;
+      const at = SLABS + SLAB_STRIDE * w;
       let claim = Atomics.load(ctrl, at + CLAIM);
       for (let i = 0; claim === epoch && i < spinLoads; i++) claim = Atomics.load(ctrl, at + CLAIM);
       while (claim === epoch) {
@@ -233,7 +282,7 @@ export class SlabTeam {
         Atomics.wait(ctrl, at + CLAIM, epoch, left);
         claim = Atomics.load(ctrl, at + CLAIM);
       }
-      if (claim === epoch && Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) slab(ctrl[at + K0], ctrl[at + K1]);
+      if (claim === epoch && Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) slab(ctrl[at + K0], ctrl[at + K1], ctrl, at + RANGES);
       else {
         let finished = Atomics.load(ctrl, at + FINISHED);
         while (finished !== epoch) finished = waitChange(ctrl, at + FINISHED, finished);
@@ -244,6 +293,53 @@ export class SlabTeam {
     for (let k = k0; k < k1; k++) total += this.sums[k];
     return total * Math.fround(dtS);
   }
+
+  /** The lists' offsets and flags into the control buffer (kernelWasm.ts SLAB_LIST_SLOTS order). */
+  private publishLists(l: SlabLists): void {
+    const f = this.fields, c = l.cut, w = l.walls, fc = l.faces;
+    const o = [
+      f.H, f.Tin, f.phiIn, f.Tout, f.phiOut, f.Tmin, l.fixedKind, c.cells, c.faceStart, c.neighbour, c.inverseDistance2,
+      c.blockedShare, c.surfacePhi, l.oldH, l.cutHeat, w.cell, w.vessel, w.U, w.bloodC, l.wallOnly, l.insideCells,
+      l.insideValue, l.vesselCells, l.vesselBlood, fc.fast, fc.phi0, fc.acc,
+    ];
+    for (let i = 0; i < SLAB_LIST_SLOTS; i++) this.ctrl[LISTS + 1 + i] = o[i].byteOffset;
+    this.params[2] = l.invH2;
+    this.params[3] = l.hM;
+    this.ctrl[LISTS] = LISTS_ON | (l.accumulate ? SLAB_ACCUMULATE : 0) | (l.saveNext ? SLAB_SAVE_NEXT : 0);
+  }
+}
+
+/**
+ * First index in [0, n) whose cell (cells[i], or cells[via[i]]) lies in plane k or above; the
+ * cells do not decrease in plane along the list.
+ */
+function firstAtPlane(cells: Int32Array, via: Int32Array | null, n: number, nxy: number, k: number): number {
+  const first = k * nxy;
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((via ? cells[via[mid]] : cells[mid]) < first) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A slab's (start, count) in each list into out[at …]: the entries whose cell lies in planes
+ * [k0, k1); k0 = −1: from the first entry, k1 = −1: to the last (the bottom and top slabs take
+ * any entry outside the box's planes).
+ */
+function slabRanges(l: SlabLists, nxy: number, k0: number, k1: number, out: Int32Array, at: number): void {
+  const range = (q: number, cells: Int32Array, via: Int32Array | null, n: number): void => {
+    const start = k0 < 0 ? 0 : firstAtPlane(cells, via, n, nxy, k0);
+    out[at + 2 * q] = start;
+    out[at + 2 * q + 1] = (k1 < 0 ? n : firstAtPlane(cells, via, n, nxy, k1)) - start;
+  };
+  range(0, l.cut.cells, null, l.cut.cells.length);
+  range(1, l.walls.cell, l.wallOnly, l.wallOnly.length);
+  range(2, l.insideCells, null, l.insideCells.length);
+  range(3, l.vesselCells, null, l.vesselCells.length);
+  range(4, l.faces.fast, null, l.nFaces);
 }
 
 /**

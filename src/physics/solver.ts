@@ -6,7 +6,7 @@ import {
   allocateInterfaceFaces, copyBox, frozenBounds, holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
 } from './kernel.ts';
 import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
-import type { SlabPool, SlabTeam } from './slabPool.ts';
+import type { SlabLists, SlabPool, SlabTeam } from './slabPool.ts';
 import {
   type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, stableStepS, temperatureOf,
 } from './tissueModel.ts';
@@ -125,6 +125,8 @@ export class HeatSolver {
   /** Tissue faces onto vessel walls with a convective coefficient. */
   private wallFaces: WallFaces = { cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0) };
   private oldH = new Float64Array(64);
+  /** Each cut cell's heat of a threaded fast-box substep (summed by the coordinator in list order). */
+  private cutHeat = new Float64Array(0);
   /** Every face between a vessel cell and a non-vessel, in-grid neighbour (wallH 0 = no wall). */
   private vesselFaces: VesselFaces = { vessel: new Int32Array(0), tissue: new Int32Array(0), wallH: new Float64Array(0), bloodC: new Float64Array(0) };
   /**
@@ -169,6 +171,8 @@ export class HeatSolver {
   private readonly mrKey = new Int32Array(6);
   private mrLists: FastBoxLists | null = null;
   private mrTminS = new Float32Array(0);
+  /** slabListsFor's object, refreshed each macro step. */
+  private slabListsCache: SlabLists | null = null;
   /** A declined multi-rate step already grew the active box for the step that follows. */
   private skipGrowOnce = false;
 
@@ -275,8 +279,10 @@ export class HeatSolver {
         }
       });
     }
-    this.insideCells = Int32Array.from(inside);
-    this.insideValue = Float64Array.from(insideT);
+    // In cell order, as every list a slab thread takes its share of (slabPool.ts SlabLists).
+    const order = inside.map((_, i) => i).sort((a, b) => inside[a] - inside[b]);
+    this.insideCells = Int32Array.from(order, (i) => inside[i]);
+    this.insideValue = Float64Array.from(order, (i) => insideT[i]);
     for (let i = 0; i < inside.length; i++) this.setCell(inside[i], insideT[i]);
     this.cut = this.buildCutFaces(active);
     this.placeCutFaces();
@@ -323,11 +329,13 @@ export class HeatSolver {
       const cut = toArena(this.arena, this.cut);
       const inside = toArena(this.arena, { cells: this.insideCells, values: this.insideValue });
       const oldH = this.arena.alloc(Float64Array, 8, this.cut.cells.length);
-      if (cut && inside && oldH) {
+      const cutHeat = this.arena.alloc(Float64Array, 8, this.cut.cells.length);
+      if (cut && inside && oldH && cutHeat) {
         this.cut = cut;
         this.insideCells = inside.cells;
         this.insideValue = inside.values;
         this.oldH = oldH;
+        this.cutHeat = cutHeat;
         this.cutInWasm = true;
       }
       this.listsMark = this.arena.mark;
@@ -533,18 +541,31 @@ export class HeatSolver {
     if (wasm) wasm.holdRing(f, faces, nFaces);
     else holdRing(f, faces, nFaces);
     const P = f.Tin;
+    // On threads, each slab's thread also runs the substep's list work for its own cells.
+    const slabLists = this.slabListsFor(lists, volF);
+    if (slabLists) this.saveCutH();
     for (let m = 0; m < M; m++) {
-      if (m > 0) {
-        if (wasm) wasm.accumulateFaces(f.phiIn, faces, nFaces);
-        else accumulateFaces(f.phiIn, faces, nFaces);
+      if (slabLists) {
+        slabLists.accumulate = slabLists.saveNext = m < M - 1;
+        this.threadBox.set(F);
+        this.energy.perfusionAndMetabolism += this.team!.step(this.threadBox, dtS, this.h, slabLists) * V;
+        // The cut cells' heat in list order: applyCutFaces's sum, to the bit.
+        let probeHeat = 0;
+        for (let i = 0; i < this.cut.cells.length; i++) probeHeat += this.cutHeat[i];
+        this.energy.probes += probeHeat * this.h * this.h * this.h;
+      } else {
+        if (m > 0) {
+          if (wasm) wasm.accumulateFaces(f.phiIn, faces, nFaces);
+          else accumulateFaces(f.phiIn, faces, nFaces);
+        }
+        this.saveCutH();
+        const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
+        this.energy.perfusionAndMetabolism += src * V;
+        this.applyCutFaces(dtS);
+        this.applyWallFaces(dtS, wallF);
       }
-      this.saveCutH();
-      const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
-      this.energy.perfusionAndMetabolism += src * V;
-      this.applyCutFaces(dtS);
-      this.applyWallFaces(dtS, wallF);
       this.energy.fixedCells += this.fixedCellInflow(dtS, false, faceF) * V;
-      this.resetFixed(f.Tout, f.phiOut, vesselCellsF, vesselBloodF);
+      if (!slabLists) this.resetFixed(f.Tout, f.phiOut, vesselCellsF, vesselBloodF);
       [f.Tin, f.Tout] = [f.Tout, f.Tin];
       [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
       this.timeS += dtS;
@@ -591,6 +612,24 @@ export class HeatSolver {
   }
 
   /**
+   * The fast box's substep lists for the slab threads (SlabLists), or null when its substeps run
+   * on one thread (no pool, a box too small to split, or lists not on the wasm memory).
+   */
+  private slabListsFor(lists: FastBoxLists, volF: number): SlabLists | null {
+    const team = this.team;
+    if (!team || !this.wasm || !this.cutInWasm || !this.fixedInWasm || !this.listsInWasm || volF < team.pool.minParallelCells) return null;
+    const l = (this.slabListsCache ??= {
+      fixedKind: this.fixedKind, cut: this.cut, oldH: this.oldH, cutHeat: this.cutHeat, walls: this.wallFaces, wallOnly: lists.wallF,
+      insideCells: this.insideCells, insideValue: this.insideValue, vesselCells: lists.vesselCellsF, vesselBlood: lists.vesselBloodF,
+      faces: this.faces, nFaces: lists.nFaces, accumulate: false, saveNext: false, invH2: 1 / (this.h * this.h), hM: this.h,
+    });
+    l.cut = this.cut; l.oldH = this.oldH; l.cutHeat = this.cutHeat; l.walls = this.wallFaces; l.wallOnly = lists.wallF;
+    l.insideCells = this.insideCells; l.insideValue = this.insideValue; l.vesselCells = lists.vesselCellsF;
+    l.vesselBlood = lists.vesselBloodF; l.nFaces = lists.nFaces;
+    return l;
+  }
+
+  /**
    * For fast box F: its interface faces (faces.fast / faces.slow, nFaces) and which wall faces, vessel faces
    * and vessel cells lie in F or in the slow region. Cached until F changes.
    */
@@ -606,24 +645,32 @@ export class HeatSolver {
       nFaces = 2 * (sy * sz + sx * sz + sx * sy);
       let q = 0;
       const { fast, slow } = this.faces;
-      for (let k = F[4]; k < F[5]; k++)
+      // Plane by plane (slab threads take the faces of their planes); each face touches only its
+      // own two cells, so the order changes no number.
+      for (let k = F[4]; k < F[5]; k++) {
         for (let j = F[2]; j < F[3]; j++) {
           const row = k * nxy + j * nx;
           fast[q] = row + F[0]; slow[q++] = row + F[0] - 1;
           fast[q] = row + F[1] - 1; slow[q++] = row + F[1];
         }
-      for (let k = F[4]; k < F[5]; k++)
         for (let i = F[0]; i < F[1]; i++) {
           const lo = k * nxy + F[2] * nx + i, hi = k * nxy + (F[3] - 1) * nx + i;
           fast[q] = lo; slow[q++] = lo - nx;
           fast[q] = hi; slow[q++] = hi + nx;
         }
-      for (let j = F[2]; j < F[3]; j++)
-        for (let i = F[0]; i < F[1]; i++) {
-          const lo = F[4] * nxy + j * nx + i, hi = (F[5] - 1) * nxy + j * nx + i;
-          fast[q] = lo; slow[q++] = lo - nxy;
-          fast[q] = hi; slow[q++] = hi + nxy;
-        }
+        if (k === F[4])
+          for (let j = F[2]; j < F[3]; j++)
+            for (let i = F[0]; i < F[1]; i++) {
+              const lo = k * nxy + j * nx + i;
+              fast[q] = lo; slow[q++] = lo - nxy;
+            }
+        if (k === F[5] - 1)
+          for (let j = F[2]; j < F[3]; j++)
+            for (let i = F[0]; i < F[1]; i++) {
+              const hi = k * nxy + j * nx + i;
+              fast[q] = hi; slow[q++] = hi + nxy;
+            }
+      }
     }
     const split = (cells: Int32Array): [Int32Array, Int32Array] => {
       const inF: number[] = [], inS: number[] = [];
@@ -631,6 +678,10 @@ export class HeatSolver {
       return [Int32Array.from(inF), Int32Array.from(inS)];
     };
     const [wallF, wallS] = split(this.wallFaces.cell);
+    // F's walls and vessel cells in cell order (slab threads take their planes' share); a cell's
+    // own faces keep their order, and cells do not interact here, so no number changes.
+    const wallCell = this.wallFaces.cell;
+    wallF.sort((a, b) => wallCell[a] - wallCell[b] || a - b);
     const [faceF, faceS] = split(this.vesselFaces.tissue);
     const vesselF: number[] = [], bloodF: number[] = [], vesselS: number[] = [];
     for (const v of this.vessels)
@@ -640,9 +691,11 @@ export class HeatSolver {
           bloodF.push(v.bloodC);
         } else vesselS.push(c);
       }
+    const byCell = vesselF.map((_, i) => i).sort((a, b) => vesselF[a] - vesselF[b] || a - b);
     const lists: FastBoxLists = {
       nFaces, wallF, wallS, faceF, faceS,
-      vesselCellsF: Int32Array.from(vesselF), vesselBloodF: Float64Array.from(bloodF), vesselS: Int32Array.from(vesselS),
+      vesselCellsF: Int32Array.from(byCell, (i) => vesselF[i]), vesselBloodF: Float64Array.from(byCell, (i) => bloodF[i]),
+      vesselS: Int32Array.from(vesselS),
     };
     this.listsInWasm = false;
     if (this.arena) {
@@ -839,7 +892,10 @@ export class HeatSolver {
     // Outside the active box both sides are exactly at rest (a zero term): visit only the part of
     // each outer face the box touches. Plain loops (this runs every step; closures cost here).
     const b = this.activeBox;
-    if (this.outer === 'rest' && b[0] < b[1] && outerLayer) {
+    if (this.outer === 'rest' && b[0] < b[1] && outerLayer && this.wasm && this.arena) {
+      // The same loops in wasm (assembly/kernel.ts outerInflow; fixedKind is on its memory).
+      sum = this.wasm.outerInflow(f.phiIn, this.fixedKind, nx, ny, nz, b, invH2);
+    } else if (this.outer === 'rest' && b[0] < b[1] && outerLayer) {
       const phi = f.phiIn, kind = this.fixedKind;
       const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
       // Each pair of faces is visited only when the box reaches one of them (same order of sums).
@@ -1111,7 +1167,7 @@ export class HeatSolver {
         else twin.blocked = e.blocked = Math.max(twin.blocked, e.blocked);
       }
     }
-    const cells = Int32Array.from(perCell.keys());
+    const cells = Int32Array.from(perCell.keys()).sort();
     const faceStart = new Int32Array(cells.length + 1);
     const neighbour: number[] = [], inverseDistance2: number[] = [], blockedShare: number[] = [], surfacePhi: number[] = [];
     cells.forEach((c, i) => {

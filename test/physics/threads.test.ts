@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
+import { WasmKernel } from '../../src/physics/kernelWasm.ts';
 import { SlabPool } from '../../src/physics/slabPool.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { makeTissueModel } from '../../src/physics/tissueModel.ts';
@@ -76,6 +77,9 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
   }
 
   it('multi-rate macro steps (fast box and slow boxes on the pool) stay bit-identical to one thread', () => {
+    // The fast box's substeps run their list work (cut faces, walls, resets, interface sums) on the
+    // slab threads: the coordinator takes its own slab's share when it works.
+    const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
     for (const pool of pools) {
       const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
       for (const x of [one, many]) x.multiRate = true;
@@ -93,6 +97,32 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
       expect(fieldMismatches(one, many)).toBe(0);
       expect(many.energy).toEqual(one.energy);
     }
+    expect(lists.mock.calls.length).toBeGreaterThan(20);
+    lists.mockRestore();
+  });
+
+  it('multi-rate substeps whose slab no worker takes: the coordinator steps it and runs its lists, the same numbers', async () => {
+    const silent = { postMessage: (): void => undefined, terminate: (): void => undefined };
+    const pool = await SlabPool.create(1, false, async () => silent);
+    pool.minParallelCells = 0;
+    const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
+    const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
+    for (const x of [one, many]) x.multiRate = true;
+    const dt = one.maxStepS;
+    const M = one.multiRateSubsteps(dt);
+    // Each substep waits STEAL_AFTER_MS (20 ms) for the silent worker first.
+    for (let g = 0; g < 8; g++) {
+      one.stepMany(dt, M);
+      many.stepMany(dt, M);
+    }
+    expect(many.multiRateStats.macro).toBeGreaterThan(5);
+    expect(many.multiRateStats).toEqual(one.multiRateStats);
+    expect(lists.mock.calls.length).toBeGreaterThan(5 * M);
+    lists.mockRestore();
+    expect(fieldMismatches(one, many)).toBe(0);
+    expect(many.energy).toEqual(one.energy);
+    expect(one.minTemperatureC.some((t) => t < 0)).toBe(true);
+    pool.close();
   });
 
   it('two threaded solvers stepped alternately share one pool (re-attaching) and stay identical', () => {
