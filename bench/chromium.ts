@@ -18,6 +18,15 @@ interface BenchRun {
   steps: number;
   longTasks: number;
   longestTaskMs: number;
+  /** FNV-1a of the result without its wall time: equal for equal numbers (threads are bit-identical). */
+  resultHash: string;
+}
+
+/** FNV-1a (32-bit) of a string, as hex. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 interface UaMemory {
@@ -85,11 +94,12 @@ async function main(): Promise<void> {
       }
       const result = await running;
       const wallMs = performance.now() - t0;
+      const resultHash = result ? fnv1a(JSON.stringify({ ...result, solver: { ...result.solver, wall_s: 0 } })) : 'none';
       // Let the observer deliver the last entries.
       await new Promise((res) => setTimeout(res, 50));
       runs.push({
         threads: got.threads, spacingMm, wallMs, frames, samples, maxFrameGapMs, steps: result?.solver.steps ?? -1,
-        longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks.map((e) => e.duration)),
+        longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks.map((e) => e.duration)), resultHash,
       });
       out.textContent = JSON.stringify(runs, null, 1);
     }

@@ -227,7 +227,7 @@ async function browserBench(): Promise<void> {
     type UaMemory = { totalMiB: number; byScopeMiB: Record<string, number> } | null;
     const b = res.bench as {
       crossOriginIsolated: boolean; hardwareConcurrency: number; info?: unknown; cancelMs: number[]; memoryMidRun: UaMemory; memoryAfter: UaMemory;
-      runs: { threads: number; spacingMm: number; wallMs: number; steps: number; frames: number; samples: number; maxFrameGapMs: number; longTasks: number; longestTaskMs: number }[];
+      runs: { threads: number; spacingMm: number; wallMs: number; steps: number; frames: number; samples: number; maxFrameGapMs: number; longTasks: number; longestTaskMs: number; resultHash: string }[];
     };
     const ua = (m: UaMemory): string => (m === null ? 'n/a' : `${m.totalMiB.toFixed(0)} MiB (${Object.entries(m.byScopeMiB).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})`);
     console.log(`\nHeadless Chromium (engine worker, bench page): crossOriginIsolated ${b.crossOriginIsolated}, hardwareConcurrency ${b.hardwareConcurrency}`);
@@ -240,6 +240,10 @@ async function browserBench(): Promise<void> {
           `${rs[0].steps} steps, ${rs[0].frames} frames (${rs[0].samples} samples), largest gap between frames ${Math.max(...rs.map((r) => r.maxFrameGapMs)).toFixed(0)} ms; ` +
           `main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
       );
+    }
+    for (const s of [...new Set(b.runs.map((r) => r.spacingMm))]) {
+      const hashes = new Set(b.runs.filter((r) => r.spacingMm === s).map((r) => r.resultHash));
+      console.log(`  ${s} mm results across thread counts and repeats: ${hashes.size === 1 ? 'identical' : `DIFFERENT (${[...hashes].join(', ')})`}`);
     }
     console.log(`  a superseded 1 mm run stopped ${b.cancelMs.map((ms) => ms.toFixed(0)).join(', ')} ms after its cancel (bar 100 ms)`);
     console.log(`  JS memory (measureUserAgentSpecificMemory: JS heaps and buffers): 3 s into a 1 mm run ${ua(b.memoryMidRun)}; after all runs ${ua(b.memoryAfter)}`);
