@@ -183,6 +183,75 @@ export function frozenBounds(T: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i
   return 1;
 }
 
+/**
+ * The cells of T with !(T > level) (the count of metrics.ts isothermMetricsAt: cells at or below
+ * the level, and NaN) over the whole grid: returns how many, their inclusive index box readable
+ * with frozenBound(0…5). `level` is the f32 that decides the same comparisons as the f64 level
+ * (the largest f32 not above it; WasmKernel.coldCells), four cells per comparison.
+ */
+export function coldCells(T: usize, nx: i32, ny: i32, nz: i32, level: f32): i32 {
+  const nxy = nx * ny;
+  const vL = f32x4.splat(level);
+  let count = 0, bi0 = nx, bi1 = -1, bj0 = ny, bj1 = -1, bk0 = nz, bk1 = -1;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      const row = k * nxy + j * nx;
+      const end = row + nx;
+      let rowCount = 0, lo = -1, hi = -1;
+      let c = row;
+      for (; c + 3 < end; c += 4) {
+        const bits = i32x4.bitmask(v128.not(f32x4.gt(v128.load(T + ((<usize>c) << 2)), vL)));
+        if (bits == 0) continue;
+        rowCount += popcnt(bits);
+        if (lo < 0) lo = c - row + ctz(bits);
+        hi = c - row + 31 - clz(bits);
+      }
+      for (; c < end; c++) {
+        if (load<f32>(T + ((<usize>c) << 2)) > level) continue;
+        rowCount++;
+        if (lo < 0) lo = c - row;
+        hi = c - row;
+      }
+      if (rowCount == 0) continue;
+      count += rowCount;
+      if (lo < bi0) bi0 = lo;
+      if (hi > bi1) bi1 = hi;
+      if (j < bj0) bj0 = j;
+      if (j > bj1) bj1 = j;
+      if (k < bk0) bk0 = k;
+      if (k > bk1) bk1 = k;
+    }
+  bI0 = bi0; bI1 = bi1; bJ0 = bj0; bJ1 = bj1; bK0 = bk0; bK1 = bk1;
+  return count;
+}
+
+/**
+ * Every f-th cell of `field` on each axis (mx × my × mz of them) in hundredths of a degree:
+ * floor(v·100 + 0.5) in f64, as engine/stream.ts did in JavaScript (values within ±327 °C).
+ */
+export function decimate(field: usize, nx: i32, ny: i32, f: i32, mx: i32, my: i32, mz: i32, out: usize): void {
+  let o: usize = out;
+  const hundred = f64x2.splat(100), half = f64x2.splat(0.5);
+  for (let k = 0; k < mz; k++)
+    for (let j = 0; j < my; j++) {
+      let c = nx * (f * j + ny * f * k);
+      let i = 0;
+      if (f == 1) {
+        for (; i + 3 < mx; i += 4, c += 4) {
+          const v = v128.load(field + ((<usize>c) << 2));
+          const lo = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(v), hundred), half)));
+          const hi = i32x4.trunc_sat_f64x2_s_zero(f64x2.floor(f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)), hundred), half)));
+          v128.store64_lane(o, i16x8.narrow_i32x4_s(i32x4.shuffle(lo, hi, 0, 1, 4, 5), lo), 0);
+          o += 8;
+        }
+      }
+      for (; i < mx; i++, c += f) {
+        store<i16>(o, <i16><i32>Math.floor(<f64>load<f32>(field + ((<usize>c) << 2)) * 100 + 0.5));
+        o += 2;
+      }
+    }
+}
+
 // Multi-rate interface bookkeeping (solver.ts multiRateStep; kernel.ts has the same loops in
 // TypeScript). Face q couples fast cell fast[q] (i32) to slow cell slow[q]; phi0, acc, ringT,
 // ringPhi are f64 per face. Same f64 operations in the same order as the TypeScript loops.

@@ -151,7 +151,7 @@ export class Simulation {
     const Tmin = this.solver.minTemperatureC;
     const levels = [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
     const isotherms: Snapshot['isotherms'] = {};
-    isothermMetricsAt(T, grid, levels).forEach((m, l) => (isotherms[String(levels[l])] = m));
+    isothermMetricsAt(T, grid, levels, this.solver.coldCellScan()).forEach((m, l) => (isotherms[String(levels[l])] = m));
     const snap: SampleSnapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
     if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin);
     for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);

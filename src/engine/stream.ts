@@ -76,8 +76,9 @@ function buildSample(run: PlanRun): RunSample {
     snapshot: sampleSnapshot(run),
     sensors_C: sim.sensorReadings(),
     grid,
-    temperature_cC: decimate(sim.solver.temperatureC, g.dims, f, dims),
-    minTemperature_cC: decimate(sim.solver.minTemperatureC, g.dims, f, dims),
+    // In wasm where the solver has it (the same numbers), else here.
+    temperature_cC: sim.solver.decimatedCentidegrees('T', f, ...dims) ?? decimate(sim.solver.temperatureC, g.dims, f, dims),
+    minTemperature_cC: sim.solver.decimatedCentidegrees('Tmin', f, ...dims) ?? decimate(sim.solver.minTemperatureC, g.dims, f, dims),
   };
 }
 

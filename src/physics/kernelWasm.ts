@@ -17,6 +17,8 @@ interface KernelExports {
   ): number;
   frozenBounds(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number;
   frozenBound(a: number): number;
+  coldCells(T: number, nx: number, ny: number, nz: number, level: number): number;
+  decimate(field: number, nx: number, ny: number, f: number, mx: number, my: number, mz: number, out: number): void;
   startFaces(phi: number, fast: number, phi0: number, acc: number, n: number): void;
   accumulateFaces(phi: number, fast: number, phi0: number, acc: number, n: number): void;
   holdRing(Tin: number, phiIn: number, Tout: number, phiOut: number, slow: number, ringT: number, ringPhi: number, n: number): void;
@@ -43,7 +45,7 @@ interface KernelExports {
   reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
 }
 
-type ArenaArray = Int32Array | Float64Array | Uint8Array;
+type ArenaArray = Int32Array | Float64Array | Uint8Array | Int16Array;
 
 /**
  * A bump allocator over a region of the kernel's memory for the solver's per-step lists (fixed
@@ -83,6 +85,17 @@ export class WasmArena {
     a?.set(from as never);
     return a;
   }
+}
+
+const f32Bits = new Float32Array(1);
+const i32Bits = new Int32Array(f32Bits.buffer);
+
+/** The largest float32 below the float32 x (finite). */
+function nextDownF32(x: number): number {
+  f32Bits[0] = x;
+  if (x === 0) i32Bits[0] = 0x80000001 | 0;
+  else i32Bits[0] += x > 0 ? -1 : 1;
+  return f32Bits[0];
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -327,6 +340,25 @@ export class WasmKernel {
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number, sums: number,
   ): number {
     return this.exports.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, dtS / (hM * hM), sums);
+  }
+
+  /**
+   * metrics.ts isothermMetricsAt's count for one level on a field of this memory: the cells with
+   * !(T > levelC) (at or below it, and NaN), returned, and their inclusive index box
+   * [i0, i1, j0, j1, k0, k1] into `bounds`. The same cells as the f64 comparison: levelC is
+   * taken down to the largest float32 not above it.
+   */
+  coldCells(T: Float32Array, nx: number, ny: number, nz: number, levelC: number, bounds: Int32Array): number {
+    let level = Math.fround(levelC);
+    if (level > levelC) level = nextDownF32(level);
+    const count = this.exports.coldCells(T.byteOffset, nx, ny, nz, level);
+    for (let a = 0; a < 6; a++) bounds[a] = this.exports.frozenBound(a);
+    return count;
+  }
+
+  /** Every f-th cell of `field` (this memory) on each axis, mx × my × mz, in hundredths of a degree, into `out` (this memory). */
+  decimate(field: Float32Array, nx: number, ny: number, f: number, mx: number, my: number, mz: number, out: Int16Array): void {
+    this.exports.decimate(field.byteOffset, nx, ny, f, mx, my, mz, out.byteOffset);
   }
 
   /**

@@ -16,35 +16,54 @@ export function isothermMetrics(T: ArrayLike<number>, grid: Grid, levelC: number
 }
 
 /**
- * isothermMetrics for several levels in one pass over the field: a cell above the highest level
- * (most of the grid) costs one comparison (a timeline sample measures three isotherms).
+ * The cells of the field with !(T > levelC) (at or below the level, and NaN): returns how many and
+ * writes their inclusive index box [i0, i1, j0, j1, k0, k1] into `bounds` (meaningless when none).
+ * The solver's wasm kernel has one (HeatSolver.coldCellScan).
  */
-export function isothermMetricsAt(T: ArrayLike<number>, grid: Grid, levelsC: readonly number[]): IsothermMetrics[] {
+export type ColdCellScan = (levelC: number, bounds: Int32Array) => number;
+
+/**
+ * isothermMetrics for several levels: with `scan`, one scan per level; else one pass over the
+ * field in which a cell above the highest level (most of the grid) costs one comparison (a
+ * timeline sample measures three isotherms). Both give the same numbers (test/physics/metrics).
+ */
+export function isothermMetricsAt(T: ArrayLike<number>, grid: Grid, levelsC: readonly number[], scan: ColdCellScan | null = null): IsothermMetrics[] {
   const [nx, ny, nz] = grid.dims;
   const n = levelsC.length;
   const top = Math.max(...levelsC);
   const count = new Float64Array(n);
   // Per level: lowest and highest i, j, k of its cells.
   const lo = new Float64Array(3 * n).fill(Infinity), hi = new Float64Array(3 * n).fill(-Infinity);
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++) {
-      const row = nx * (j + ny * k);
-      for (let i = 0; i < nx; i++) {
-        const t = T[row + i];
-        if (t > top) continue;
-        for (let l = 0; l < n; l++) {
-          if (t > levelsC[l]) continue;
-          count[l]++;
-          const b = 3 * l;
-          if (i < lo[b]) lo[b] = i;
-          if (i > hi[b]) hi[b] = i;
-          if (j < lo[b + 1]) lo[b + 1] = j;
-          if (j > hi[b + 1]) hi[b + 1] = j;
-          if (k < lo[b + 2]) lo[b + 2] = k;
-          if (k > hi[b + 2]) hi[b + 2] = k;
-        }
+  if (scan) {
+    const b = new Int32Array(6);
+    for (let l = 0; l < n; l++) {
+      count[l] = scan(levelsC[l], b);
+      for (let a = 0; a < 3; a++) {
+        lo[3 * l + a] = b[2 * a];
+        hi[3 * l + a] = b[2 * a + 1];
       }
     }
+  } else {
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++) {
+        const row = nx * (j + ny * k);
+        for (let i = 0; i < nx; i++) {
+          const t = T[row + i];
+          if (t > top) continue;
+          for (let l = 0; l < n; l++) {
+            if (t > levelsC[l]) continue;
+            count[l]++;
+            const b = 3 * l;
+            if (i < lo[b]) lo[b] = i;
+            if (i > hi[b]) hi[b] = i;
+            if (j < lo[b + 1]) lo[b + 1] = j;
+            if (j > hi[b + 1]) hi[b + 1] = j;
+            if (k < lo[b + 2]) lo[b + 2] = k;
+            if (k > hi[b + 2]) hi[b + 2] = k;
+          }
+        }
+      }
+  }
   const h = grid.spacingMm, o = grid.originMm;
   return levelsC.map((_, l) => {
     if (count[l] === 0) return { volume_ml: 0, bbox_mm: null };

@@ -6,6 +6,7 @@ import {
   allocateInterfaceFaces, copyBox, frozenBounds, holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
 } from './kernel.ts';
 import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
+import type { ColdCellScan } from './metrics.ts';
 import type { SlabLists, SlabPool, SlabTeam } from './slabPool.ts';
 import {
   type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, stableStepS, temperatureOf,
@@ -86,10 +87,11 @@ export class HeatSolver {
   static threadPool: SlabPool | null = null;
   /**
    * Bytes of the wasm kernel's memory a new solver sets aside for fixedKind and its per-step lists
-   * (see `arena`): a byte per cell for fixedKind, and room for lists far longer than real ones.
-   * Tests make it small to run the TypeScript loops beside the wasm kernel.
+   * (see `arena`): a byte per cell for fixedKind, two for a decimated field's scratch
+   * (decimatedCentidegrees), and room for lists far longer than real ones. Tests make it small to
+   * run the TypeScript loops beside the wasm kernel.
    */
-  static arenaBytes = (cells: number): number => 2 * cells + 65536;
+  static arenaBytes = (cells: number): number => 4 * cells + 65536;
   /** Threads a step of this solver is split across (1 without a pool). */
   get threads(): number {
     return this.team ? this.team.pool.threads : 1;
@@ -260,6 +262,34 @@ export class HeatSolver {
   /** Minimum temperature reached so far [°C] per cell. */
   get minTemperatureC(): Float32Array {
     return this.fields.Tmin;
+  }
+
+  /**
+   * The current temperature's cold-cell scan for metrics.ts (isothermMetricsAt) in wasm, four
+   * cells per comparison; null with the TypeScript kernel (metrics then scan in JavaScript, to the
+   * same numbers).
+   */
+  coldCellScan(): ColdCellScan | null {
+    const wasm = this.wasm;
+    if (!wasm) return null;
+    return (levelC, bounds) => wasm.coldCells(this.fields.Tin, this.nx, this.ny, this.nz, levelC, bounds);
+  }
+
+  /**
+   * Every f-th cell on each axis of the current temperature ('T') or minimum temperature
+   * ('Tmin') in hundredths of a degree (mx × my × mz cells, x fastest): floor(v·100 + 0.5).
+   * In wasm (via a scratch array on the arena); null where that is unavailable (the caller
+   * decimates in JavaScript, to the same numbers).
+   */
+  decimatedCentidegrees(field: 'T' | 'Tmin', f: number, mx: number, my: number, mz: number): Int16Array | null {
+    if (!this.wasm || !this.arena) return null;
+    const mark = this.arena.mark;
+    const scratch = this.arena.alloc(Int16Array, 2, mx * my * mz);
+    if (!scratch) return null;
+    this.wasm.decimate(field === 'T' ? this.fields.Tin : this.fields.Tmin, this.nx, this.ny, f, mx, my, mz, scratch);
+    const out = scratch.slice();
+    this.arena.release(mark);
+    return out;
   }
 
   /** Sets the cold sources (all probes) for the coming steps; rebuilds the cut faces. */

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from '../../src/physics/kernel.ts';
 import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
+import { isothermMetricsAt } from '../../src/physics/metrics.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { enthalpyOf, makeTissueModel } from '../../src/physics/tissueModel.ts';
 import { boxGrid, fieldMismatches, tableTissue } from './helpers.ts';
@@ -119,6 +120,56 @@ describe('WebAssembly SIMD kernel', () => {
       }
     }
     expect(found).toBeGreaterThan(50);
+  });
+
+  it('measures isotherms (cells at or below a level, and NaN: count and box) like the TypeScript pass, levels between float32 values included', () => {
+    const grid = boxGrid([23, 9, 7], 1, [-11, -4, -3]);
+    HeatSolver.kernelPreference = 'wasm-simd';
+    const small = new HeatSolver(grid, makeTissueModel(tableTissue({})), []);
+    const T = small.fields.Tin;
+    let seed = 11;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const levels = [0, -20, -40, -27.3, 0.1, -1e-30, Math.fround(-27.3), -20.000001];
+    let nonEmpty = 0;
+    for (let trial = 0; trial < 150; trial++) {
+      const cold = random() * 0.3;
+      for (let c = 0; c < T.length; c++) {
+        const r = random();
+        // Warm, cold, exactly at or a float32 step around a level, NaN, ±0.
+        T[c] = r < cold ? -60 * random() : r < cold + 0.05 ? levels[Math.floor(random() * levels.length)] * (random() < 0.5 ? 1 : 1 + 1e-7)
+          : r < cold + 0.06 ? NaN : r < cold + 0.08 ? (random() < 0.5 ? 0 : -0) : 37 - random();
+      }
+      const inJs = isothermMetricsAt(T, grid, levels);
+      const inWasm = isothermMetricsAt(T, grid, levels, small.coldCellScan());
+      expect(inWasm).toEqual(inJs);
+      nonEmpty += inJs.filter((m) => m.volume_ml > 0).length;
+    }
+    expect(nonEmpty).toBeGreaterThan(500);
+    expect(small.coldCellScan()).not.toBeNull();
+  });
+
+  it('decimates fields to hundredths of a degree like floor(v·100 + 0.5), every factor and row length', () => {
+    for (const dims of [[23, 9, 7], [8, 5, 6], [33, 30, 28]] as const) {
+      const grid = boxGrid([...dims], 1, [0, 0, 0]);
+      const x = new HeatSolver(grid, makeTissueModel(tableTissue({})), []);
+      const [nx, ny, nz] = dims;
+      let seed = nx;
+      const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      for (let c = 0; c < x.fields.Tin.length; c++) {
+        x.fields.Tin[c] = random() < 0.1 ? Math.round(random() * 400) / 100 - 2.005 : 37 - 233 * random();
+        x.fields.Tmin[c] = -196 + 233 * random();
+      }
+      for (const f of [1, 2, 3]) {
+        const mx = Math.ceil(nx / f), my = Math.ceil(ny / f), mz = Math.ceil(nz / f);
+        for (const which of ['T', 'Tmin'] as const) {
+          const src = which === 'T' ? x.fields.Tin : x.fields.Tmin;
+          const expected = new Int16Array(mx * my * mz);
+          let o = 0;
+          for (let k = 0; k < mz; k++) for (let j = 0; j < my; j++) for (let i = 0; i < mx; i++) expected[o++] = Math.floor(src[f * i + nx * (f * j + ny * f * k)] * 100 + 0.5);
+          expect(x.decimatedCentidegrees(which, f, mx, my, mz)).toEqual(expected);
+        }
+      }
+    }
   });
 
   it('steps boxes with rows of every length like the TypeScript kernel, and leaves every cell outside the box alone', () => {
