@@ -110,15 +110,24 @@ function samplePlans(): { name: string; plan: Plan }[] {
     });
 }
 
+/**
+ * Median wall time of `repeats` runs. At 2 mm (a live drag: runs back to back) one run first warms
+ * the JIT and is reported apart (`firstS`); a 1 mm run is long enough that its warm-up is noise.
+ */
 function planBench(
   plan: Plan, spacingMm: number, repeats: number, kernel: 'auto' | 'js', pool: SlabPool | null = null, multiRate = Simulation.multiRate,
-): { wallS: number; steps: number; cells: number } {
+): { wallS: number; firstS: number | null; steps: number; cells: number } {
   const savedMultiRate = Simulation.multiRate;
   Simulation.multiRate = multiRate;
   HeatSolver.kernelPreference = kernel;
   HeatSolver.threadPool = pool;
   const walls: number[] = [];
-  let steps = 0, cells = 0;
+  let steps = 0, cells = 0, firstS: number | null = null;
+  if (spacingMm >= 2) {
+    const t0 = performance.now();
+    runPlan(plan, { spacingMm });
+    firstS = (performance.now() - t0) / 1000;
+  }
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
     const result = runPlan(plan, { spacingMm });
@@ -129,7 +138,12 @@ function planBench(
   HeatSolver.kernelPreference = 'auto';
   HeatSolver.threadPool = null;
   Simulation.multiRate = savedMultiRate;
-  return { wallS: median(walls), steps, cells };
+  return { wallS: median(walls), firstS, steps, cells };
+}
+
+/** ", first run 0.31 s" where planBench warmed up. */
+function firstRun(r: { firstS: number | null }): string {
+  return r.firstS === null ? '' : `, first run ${r.firstS.toFixed(2)} s`;
 }
 
 /**
@@ -227,6 +241,7 @@ async function browserBench(): Promise<void> {
     type UaMemory = { totalMiB: number; byScopeMiB: Record<string, number> } | null;
     const b = res.bench as {
       crossOriginIsolated: boolean; hardwareConcurrency: number; info?: unknown; cancelMs: number[]; memoryMidRun: UaMemory; memoryAfter: UaMemory;
+      firstRuns: { threads: number; spacingMm: number; wallMs: number }[];
       runs: { threads: number; spacingMm: number; wallMs: number; steps: number; frames: number; samples: number; maxFrameGapMs: number; longTasks: number; longestTaskMs: number; resultHash: string }[];
     };
     const ua = (m: UaMemory): string => (m === null ? 'n/a' : `${m.totalMiB.toFixed(0)} MiB (${Object.entries(m.byScopeMiB).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})`);
@@ -235,8 +250,10 @@ async function browserBench(): Promise<void> {
     for (const key of [...new Set(b.runs.map((r) => `${r.spacingMm}/${r.threads}`))]) {
       const rs = b.runs.filter((r) => `${r.spacingMm}/${r.threads}` === key);
       const s = rs[0].spacingMm;
+      const first = b.firstRuns.find((r) => `${r.spacingMm}/${r.threads}` === key);
       console.log(
-        `  liver-3probe ${s} mm, ${rs[0].threads} thread(s): wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s), ` +
+        `  liver-3probe ${s} mm, ${rs[0].threads} thread(s): wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s)` +
+          `${first ? ` (after a first run of ${(first.wallMs / 1000).toFixed(2)} s)` : ''}, ` +
           `${rs[0].steps} steps, ${rs[0].frames} frames (${rs[0].samples} samples), largest gap between frames ${Math.max(...rs.map((r) => r.maxFrameGapMs)).toFixed(0)} ms; ` +
           `main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
       );
@@ -366,7 +383,7 @@ async function main(): Promise<void> {
     for (const spacingMm of [2, 1]) {
       const reps = spacingMm === 1 ? REPEATS_1MM : REPEATS;
       const r = planBench(plan, spacingMm, reps, 'auto');
-      console.log(`  ${name.padEnd(20)} ${spacingMm} mm: ${r.wallS.toFixed(2)} s median of ${reps}  (${r.cells} cells, ${r.steps} steps)`);
+      console.log(`  ${name.padEnd(20)} ${spacingMm} mm: ${r.wallS.toFixed(2)} s median of ${reps}${firstRun(r)}  (${r.cells} cells, ${r.steps} steps)`);
     }
   }
   const liver = samplePlans().find((p) => p.name.startsWith('liver'));
@@ -377,10 +394,10 @@ async function main(): Promise<void> {
     for (const spacingMm of [2, 1]) {
       const reps = spacingMm === 1 ? REPEATS_1MM : REPEATS;
       const one = planBench(liver.plan, spacingMm, reps, 'auto');
-      console.log(`  ${'1 thread'.padEnd(34)} ${spacingMm} mm: ${one.wallS.toFixed(2)} s median of ${reps}`);
+      console.log(`  ${'1 thread'.padEnd(34)} ${spacingMm} mm: ${one.wallS.toFixed(2)} s median of ${reps}${firstRun(one)}`);
       for (const { label, pool } of pools) {
         const r = planBench(liver.plan, spacingMm, reps, 'auto', pool);
-        console.log(`  ${label.padEnd(34)} ${spacingMm} mm: ${r.wallS.toFixed(2)} s median of ${reps}  (${(one.wallS / r.wallS).toFixed(2)}× faster)`);
+        console.log(`  ${label.padEnd(34)} ${spacingMm} mm: ${r.wallS.toFixed(2)} s median of ${reps}${firstRun(r)}  (${(one.wallS / r.wallS).toFixed(2)}× faster)`);
       }
     }
   }
