@@ -55,6 +55,8 @@ export const ACTIVE_EPSILON_C = 1e-6;
 export const MULTIRATE_BUFFER = 3;
 /** Multi-rate only when the slow region is at least this share of the active box. */
 const MULTIRATE_MIN_SLOW_SHARE = 0.3;
+/** Source sets whose cut faces a solver keeps (a protocol alternates between a few). */
+const CUT_CACHE_SIZE = 4;
 
 /**
  * The 3D enthalpy–Pennes solver of physics.md §1: explicit Kirchhoff-form stencil (kernel.ts),
@@ -106,6 +108,8 @@ export class HeatSolver {
   /** 1 for cells held fixed (outer layer, vessels), 2 for cells inside an active body. */
   private readonly fixedKind: Uint8Array;
   private cut: CutFaces = emptyCut();
+  /** Cut faces built so far (JavaScript arrays), by their active sources. */
+  private readonly cutCache = new Map<string, CutFaces>();
   /**
    * The wasm kernel's memory for fixedKind and the per-step lists (walls, vessel faces and cells:
    * for the solver's life; cut faces and inside cells: until the sources change; the fast box's
@@ -314,7 +318,16 @@ export class HeatSolver {
     this.insideCells = Int32Array.from(order, (i) => inside[i]);
     this.insideValue = Float64Array.from(order, (i) => insideT[i]);
     for (let i = 0; i < inside.length; i++) this.setCell(inside[i], insideT[i]);
-    this.cut = this.buildCutFaces(active);
+    // A protocol's second freeze sets the first one's sources again: the same faces (they depend
+    // only on the bodies, their temperatures and which cells are fixed, all the same again).
+    const key = JSON.stringify(active);
+    let cut = this.cutCache.get(key);
+    if (!cut) {
+      cut = this.buildCutFaces(active);
+      if (this.cutCache.size >= CUT_CACHE_SIZE) this.cutCache.clear();
+      this.cutCache.set(key, cut);
+    }
+    this.cut = cut;
     this.placeCutFaces();
     for (const c of inside) this.includeInBox(c);
     for (const c of this.cut.cells) this.includeInBox(c);
