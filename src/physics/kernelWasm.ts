@@ -403,6 +403,31 @@ export class WasmKernel {
     );
   }
   /**
+   * A part of a multi-rate macro step's end on byte offsets (slabPool.ts finishMacro): F's planes
+   * [k0, k1) copied In → Out when `copy` (o[a …]: Tin, phiIn, Tout, phiOut, then F's i0, i1, j0,
+   * j1), then interface faces [q0, q1) restored and refluxed into the buffers that will be In
+   * (o[a + 8 …]: H, T, phi, Tmin, fixedKind, slow, acc, ringT, ringPhi). Each face has its own
+   * slow cell, and F's cells are none of them: parts touch disjoint cells.
+   */
+  finishMacroAt(o: Int32Array, a: number, nx: number, ny: number, k0: number, k1: number, q0: number, q1: number, copy: boolean, w: number): void {
+    const e = this.exports;
+    if (copy && k0 < k1) e.copyBox(o[a], o[a + 2], o[a + 1], o[a + 3], nx, ny, o[a + 4], o[a + 5], o[a + 6], o[a + 7], k0, k1);
+    const n = q1 - q0;
+    if (n <= 0) return;
+    const slow = o[a + 13] + 4 * q0;
+    e.restoreRing(o[a + 9], o[a + 10], slow, o[a + 15] + 8 * q0, o[a + 16] + 8 * q0, n);
+    e.reflux(o[a + 8], o[a + 9], o[a + 10], o[a + 11], o[a + 12], slow, o[a + 14] + 8 * q0, n, w);
+  }
+
+  /** frozenBounds on byte offsets: found (1/0), the box into out[at …]. */
+  frozenBoundsAt(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, out: Int32Array, at: number): number {
+    const e = this.exports;
+    if (k0 >= k1 || !e.frozenBounds(T, nx, ny, i0, i1, j0, j1, k0, k1)) return 0;
+    for (let q = 0; q < 6; q++) out[at + q] = e.frozenBound(q);
+    return 1;
+  }
+
+  /**
    * Bounding box [i_lo, i_hi, j_lo, j_hi, k_lo, k_hi] (inclusive) of the cells of T (a field of
    * this memory) colder than the solidus within the half-open box b, written to `out`; false when
    * there are none. The same answer as solver.ts frozenBoundsJs, four cells per comparison.

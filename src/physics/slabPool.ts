@@ -24,18 +24,25 @@ export interface SlabWorker {
 
 /**
  * Int32 slots of the control buffer. LISTS: the step's list flags (0: kernel only), then the
- * SLAB_LIST_SLOTS offsets of the lists (kernelWasm.ts). From SLABS, SLAB_STRIDE per worker: its
- * slab's k0, k1, a claim (the step's epoch while unclaimed, −epoch once the worker took it, 0 once
- * the coordinator did), the epoch of the last step the worker finished, then from RANGES the
- * slab's (start, count) in each list.
+ * SLAB_LIST_SLOTS offsets of the lists (kernelWasm.ts). ARGS: the arguments of a plane command
+ * (CMD_SCAN, CMD_FINISH). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim (the
+ * step's epoch while unclaimed, −epoch once the worker took it, 0 once the coordinator did), the
+ * epoch of the last step the worker finished, then from RANGES the slab's (start, count) in each
+ * list of a step, or a plane command's item range and results.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
-const I0 = 9, I1 = 10, J0 = 11, J1 = 12, LISTS = 16, SLABS = LISTS + 1 + SLAB_LIST_SLOTS;
+const I0 = 9, I1 = 10, J0 = 11, J1 = 12, LISTS = 16, ARGS = LISTS + 1 + SLAB_LIST_SLOTS, SLABS = ARGS + 24;
 const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 16;
-/** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work. */
+/** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight. */
 const F64_AT = 3072;
+const F64_SLOTS = 5;
 const CTRL_BYTES = 4096;
-const CMD_STEP = 1, CMD_DETACH = 2;
+/**
+ * Commands: a kernel step (with its list work), leave, and the plane commands of a multi-rate
+ * macro step: the frozen cells' bounding box (SlabTeam.frozenBounds) and the step's end
+ * (SlabTeam.finishMacro).
+ */
+const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4;
 /** Most worker threads one control buffer describes. */
 const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
 /** Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces). */
@@ -130,7 +137,7 @@ export function serveSlabs(post: (message: unknown) => void, listen: (handler: (
 
 function serveAttached(m: AttachMessage): void {
   const ctrl = new Int32Array(m.ctrl, 0, F64_AT / 4);
-  const params = new Float64Array(m.ctrl, F64_AT, 4);
+  const params = new Float64Array(m.ctrl, F64_AT, F64_SLOTS);
   const { nx, ny } = m;
   let wasm: WasmKernel | null = null;
   let views: Map<number, Float32Array> | null = null;
@@ -157,7 +164,10 @@ function serveAttached(m: AttachMessage): void {
     if (Atomics.compareExchange(ctrl, slot + CLAIM, seen, -seen) !== seen) continue;
     Atomics.notify(ctrl, slot + CLAIM);
     const k0 = ctrl[slot + K0], k1 = ctrl[slot + K1];
-    if (k0 < k1) {
+    const cmd = Atomics.load(ctrl, CMD);
+    if (cmd !== CMD_STEP) {
+      if (wasm) planePart(wasm, ctrl, params, cmd, nx, ny, k0, k1, ctrl[slot + RANGES], ctrl[slot + RANGES + 1], ctrl, slot + RANGES + 2);
+    } else if (k0 < k1) {
       const dt = params[0], h = params[1];
       if (wasm) {
         wasm.stepBoxAt(ctrl[H_OFF], ctrl[TIN], ctrl[PHIIN], ctrl[TOUT], ctrl[PHIOUT], ctrl[TMIN], nx, ny,
@@ -177,9 +187,23 @@ function serveAttached(m: AttachMessage): void {
 }
 
 /** One solver's use of the pool: its fields and control buffer. */
+/**
+ * A part of a plane command on this thread: planes [k0, k1), items [q0, q1); results into
+ * out[at …] (CMD_SCAN: found, then the inclusive box).
+ */
+function planePart(
+  wasm: WasmKernel, ctrl: Int32Array, params: Float64Array, cmd: number, nx: number, ny: number,
+  k0: number, k1: number, q0: number, q1: number, out: Int32Array, at: number,
+): void {
+  if (cmd === CMD_SCAN) out[at] = wasm.frozenBoundsAt(ctrl[ARGS], nx, ny, ctrl[ARGS + 1], ctrl[ARGS + 2], ctrl[ARGS + 3], ctrl[ARGS + 4], k0, k1, out, at + 1);
+  else if (cmd === CMD_FINISH) wasm.finishMacroAt(ctrl, ARGS, nx, ny, k0, k1, q0, q1, ctrl[ARGS + 17] !== 0, params[4]);
+}
+
 export class SlabTeam {
   private ctrl: Int32Array;
   private params: Float64Array;
+  /** The coordinator's own part of a plane command: item range and results. */
+  private readonly ownPart = new Int32Array(SLAB_STRIDE);
   /** The coordinator's own slab's list ranges. */
   private readonly ownRanges = new Int32Array(2 * LIST_COUNT);
   private readonly sums: Float64Array;
@@ -197,14 +221,14 @@ export class SlabTeam {
     this.constants = kernelConstants(model);
     const sab = new SharedArrayBuffer(CTRL_BYTES);
     this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
-    this.params = new Float64Array(sab, F64_AT, 4);
+    this.params = new Float64Array(sab, F64_AT, F64_SLOTS);
   }
 
   /** Sends the attach message to every worker with a fresh control buffer. */
   attach(workers: SlabWorker[]): void {
     const sab = new SharedArrayBuffer(CTRL_BYTES);
     this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
-    this.params = new Float64Array(sab, F64_AT, 4);
+    this.params = new Float64Array(sab, F64_AT, F64_SLOTS);
     const { nx, ny, nz } = this.fields;
     workers.forEach((w, index) => {
       const msg: AttachMessage = {
@@ -271,8 +295,100 @@ export class SlabTeam {
     // waiting for it beats stepping its slab here too: measured). One that has not taken it
     // within STEAL_AFTER_MS (gone, or stalled) has it stepped here instead: a silent worker costs
     // speed, never the run. A taken slab is waited for until it is finished.
-    const deadline = performance.now() + STEAL_AFTER_MS;
+    this.awaitWorkers(epoch, (at) => slab(ctrl[at + K0], ctrl[at + K1], ctrl, at + RANGES));
+    // The single-thread kernel's order: plane sums from k0 up, then × dt.
+    let total = 0;
+    for (let k = k0; k < k1; k++) total += this.sums[k];
+    return total * Math.fround(dtS);
+  }
+
+  /**
+   * The bounding box (inclusive, into `out`) of the cells of T colder than the solidus within box
+   * b, the box's planes split across the pool (wasm kernel): the same box as one scan; false when
+   * there are none.
+   */
+  frozenBounds(T: Float32Array, b: Int32Array, out: Int32Array): boolean {
+    const ctrl = this.ctrl;
+    ctrl[ARGS] = T.byteOffset;
+    for (let a = 0; a < 4; a++) ctrl[ARGS + 1 + a] = b[a];
+    this.planes(CMD_SCAN, b[4], b[5], 0);
+    let found = false;
+    const merge = (r: Int32Array, at: number): void => {
+      if (r[at] === 0) return;
+      for (let a = 0; a < 6; a += 2) {
+        out[a] = found ? Math.min(out[a], r[at + 1 + a]) : r[at + 1 + a];
+        out[a + 1] = found ? Math.max(out[a + 1], r[at + 2 + a]) : r[at + 2 + a];
+      }
+      found = true;
+    };
+    if (this.pool.coordinatorWorks) merge(this.ownPart, 2);
+    for (let w = 0; w < this.pool.workers.length; w++) merge(ctrl, SLABS + SLAB_STRIDE * w + RANGES + 2);
+    return found;
+  }
+
+  /**
+   * The end of a multi-rate macro step on the pool (solver.ts multiRateStep, wasm kernel): with
+   * `copy`, F's planes copied In → Out (split by planes); the interface faces (split evenly) get
+   * their slow cells' values back and the reflux, in the buffers that will be In (Out when
+   * copying: the caller then swaps). The same fields as the single-thread loops: every part
+   * touches its own cells.
+   */
+  finishMacro(fixedKind: Uint8Array, faces: InterfaceFaces, nFaces: number, F: Int32Array, copy: boolean, w: number): void {
+    const f = this.fields, ctrl = this.ctrl;
+    const T = copy ? f.Tout : f.Tin, phi = copy ? f.phiOut : f.phiIn;
+    const o = [
+      f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, F[0], F[1], F[2], F[3],
+      f.H.byteOffset, T.byteOffset, phi.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset, faces.slow.byteOffset,
+      faces.acc.byteOffset, faces.ringT.byteOffset, faces.ringPhi.byteOffset, copy ? 1 : 0,
+    ];
+    for (let i = 0; i < o.length; i++) ctrl[ARGS + i] = o[i];
+    this.params[4] = w;
+    this.planes(CMD_FINISH, F[4], F[5], nFaces);
+  }
+
+  /**
+   * Runs plane command `cmd` (arguments already in ARGS) over planes [k0, k1) and items
+   * [0, items), split like a kernel step's slabs: the coordinator takes its part when it works
+   * and any part a worker has not taken within STEAL_AFTER_MS, and waits for the rest.
+   */
+  private planes(cmd: number, k0: number, k1: number, items: number): void {
+    const pool = this.pool;
+    pool.use(this);
+    const ctrl = this.ctrl;
+    const workers = pool.workers.length;
+    const parts = pool.threads;
+    const planes = k1 - k0;
+    const first = pool.coordinatorWorks ? 1 : 0;
+    const epoch = Atomics.load(ctrl, EPOCH) + 1;
     for (let w = 0; w < workers; w++) {
+      const p = w + first;
+      const at = SLABS + SLAB_STRIDE * w;
+      ctrl[at + K0] = k0 + Math.floor((planes * p) / parts);
+      ctrl[at + K1] = k0 + Math.floor((planes * (p + 1)) / parts);
+      ctrl[at + RANGES] = Math.floor((items * p) / parts);
+      ctrl[at + RANGES + 1] = Math.floor((items * (p + 1)) / parts);
+      ctrl[at + RANGES + 2] = 0;
+      Atomics.store(ctrl, at + CLAIM, epoch);
+    }
+    Atomics.store(ctrl, CMD, cmd);
+    Atomics.store(ctrl, EPOCH, epoch);
+    Atomics.notify(ctrl, EPOCH);
+    const { nx, ny } = this.fields;
+    if (first === 1) {
+      this.ownPart[2] = 0;
+      planePart(this.wasm!, ctrl, this.params, cmd, nx, ny, k0, k0 + Math.floor(planes / parts), 0, Math.floor(items / parts), this.ownPart, 2);
+    }
+    this.awaitWorkers(epoch, (at) => planePart(this.wasm!, ctrl, this.params, cmd, nx, ny, ctrl[at + K0], ctrl[at + K1], ctrl[at + RANGES], ctrl[at + RANGES + 1], ctrl, at + RANGES + 2));
+  }
+
+  /**
+   * Waits until every worker has taken and finished its part of the step `epoch`; a part not
+   * taken within STEAL_AFTER_MS is run here (`runPart` with the worker's slot).
+   */
+  private awaitWorkers(epoch: number, runPart: (at: number) => void): void {
+    const ctrl = this.ctrl;
+    const deadline = performance.now() + STEAL_AFTER_MS;
+    for (let w = 0; w < this.pool.workers.length; w++) {
       const at = SLABS + SLAB_STRIDE * w;
       let claim = Atomics.load(ctrl, at + CLAIM);
       for (let i = 0; claim === epoch && i < spinLoads; i++) claim = Atomics.load(ctrl, at + CLAIM);
@@ -282,16 +398,12 @@ export class SlabTeam {
         Atomics.wait(ctrl, at + CLAIM, epoch, left);
         claim = Atomics.load(ctrl, at + CLAIM);
       }
-      if (claim === epoch && Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) slab(ctrl[at + K0], ctrl[at + K1], ctrl, at + RANGES);
+      if (claim === epoch && Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) runPart(at);
       else {
         let finished = Atomics.load(ctrl, at + FINISHED);
         while (finished !== epoch) finished = waitChange(ctrl, at + FINISHED, finished);
       }
     }
-    // The single-thread kernel's order: plane sums from k0 up, then × dt.
-    let total = 0;
-    for (let k = k0; k < k1; k++) total += this.sums[k];
-    return total * Math.fround(dtS);
   }
 
   /** The lists' offsets and flags into the control buffer (kernelWasm.ts SLAB_LIST_SLOTS order). */

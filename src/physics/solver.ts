@@ -486,9 +486,12 @@ export class HeatSolver {
     const A = this.activeBox;
     const F = this.fastBox;
     const { nx, ny } = this;
-    const found = this.wasm
-      ? this.wasm.frozenBounds(this.fields.Tin, nx, ny, A, this.frozenScan)
-      : frozenBounds(this.fields.Tin, nx, ny, A, this.constants.Ts, this.frozenScan);
+    // On the pool, the threads scan slabs of planes (wasm kernel): the same box.
+    const found = this.team && this.wasm && this.activeCells >= this.team.pool.minParallelCells
+      ? this.team.frozenBounds(this.fields.Tin, A, this.frozenScan)
+      : this.wasm
+        ? this.wasm.frozenBounds(this.fields.Tin, nx, ny, A, this.frozenScan)
+        : frozenBounds(this.fields.Tin, nx, ny, A, this.constants.Ts, this.frozenScan);
     const s = this.frozenScan;
     let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = this.nz, k1 = -1;
     if (found) [i0, i1, j0, j1, k0, k1] = s;
@@ -614,6 +617,19 @@ export class HeatSolver {
       this.timeS += dtS;
       this.steps++;
     }
+    const m = this.tissue;
+    const w = dtS / (this.h * this.h);
+    if (slabLists) {
+      // On the pool: F's planes copied across when M is even, and the ring's restore and reflux
+      // below, split across the threads (each part its own cells).
+      const copy = f.Tin === P;
+      this.team!.finishMacro(this.fixedKind, faces, nFaces, F, copy, w);
+      if (copy) {
+        [f.Tin, f.Tout] = [f.Tout, f.Tin];
+        [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
+      }
+      return true;
+    }
     // F's new values are in P when M is even (S's are in the other buffer): copy the smaller
     // region across so that both sit in the In buffers.
     if (f.Tin === P) {
@@ -633,8 +649,6 @@ export class HeatSolver {
       }
     }
     // Ring back to its slow-step values, plus the reflux.
-    const m = this.tissue;
-    const w = dtS / (this.h * this.h);
     if (wasm) wasm.restoreRing(f.Tin, f.phiIn, faces, nFaces);
     else restoreRing(f.Tin, f.phiIn, faces, nFaces);
     if (wasm && this.arena) {
