@@ -139,9 +139,14 @@ export function wasmSharedKernelModule(): WebAssembly.Module | null {
   return compiledShared;
 }
 
-/** Page 0 holds the module's own (tiny) data; page 1 the per-plane source sums; fields follow. */
+/** Page 0 holds the module's own (tiny) data; pages 1…SUMS_REGIONS the per-plane source sums; fields follow. */
 const SUMS = 65536;
-const BASE = 2 * 65536;
+/**
+ * Pages of per-plane sums: one per box of a multi-rate slow step stepped at once on threads
+ * (slabPool.ts slowStep; the sums of boxes sharing planes must not mix).
+ */
+export const SUMS_REGIONS = 6;
+const BASE = (1 + SUMS_REGIONS) * 65536;
 const PAGE = 65536;
 /** Most z-planes the per-plane sums page holds. */
 export const MAX_PLANES = 8192;
@@ -326,12 +331,17 @@ export class WasmKernel {
     return WasmKernel.planeSumsView(this.memory.buffer);
   }
 
-  /** The per-plane sums page of a buffer laid out as fieldViews. */
-  static planeSumsView(buf: ArrayBufferLike): Float64Array {
-    return new Float64Array(buf, SUMS, MAX_PLANES);
+  /** A per-plane sums page (region < SUMS_REGIONS) of a buffer laid out as fieldViews. */
+  static planeSumsView(buf: ArrayBufferLike, region = 0): Float64Array {
+    return new Float64Array(buf, WasmKernel.sumsOffset(region), MAX_PLANES);
   }
 
-  /** Byte offset of planeSums() (what stepBoxAt's `sums` takes). */
+  /** Byte offset of a per-plane sums page (what stepBoxAt's `sums` takes). */
+  static sumsOffset(region: number): number {
+    return SUMS + region * 8 * MAX_PLANES;
+  }
+
+  /** Byte offset of planeSums() (region 0). */
   static readonly SUMS_OFFSET = SUMS;
 
   /** The raw export on byte offsets (a slab thread's call; box already clamped). */

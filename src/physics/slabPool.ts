@@ -1,5 +1,5 @@
 import { type CutFaces, type InterfaceFaces, type KernelConstants, type StepFields, type WallFaces, kernelConstants, stepBox } from './kernel.ts';
-import { MAX_PLANES, SLAB_ACCUMULATE, SLAB_LIST_SLOTS, SLAB_SAVE_NEXT, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
+import { MAX_PLANES, SLAB_ACCUMULATE, SLAB_LIST_SLOTS, SLAB_SAVE_NEXT, SUMS_REGIONS, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { TissueModel } from './tissueModel.ts';
 
 /**
@@ -31,7 +31,7 @@ export interface SlabWorker {
  * list of a step, or a plane command's item range and results.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
-const I0 = 9, I1 = 10, J0 = 11, J1 = 12, LISTS = 16, ARGS = LISTS + 1 + SLAB_LIST_SLOTS, SLABS = ARGS + 24;
+const I0 = 9, I1 = 10, J0 = 11, J1 = 12, LISTS = 16, ARGS = LISTS + 1 + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
 const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 16;
 /** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight. */
 const F64_AT = 3072;
@@ -39,10 +39,10 @@ const F64_SLOTS = 5;
 const CTRL_BYTES = 4096;
 /**
  * Commands: a kernel step (with its list work), leave, and the plane commands of a multi-rate
- * macro step: the frozen cells' bounding box (SlabTeam.frozenBounds) and the step's end
- * (SlabTeam.finishMacro).
+ * macro step: the frozen cells' bounding box (SlabTeam.frozenBounds), the step's end
+ * (SlabTeam.finishMacro) and its slow boxes in one step (SlabTeam.slowStep).
  */
-const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4;
+const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5;
 /** Most worker threads one control buffer describes. */
 const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
 /** Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces). */
@@ -197,6 +197,16 @@ function planePart(
 ): void {
   if (cmd === CMD_SCAN) out[at] = wasm.frozenBoundsAt(ctrl[ARGS], nx, ny, ctrl[ARGS + 1], ctrl[ARGS + 2], ctrl[ARGS + 3], ctrl[ARGS + 4], k0, k1, out, at + 1);
   else if (cmd === CMD_FINISH) wasm.finishMacroAt(ctrl, ARGS, nx, ny, k0, k1, q0, q1, ctrl[ARGS + 17] !== 0, params[4]);
+  else if (cmd === CMD_SLOW) {
+    // Each box's planes within [k0, k1), its plane sums on its own page.
+    for (let q = 0; q < SUMS_REGIONS; q++) {
+      const b = ARGS + 6 + 6 * q;
+      const s0 = Math.max(k0, ctrl[b + 4]), s1 = Math.min(k1, ctrl[b + 5]);
+      if (s0 >= s1 || ctrl[b] >= ctrl[b + 1] || ctrl[b + 2] >= ctrl[b + 3]) continue;
+      wasm.stepBoxAt(ctrl[ARGS], ctrl[ARGS + 1], ctrl[ARGS + 2], ctrl[ARGS + 3], ctrl[ARGS + 4], ctrl[ARGS + 5], nx, ny,
+        ctrl[b], ctrl[b + 1], ctrl[b + 2], ctrl[b + 3], s0, s1, params[0], params[1], WasmKernel.sumsOffset(q));
+    }
+  }
 }
 
 export class SlabTeam {
@@ -204,6 +214,8 @@ export class SlabTeam {
   private params: Float64Array;
   /** The coordinator's own part of a plane command: item range and results. */
   private readonly ownPart = new Int32Array(SLAB_STRIDE);
+  /** The per-plane sums pages (slowStep's boxes). */
+  private readonly sumsPages: Float64Array[];
   /** The coordinator's own slab's list ranges. */
   private readonly ownRanges = new Int32Array(2 * LIST_COUNT);
   private readonly sums: Float64Array;
@@ -218,6 +230,7 @@ export class SlabTeam {
     private readonly wasm: WasmKernel | null,
   ) {
     this.sums = WasmKernel.planeSumsView(buffer);
+    this.sumsPages = Array.from({ length: SUMS_REGIONS }, (_, q) => WasmKernel.planeSumsView(buffer, q));
     this.constants = kernelConstants(model);
     const sab = new SharedArrayBuffer(CTRL_BYTES);
     this.ctrl = new Int32Array(sab, 0, F64_AT / 4);
@@ -347,11 +360,63 @@ export class SlabTeam {
   }
 
   /**
-   * Runs plane command `cmd` (arguments already in ARGS) over planes [k0, k1) and items
-   * [0, items), split like a kernel step's slabs: the coordinator takes its part when it works
-   * and any part a worker has not taken within STEAL_AFTER_MS, and waits for the rest.
+   * The slow boxes of a multi-rate macro step (`boxes`: six [i0, i1, j0, j1, k0, k1], inside the
+   * interior, some empty) stepped by dt at once on the pool (wasm kernel): planes split by their
+   * slow cells, one barrier instead of one per box. Returns what stepping the boxes one by one
+   * returns (each box's plane sums in k order × dt, added box by box), bit for bit.
    */
-  private planes(cmd: number, k0: number, k1: number, items: number): void {
+  slowStep(boxes: Int32Array, dtS: number, hM: number): number {
+    const f = this.fields, ctrl = this.ctrl;
+    const o = [f.H, f.Tin, f.phiIn, f.Tout, f.phiOut, f.Tmin];
+    for (let i = 0; i < 6; i++) ctrl[ARGS + i] = o[i].byteOffset;
+    for (let i = 0; i < 6 * SUMS_REGIONS; i++) ctrl[ARGS + 6 + i] = boxes[i];
+    this.params[0] = dtS;
+    this.params[1] = hM;
+    let k0 = Infinity, k1 = -Infinity;
+    const nonEmpty = (q: number): boolean => boxes[6 * q] < boxes[6 * q + 1] && boxes[6 * q + 2] < boxes[6 * q + 3] && boxes[6 * q + 4] < boxes[6 * q + 5];
+    for (let q = 0; q < SUMS_REGIONS; q++) {
+      if (!nonEmpty(q)) continue;
+      k0 = Math.min(k0, boxes[6 * q + 4]);
+      k1 = Math.max(k1, boxes[6 * q + 5]);
+    }
+    if (!(k0 < k1)) return 0;
+    // Plane boundaries with about equal numbers of slow cells on each side.
+    const weight = new Float64Array(k1 - k0);
+    for (let q = 0; q < SUMS_REGIONS; q++) {
+      if (!nonEmpty(q)) continue;
+      const area = (boxes[6 * q + 1] - boxes[6 * q]) * (boxes[6 * q + 3] - boxes[6 * q + 2]);
+      for (let k = boxes[6 * q + 4]; k < boxes[6 * q + 5]; k++) weight[k - k0] += area;
+    }
+    const parts = this.pool.threads;
+    let total = 0;
+    for (const w of weight) total += w;
+    const bounds = [k0];
+    let acc = 0;
+    for (let k = k0; k < k1 && bounds.length < parts; k++) {
+      acc += weight[k - k0];
+      while (bounds.length < parts && acc >= (total * bounds.length) / parts) bounds.push(k + 1);
+    }
+    while (bounds.length < parts) bounds.push(k1);
+    bounds.push(k1);
+    this.planes(CMD_SLOW, k0, k1, 0, bounds);
+    let source = 0;
+    for (let q = 0; q < SUMS_REGIONS; q++) {
+      if (!nonEmpty(q)) continue;
+      const sums = this.sumsPages[q];
+      let boxTotal = 0;
+      for (let k = boxes[6 * q + 4]; k < boxes[6 * q + 5]; k++) boxTotal += sums[k];
+      source += boxTotal * Math.fround(dtS);
+    }
+    return source;
+  }
+
+  /**
+   * Runs plane command `cmd` (arguments already in ARGS) over planes [k0, k1) and items
+   * [0, items), split like a kernel step's slabs (or at `bounds`: parts + 1 planes): the
+   * coordinator takes its part when it works and any part a worker has not taken within
+   * STEAL_AFTER_MS, and waits for the rest.
+   */
+  private planes(cmd: number, k0: number, k1: number, items: number, bounds: number[] | null = null): void {
     const pool = this.pool;
     pool.use(this);
     const ctrl = this.ctrl;
@@ -360,11 +425,12 @@ export class SlabTeam {
     const planes = k1 - k0;
     const first = pool.coordinatorWorks ? 1 : 0;
     const epoch = Atomics.load(ctrl, EPOCH) + 1;
+    const boundary = (p: number): number => (bounds ? bounds[p] : k0 + Math.floor((planes * p) / parts));
     for (let w = 0; w < workers; w++) {
       const p = w + first;
       const at = SLABS + SLAB_STRIDE * w;
-      ctrl[at + K0] = k0 + Math.floor((planes * p) / parts);
-      ctrl[at + K1] = k0 + Math.floor((planes * (p + 1)) / parts);
+      ctrl[at + K0] = boundary(p);
+      ctrl[at + K1] = boundary(p + 1);
       ctrl[at + RANGES] = Math.floor((items * p) / parts);
       ctrl[at + RANGES + 1] = Math.floor((items * (p + 1)) / parts);
       ctrl[at + RANGES + 2] = 0;
@@ -376,7 +442,7 @@ export class SlabTeam {
     const { nx, ny } = this.fields;
     if (first === 1) {
       this.ownPart[2] = 0;
-      planePart(this.wasm!, ctrl, this.params, cmd, nx, ny, k0, k0 + Math.floor(planes / parts), 0, Math.floor(items / parts), this.ownPart, 2);
+      planePart(this.wasm!, ctrl, this.params, cmd, nx, ny, boundary(0), boundary(1), 0, Math.floor(items / parts), this.ownPart, 2);
     }
     this.awaitWorkers(epoch, (at) => planePart(this.wasm!, ctrl, this.params, cmd, nx, ny, ctrl[at + K0], ctrl[at + K1], ctrl[at + RANGES], ctrl[at + RANGES + 1], ctrl, at + RANGES + 2));
   }

@@ -567,7 +567,10 @@ export class HeatSolver {
     // Slow step: A \ F as six boxes (or all of A), state at t → Out buffers, H in place.
     let source = 0;
     if (fastEmpty) source += this.kernelBox(D, A[0], A[1], A[2], A[3], A[4], A[5]);
-    else {
+    else if (this.team && wasm && volA - volF >= this.team.pool.minParallelCells) {
+      // All six boxes in one step of the pool (planes split by slow cells): the same numbers.
+      source += this.team.slowStep(slowBoxes(A, F), D, this.h);
+    } else {
       const b = slowBoxes(A, F);
       for (let q = 0; q < 36; q += 6) source += this.kernelBox(D, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
     }
