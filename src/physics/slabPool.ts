@@ -11,6 +11,12 @@ import type { TissueModel } from './tissueModel.ts';
  * source sums; the coordinator adds them in k order, which is exactly how the single-thread
  * kernels sum (kernel.ts), so fields and energy are bit-identical to one thread.
  *
+ * With the wasm kernel a multi-rate macro step also hands the threads the work around the kernel,
+ * each thread on its own planes' cells: a fast-box substep's list work after its kernel part
+ * (SlabLists), and plane commands without a kernel step — the frozen-cell scan (frozenBounds), the
+ * slow boxes at once (slowStep) and the step's end (finishMacro). The same protocol runs them:
+ * claim, run, count done; a part no worker takes within STEAL_AFTER_MS is run by the coordinator.
+ *
  * Environment-free: the worker side is `serveSlabs` (workers/slab.worker.ts and
  * workers/slab.node.ts wire it to a message port); spawning is the caller's (a browser Worker or
  * node:worker_threads).
