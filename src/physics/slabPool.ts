@@ -31,7 +31,7 @@ export interface SlabWorker {
 /**
  * Int32 slots of the control buffer. LISTS: the step's list flags (0: kernel only), then the
  * SLAB_LIST_SLOTS offsets of the lists (kernelWasm.ts). ARGS: the arguments of a plane command
- * (CMD_SCAN, CMD_FINISH). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim (the
+ * (CMD_SCAN, CMD_FINISH, CMD_SLOW). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim (the
  * step's epoch while unclaimed, −epoch once the worker took it, 0 once the coordinator did), the
  * epoch of the last step the worker finished, then from RANGES the slab's (start, count) in each
  * list of a step, or a plane command's item range and results.
