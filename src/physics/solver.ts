@@ -623,8 +623,8 @@ export class HeatSolver {
     const m = this.tissue;
     const w = dtS / (this.h * this.h);
     if (slabLists) {
-      // On the pool: F's planes copied across when M is even, and the ring's restore and reflux
-      // below, split across the threads (each part its own cells).
+      // On the pool: F copied across when M is even (always F: its planes split evenly), then
+      // the ring's restore and the reflux as below, split across the threads (each its own cells).
       const copy = f.Tin === P;
       this.team!.finishMacro(this.fixedKind, faces, nFaces, F, copy, w);
       if (copy) {
