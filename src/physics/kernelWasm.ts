@@ -443,10 +443,7 @@ export class WasmKernel {
    * there are none. The same answer as solver.ts frozenBoundsJs, four cells per comparison.
    */
   frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Array, out: Int32Array): boolean {
-    const e = this.exports;
-    if (!e.frozenBounds(T.byteOffset, nx, ny, b[0], b[1], b[2], b[3], b[4], b[5])) return false;
-    for (let a = 0; a < 6; a++) out[a] = e.frozenBound(a);
-    return true;
+    return this.frozenBoundsAt(T.byteOffset, nx, ny, b[0], b[1], b[2], b[3], b[4], b[5], out, 0) === 1;
   }
 }
 
