@@ -354,18 +354,42 @@ function capacityOf(T: f64): f64 {
   return mB + 2 * mA * (T - mTs);
 }
 
-/** H of the cut-face cells before the kernel step: oldH[i] = H[cells[i]]. */
-export function saveCutH(H: usize, cells: usize, oldH: usize, n: i32): void {
+/** H and Tmin of the cut-face cells before the kernel step, as pairs: oldH[2i], oldH[2i + 1]. */
+export function saveCutH(H: usize, Tmin: usize, cells: usize, oldH: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
-    const c = <usize>load<i32>(cells + ((<usize>i) << 2));
-    store<f64>(oldH + ((<usize>i) << 3), <f64>load<f32>(H + (c << 2)));
+    const c = (<usize>load<i32>(cells + ((<usize>i) << 2))) << 2;
+    const o = oldH + ((<usize>i) << 4);
+    store<f64>(o, <f64>load<f32>(H + c));
+    store<f64>(o + 8, <f64>load<f32>(Tmin + c));
   }
+}
+
+/** solver.ts cutCellStep: backward Euler in a cut cell's body coupling, the same operations. */
+function cutCellStep(hOld: f64, tOld: f64, dtS: f64, rateDrive: f64, conductance: f64): f64 {
+  const slope = conductivityOf(tOld) / capacityOf(tOld);
+  let x = (dtS * rateDrive) / (1 + dtS * slope * conductance);
+  const t1 = temperatureOf(hOld + x);
+  if ((tOld < mTs && t1 <= mTs) || (tOld > mTl && t1 >= mTl)) return x;
+  const a = dtS * rateDrive, b = dtS * conductance;
+  const phiOld = kirchhoffOf(temperatureOf(hOld));
+  let lo: f64 = -Infinity, hi: f64 = Infinity;
+  for (let it = 0; it < 60; it++) {
+    const t = temperatureOf(hOld + x);
+    const r = x - a + b * (kirchhoffOf(t) - phiOld);
+    if (Math.abs(r) <= 1e-3) break;
+    if (r > 0) hi = x;
+    else lo = x;
+    let next = x - r / (1 + b * (conductivityOf(t) / capacityOf(t)));
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    x = next;
+  }
+  return x;
 }
 
 /**
  * solver.ts applyCutFaces: after the kernel step, each cut cell's regular conduction across its
- * blocked faces is swapped for the point-implicit coupling to the body surface. Returns the heat
- * taken by the bodies [J/m³ summed] (the solver multiplies by the cell volume); where `heat` ≠ 0
+ * blocked faces is swapped for the implicit coupling to the body surface (cutCellStep). Returns
+ * the heat taken by the bodies [J/m³ summed] (the solver multiplies by the cell volume); where `heat` ≠ 0
  * each cell's share is also stored at heat + 8i (threads apply their slabs' cells and the
  * coordinator sums the shares in list order, the same sum).
  */
@@ -377,7 +401,7 @@ export function cutFaces(
   let probeHeat: f64 = 0;
   for (let i = 0; i < n; i++) {
     const c = (<usize>load<i32>(cells + ((<usize>i) << 2))) << 2;
-    const hOld = load<f64>(oldH + ((<usize>i) << 3));
+    const hOld = load<f64>(oldH + ((<usize>i) << 4));
     const phiC = <f64>load<f32>(phiIn + c);
     let rate = (<f64>load<f32>(H + c) - hOld) / dtS;
     let drive: f64 = 0, conductance: f64 = 0, toInside: f64 = 0;
@@ -393,9 +417,7 @@ export function cutFaces(
       drive += (load<f64>(surfacePhi + o) - phiC) * inv;
       conductance += inv;
     }
-    const t = <f64>load<f32>(Tin + c);
-    const slope = conductivityOf(t) / capacityOf(t);
-    const dH = (dtS * (rate + drive)) / (1 + dtS * slope * conductance);
+    const dH = cutCellStep(hOld, <f64>load<f32>(Tin + c), dtS, rate + drive, conductance);
     const cellHeat = dH - dtS * rate + dtS * toInside;
     probeHeat += cellHeat;
     if (heat != 0) store<f64>(heat + ((<usize>i) << 3), cellHeat);
@@ -404,7 +426,9 @@ export function cutFaces(
     const tNew = temperatureOf(h);
     store<f32>(Tout + c, <f32>tNew);
     store<f32>(phiOut + c, <f32>kirchhoffOf(tNew));
-    if (tNew < <f64>load<f32>(Tmin + c)) store<f32>(Tmin + c, <f32>tNew);
+    // The kernel's trial value (regular faces into the body) is no temperature the cell had.
+    const tMin = load<f64>(oldH + ((<usize>i) << 4) + 8);
+    store<f32>(Tmin + c, <f32>(tNew < tMin ? tNew : tMin));
   }
   return probeHeat;
 }

@@ -25,7 +25,7 @@ interface KernelExports {
   restoreRing(T: number, phi: number, slow: number, ringT: number, ringPhi: number, n: number): void;
   copyBox(from: number, to: number, from2: number, to2: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void;
   setModel64(...args: number[]): void;
-  saveCutH(H: number, cells: number, oldH: number, n: number): void;
+  saveCutH(H: number, Tmin: number, cells: number, oldH: number, n: number): void;
   cutFaces(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number, fixedKind: number,
     cells: number, faceStart: number, neighbour: number, inverseDistance2: number, blockedShare: number, surfacePhi: number, oldH: number,
@@ -272,9 +272,9 @@ export class WasmKernel {
     this.exports.setModel64(m.Ts, m.Tl, m.invMushyWidth, m.ks, m.kl, m.Cs, m.Cl, m.mushyB, m.mushyA, m.Hl, m.phiL);
   }
 
-  /** oldH[i] = H[cells[i]] for i < n (arrays on this memory). */
-  saveCutH(H: Float32Array, cells: Int32Array, oldH: Float64Array, n: number): void {
-    this.exports.saveCutH(H.byteOffset, cells.byteOffset, oldH.byteOffset, n);
+  /** oldH[2i] = H[cells[i]], oldH[2i + 1] = Tmin[cells[i]] for i < n (arrays on this memory). */
+  saveCutH(H: Float32Array, Tmin: Float32Array, cells: Int32Array, oldH: Float64Array, n: number): void {
+    this.exports.saveCutH(H.byteOffset, Tmin.byteOffset, cells.byteOffset, oldH.byteOffset, n);
   }
 
   /** solver.ts applyWallFaces's loop (faces `only`, or all when null) on arrays of this memory. */
@@ -385,7 +385,7 @@ export class WasmKernel {
     const c0 = r[b], cn = r[b + 1];
     if (cn > 0) {
       e.cutFaces(H, Tin, phiIn, Tout, phiOut, Tmin, kind, o[a + 7] + 4 * c0, o[a + 8] + 4 * c0, o[a + 9], o[a + 10], o[a + 11], o[a + 12],
-        o[a + 13] + 8 * c0, cn, dtS, invH2, o[a + 14] + 8 * c0);
+        o[a + 13] + 16 * c0, cn, dtS, invH2, o[a + 14] + 8 * c0);
     }
     const w0 = r[b + 2], wn = r[b + 3];
     if (wn > 0) e.wallFaces(H, Tin, phiIn, Tout, phiOut, Tmin, kind, o[a + 15], o[a + 16], o[a + 17], o[a + 18], o[a + 19] + 4 * w0, wn, dtS, invH2, hM);
@@ -395,7 +395,7 @@ export class WasmKernel {
     if (vn > 0) e.resetVessels(H, Tout, phiOut, Tmin, o[a + 22] + 4 * v0, o[a + 23] + 8 * v0, vn, NaN);
     const f0 = r[b + 8], fn = r[b + 9];
     if (flags & SLAB_ACCUMULATE && fn > 0) e.accumulateFaces(phiOut, o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
-    if (flags & SLAB_SAVE_NEXT && cn > 0) e.saveCutH(H, o[a + 7] + 4 * c0, o[a + 13] + 8 * c0, cn);
+    if (flags & SLAB_SAVE_NEXT && cn > 0) e.saveCutH(H, Tmin, o[a + 7] + 4 * c0, o[a + 13] + 16 * c0, cn);
   }
 
   /**

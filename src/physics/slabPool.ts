@@ -68,6 +68,7 @@ const LISTS_ON = 4;
 export interface SlabLists {
   fixedKind: Uint8Array;
   cut: CutFaces;
+  /** Each cut cell's H and Tmin before the kernel step, as pairs. */
   oldH: Float64Array;
   cutHeat: Float64Array;
   walls: WallFaces;

@@ -60,7 +60,7 @@ const CUT_CACHE_SIZE = 4;
 
 /**
  * The 3D enthalpy–Pennes solver of physics.md §1: explicit Kirchhoff-form stencil (kernel.ts),
- * probes as embedded Dirichlet surfaces on cut faces (point-implicit, so no step restriction),
+ * probes as embedded Dirichlet surfaces on cut faces (implicit in the coupling, so no step restriction),
  * vessels as fixed cells with optional convective walls, the outer box layer held at rest.
  * SI inside: metres, seconds, J; temperatures °C.
  */
@@ -130,6 +130,7 @@ export class HeatSolver {
   private readonly vessels: VesselCells[];
   /** Tissue faces onto vessel walls with a convective coefficient. */
   private wallFaces: WallFaces = { cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0) };
+  /** Per cut cell: H and Tmin before the kernel step (saveCutH), as pairs. */
   private oldH = new Float64Array(64);
   /** Each cut cell's heat of a threaded fast-box substep (summed by the coordinator in list order). */
   private cutHeat = new Float64Array(0);
@@ -371,7 +372,7 @@ export class HeatSolver {
       this.arena.release(this.sourcesMark);
       const cut = toArena(this.arena, this.cut);
       const inside = toArena(this.arena, { cells: this.insideCells, values: this.insideValue });
-      const oldH = this.arena.alloc(Float64Array, 8, this.cut.cells.length);
+      const oldH = this.arena.alloc(Float64Array, 8, 2 * this.cut.cells.length);
       const cutHeat = this.arena.alloc(Float64Array, 8, this.cut.cells.length);
       if (cut && inside && oldH && cutHeat) {
         this.cut = cut;
@@ -383,14 +384,21 @@ export class HeatSolver {
       }
       this.listsMark = this.arena.mark;
     }
-    if (!this.cutInWasm && this.oldH.length < this.cut.cells.length) this.oldH = new Float64Array(this.cut.cells.length * 2);
+    if (!this.cutInWasm && this.oldH.length < 2 * this.cut.cells.length) this.oldH = new Float64Array(2 * this.cut.cells.length);
   }
 
-  /** H of the cut cells before a kernel step (applyCutFaces needs the step's own change). */
+  /**
+   * H and Tmin of the cut cells before a kernel step, as pairs in oldH (applyCutFaces needs the
+   * step's own change, and the minimum without the kernel's trial value).
+   */
   private saveCutH(): void {
     const { cells } = this.cut;
-    if (this.wasm && this.cutInWasm) this.wasm.saveCutH(this.fields.H, cells, this.oldH, cells.length);
-    else for (let i = 0; i < cells.length; i++) this.oldH[i] = this.fields.H[cells[i]];
+    if (this.wasm && this.cutInWasm) this.wasm.saveCutH(this.fields.H, this.fields.Tmin, cells, this.oldH, cells.length);
+    else
+      for (let i = 0; i < cells.length; i++) {
+        this.oldH[2 * i] = this.fields.H[cells[i]];
+        this.oldH[2 * i + 1] = this.fields.Tmin[cells[i]];
+      }
   }
 
   /** Advances by exactly `seconds` with steps no larger than the stable limit. */
@@ -878,7 +886,7 @@ export class HeatSolver {
     let probeHeat = 0;
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i];
-      const hOld = this.oldH[i];
+      const hOld = this.oldH[2 * i];
       const phiC = f.phiIn[c];
       // The kernel's rate includes regular faces to where the body is; swap them for cut faces.
       let rate = (f.H[c] - hOld) / dtS;
@@ -893,17 +901,16 @@ export class HeatSolver {
         drive += (surfacePhi[q] - phiC) * inverseDistance2[q];
         conductance += inverseDistance2[q];
       }
-      // Point-implicit in the body coupling: dφ ≈ (k/C) dH over the step.
-      const t = f.Tin[c];
-      const slope = conductivityOf(m, t) / capacityOf(m, t);
-      const dH = (dtS * (rate + drive)) / (1 + dtS * slope * conductance);
+      const dH = cutCellStep(m, hOld, f.Tin[c], dtS, rate + drive, conductance);
       probeHeat += dH - dtS * rate + dtS * toInside;
       const h = hOld + dH;
       f.H[c] = h;
       const tNew = temperatureOf(m, h);
       f.Tout[c] = tNew;
       f.phiOut[c] = kirchhoffOf(m, tNew);
-      if (tNew < f.Tmin[c]) f.Tmin[c] = tNew;
+      // The kernel's trial value (regular faces into the body) is no temperature the cell had.
+      const tMin = this.oldH[2 * i + 1];
+      f.Tmin[c] = tNew < tMin ? tNew : tMin;
     }
     this.energy.probes += probeHeat * this.h * this.h * this.h;
   }
@@ -1252,6 +1259,43 @@ export class HeatSolver {
  * slow region of a multi-rate step. A cell next to a vessel wall swaps one regular face (k/h²)
  * for the wall in series with half a cell (≤ U/h), so its stencil weight is 5k/h² + max(k/h², U/h).
  */
+/** Newton steps a cut cell's coupling may take (bisection included: enough for f64). */
+const CUT_SOLVE_ITERATIONS = 60;
+/** A cut cell's coupling is solved when its residual is below this [J/m³] (H is stored in float32). */
+const CUT_SOLVE_TOLERANCE_J_M3 = 1e-3;
+
+/**
+ * A cut cell's enthalpy change over a step [J/m³]: `rateDrive` = the kernel's rate without the
+ * blocked faces plus the body drive Σ (φ_surface − φ)/d², `conductance` = Σ 1/d² [1/m²]. Backward
+ * Euler in the body coupling, x = dt·rateDrive − dt·conductance·(φ(hOld + x) − φ(hOld)): first the
+ * point-implicit estimate (φ linearised at the old temperature), which is exact while the cell
+ * stays frozen or stays unfrozen (φ linear in H there). Across or inside the mushy zone k/C changes
+ * up to 30-fold and the estimate overshoots (a mushy cell at a re-freeze went to −263 °C next to a
+ * −145 °C probe), so Newton's method finishes the solve there, bisecting when a step leaves the
+ * bracket (the residual increases with x, as φ does with H). assembly/kernel.ts mirrors this
+ * operation for operation.
+ */
+export function cutCellStep(m: TissueModel, hOld: number, tOld: number, dtS: number, rateDrive: number, conductance: number): number {
+  const slope = conductivityOf(m, tOld) / capacityOf(m, tOld);
+  let x = (dtS * rateDrive) / (1 + dtS * slope * conductance);
+  const t1 = temperatureOf(m, hOld + x);
+  if ((tOld < m.Ts && t1 <= m.Ts) || (tOld > m.Tl && t1 >= m.Tl)) return x;
+  const a = dtS * rateDrive, b = dtS * conductance;
+  const phiOld = kirchhoffOf(m, temperatureOf(m, hOld));
+  let lo = -Infinity, hi = Infinity;
+  for (let it = 0; it < CUT_SOLVE_ITERATIONS; it++) {
+    const t = temperatureOf(m, hOld + x);
+    const r = x - a + b * (kirchhoffOf(m, t) - phiOld);
+    if (Math.abs(r) <= CUT_SOLVE_TOLERANCE_J_M3) break;
+    if (r > 0) hi = x;
+    else lo = x;
+    let next = x - r / (1 + b * (conductivityOf(m, t) / capacityOf(m, t)));
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    x = next;
+  }
+  return x;
+}
+
 export function warmStableStepS(m: TissueModel, h: number, wallU: ArrayLike<number> = []): number {
   let uMax = 0;
   for (let q = 0; q < wallU.length; q++) uMax = Math.max(uMax, wallU[q]);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation.ts';
 import { sampleTrilinear } from '../../src/geometry/sample.ts';
+import { resolveProbe } from '../../src/plan/catalog.ts';
 import { parsePlan } from '../../src/plan/parse.ts';
 import type { Plan } from '../../src/plan/types.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
@@ -126,10 +127,12 @@ describe('invariants (physics.md §5.5)', () => {
           });
           const sim = Simulation.fromPlan(p);
           sim.advanceTo(sim.endS + 10);
-          const T = sim.solver.temperatureC;
+          // Tmin holds every step's temperature: no cell was ever colder than the coldest probe.
+          const coldest = Math.min(...p.probes.map((q) => resolveProbe(q.type).freeze_C));
+          const T = sim.solver.temperatureC, Tmin = sim.solver.minTemperatureC;
           for (let c = 0; c < T.length; c++) {
             expect(Number.isFinite(T[c])).toBe(true);
-            expect(T[c]).toBeGreaterThanOrEqual(-196.001);
+            expect(Tmin[c]).toBeGreaterThanOrEqual(coldest - 1e-3);
             expect(T[c]).toBeLessThanOrEqual(37.001);
           }
           const snap = sim.snapshot();

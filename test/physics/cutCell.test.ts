@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PlanRun } from '../../src/engine/run.ts';
+import { parsePlanText } from '../../src/plan/parse.ts';
+import { cutCellStep } from '../../src/physics/solver.ts';
+import { capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, makeTissueModel, stableStepS, temperatureOf } from '../../src/physics/tissueModel.ts';
+import { tableTissue } from './helpers.ts';
+
+/**
+ * The cut cells' coupling to a probe surface (solver.ts cutCellStep): backward Euler, so a cell
+ * never passes the surface's temperature, whatever phase it starts in.
+ */
+describe('cut cell coupling', () => {
+  const m = makeTissueModel(tableTissue({ perfusion_W_m3K: 13680 }));
+  const h = 0.002;
+  const dt = 0.95 * stableStepS(m, h);
+  // A surface 0.05 of a cell away on two faces: the strongest coupling buildCutFaces makes.
+  const conductance = 2 / (0.05 * h * h);
+  const surfacePhi = kirchhoffOf(m, -145);
+  const step = (tOld: number): { x: number; estimate: number } => {
+    const hOld = enthalpyOf(m, tOld);
+    const rateDrive = conductance * (surfacePhi - kirchhoffOf(m, tOld));
+    const slope = conductivityOf(m, tOld) / capacityOf(m, tOld);
+    return { x: cutCellStep(m, hOld, tOld, dt, rateDrive, conductance), estimate: (dt * rateDrive) / (1 + dt * slope * conductance) };
+  };
+
+  it('a mushy cell next to a −145 °C surface (a re-freeze) lands between the two, solving backward Euler', () => {
+    for (const tOld of [-7.5, -5, -2, -1.2]) {
+      const hOld = enthalpyOf(m, tOld);
+      const { x, estimate } = step(tOld);
+      // The linearisation at the mushy slope overshoots far past the surface.
+      expect(temperatureOf(m, hOld + estimate)).toBeLessThan(-145);
+      const tNew = temperatureOf(m, hOld + x);
+      expect(tNew).toBeGreaterThanOrEqual(-145);
+      expect(tNew).toBeLessThan(tOld);
+      const residual = x - dt * conductance * (surfacePhi - kirchhoffOf(m, tNew));
+      expect(Math.abs(residual)).toBeLessThanOrEqual(1e-3);
+    }
+  });
+
+  it('a frozen or a warm cell that stays so keeps the point-implicit step (exact there: φ is linear in H)', () => {
+    const frozen = step(-100);
+    expect(frozen.x).toBe(frozen.estimate);
+    const hot = makeTissueModel(tableTissue());
+    const hOld = enthalpyOf(hot, 20);
+    const rateDrive = 1e-3 * (kirchhoffOf(hot, 10) - kirchhoffOf(hot, 20));
+    const slope = conductivityOf(hot, 20) / capacityOf(hot, 20);
+    expect(cutCellStep(hot, hOld, 20, dt, rateDrive, 1e-3)).toBe((dt * rateDrive) / (1 + dt * slope * 1e-3));
+  });
+
+  it('the liver sample at 2 mm: no cell is ever colder than its −145 °C probes (the re-freeze reached −263 °C before)', () => {
+    const parsed = parsePlanText(readFileSync('public/cases/liver-3probe.cryoplan.json', 'utf8'));
+    if (!parsed.ok) throw new Error('sample plan does not parse');
+    const run = new PlanRun(parsed.plan, { spacingMm: 2 });
+    run.advanceTo(run.endS);
+    const Tmin = run.sim.solver.minTemperatureC;
+    let coldest = Infinity;
+    for (let c = 0; c < Tmin.length; c++) coldest = Math.min(coldest, Tmin[c]);
+    expect(coldest).toBeGreaterThanOrEqual(-145.001);
+    expect(coldest).toBeLessThan(-140);
+  });
+});
