@@ -316,10 +316,10 @@ export function copyBox(from: usize, to: usize, from2: usize, to2: usize, nx: i3
 // operation, for the per-step work around the kernel (cut faces, walls, vessel faces, fixed
 // cells, reflux): the same numbers as the solver's TypeScript loops, bit for bit.
 let mTs: f64 = 0, mTl: f64 = 0, mInvW: f64 = 0, mks: f64 = 0, mkl: f64 = 0, mCs: f64 = 0, mCl: f64 = 0;
-let mB: f64 = 0, mA: f64 = 0, mHl: f64 = 0, mPhiL: f64 = 0;
+let mB: f64 = 0, mA: f64 = 0, mHl: f64 = 0, mPhiL: f64 = 0, mRestC: f64 = 0;
 
-export function setModel64(ts: f64, tl: f64, invw: f64, k_s: f64, k_l: f64, cs: f64, cl: f64, b: f64, a: f64, hl: f64, phil: f64): void {
-  mTs = ts; mTl = tl; mInvW = invw; mks = k_s; mkl = k_l; mCs = cs; mCl = cl; mB = b; mA = a; mHl = hl; mPhiL = phil;
+export function setModel64(ts: f64, tl: f64, invw: f64, k_s: f64, k_l: f64, cs: f64, cl: f64, b: f64, a: f64, hl: f64, phil: f64, restC: f64): void {
+  mTs = ts; mTl = tl; mInvW = invw; mks = k_s; mkl = k_l; mCs = cs; mCl = cl; mB = b; mA = a; mHl = hl; mPhiL = phil; mRestC = restC;
 }
 
 function enthalpyOf(T: f64): f64 {
@@ -540,17 +540,17 @@ export function resetInside(H: usize, Tout: usize, phiOut: usize, Tmin: usize, c
 }
 
 /**
- * solver.ts resetFixed's vessel cells: held at blood temperature. With `restC` not NaN (all the
- * vessels at once) their minimum is reset to min(rest, blood) too: the kernel stepped them first.
+ * solver.ts resetFixed's vessel cells: held at blood temperature, their minimum reset to
+ * min(rest, blood) (the kernel stepped them first; its trial value is no temperature they had).
  */
-export function resetVessels(H: usize, Tout: usize, phiOut: usize, Tmin: usize, cells: usize, blood: usize, n: i32, restC: f64): void {
+export function resetVessels(H: usize, Tout: usize, phiOut: usize, Tmin: usize, cells: usize, blood: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const c = (<usize>load<i32>(cells + ((<usize>i) << 2))) << 2;
     const t = load<f64>(blood + ((<usize>i) << 3));
     store<f32>(H + c, <f32>enthalpyOf(t));
     store<f32>(Tout + c, <f32>t);
     store<f32>(phiOut + c, <f32>kirchhoffOf(t));
-    if (!isNaN(restC)) store<f32>(Tmin + c, <f32>Math.min(restC, t));
+    store<f32>(Tmin + c, <f32>Math.min(mRestC, t));
   }
 }
 

@@ -41,7 +41,7 @@ interface KernelExports {
   ): number;
   outerInflow(phi: number, fixedKind: number, nx: number, ny: number, nz: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, invH2: number): number;
   resetInside(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, values: number, n: number): void;
-  resetVessels(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, blood: number, n: number, restC: number): void;
+  resetVessels(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, blood: number, n: number): void;
   reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
 }
 
@@ -269,7 +269,7 @@ export class WasmKernel {
   setModel(m: TissueModel): void {
     const k = kernelConstants(m);
     this.exports.setModel(k.Ts, k.Tl, k.invW, k.ks, k.kl, k.invCs, k.invCl, k.mushyB, k.mushyBB, k.fourA, k.Hl, k.phiL, k.halfDk, k.wc, k.wcTaQm);
-    this.exports.setModel64(m.Ts, m.Tl, m.invMushyWidth, m.ks, m.kl, m.Cs, m.Cl, m.mushyB, m.mushyA, m.Hl, m.phiL);
+    this.exports.setModel64(m.Ts, m.Tl, m.invMushyWidth, m.ks, m.kl, m.Cs, m.Cl, m.mushyB, m.mushyA, m.Hl, m.phiL, m.restC);
   }
 
   /** oldH[2i] = H[cells[i]], oldH[2i + 1] = Tmin[cells[i]] for i < n (arrays on this memory). */
@@ -308,8 +308,8 @@ export class WasmKernel {
   }
 
   /** solver.ts resetFixed's vessel cells (held at `blood` [°C]); restC not NaN: Tmin = min(rest, blood). */
-  resetVessels(f: StepFields, Tout: Float32Array, phiOut: Float32Array, cells: Int32Array, blood: Float64Array, restC: number): void {
-    this.exports.resetVessels(f.H.byteOffset, Tout.byteOffset, phiOut.byteOffset, f.Tmin.byteOffset, cells.byteOffset, blood.byteOffset, cells.length, restC);
+  resetVessels(f: StepFields, Tout: Float32Array, phiOut: Float32Array, cells: Int32Array, blood: Float64Array): void {
+    this.exports.resetVessels(f.H.byteOffset, Tout.byteOffset, phiOut.byteOffset, f.Tmin.byteOffset, cells.byteOffset, blood.byteOffset, cells.length);
   }
 
   /** solver.ts multiRateStep's reflux into the slow ring cells (T, φ: the In buffers). */
@@ -392,7 +392,7 @@ export class WasmKernel {
     const i0 = r[b + 4], inn = r[b + 5];
     if (inn > 0) e.resetInside(H, Tout, phiOut, Tmin, o[a + 20] + 4 * i0, o[a + 21] + 8 * i0, inn);
     const v0 = r[b + 6], vn = r[b + 7];
-    if (vn > 0) e.resetVessels(H, Tout, phiOut, Tmin, o[a + 22] + 4 * v0, o[a + 23] + 8 * v0, vn, NaN);
+    if (vn > 0) e.resetVessels(H, Tout, phiOut, Tmin, o[a + 22] + 4 * v0, o[a + 23] + 8 * v0, vn);
     const f0 = r[b + 8], fn = r[b + 9];
     if (flags & SLAB_ACCUMULATE && fn > 0) e.accumulateFaces(phiOut, o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
     if (flags & SLAB_SAVE_NEXT && cn > 0) e.saveCutH(H, Tmin, o[a + 7] + 4 * c0, o[a + 13] + 16 * c0, cn);

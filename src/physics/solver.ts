@@ -177,7 +177,6 @@ export class HeatSolver {
   /** splitForFastBox's cache: the fast box it was built for, and its lists. */
   private readonly mrKey = new Int32Array(6);
   private mrLists: FastBoxLists | null = null;
-  private mrTminS = new Float32Array(0);
   /** slabListsFor's object, refreshed each macro step. */
   private slabListsCache: SlabLists | null = null;
   /** A declined multi-rate step already grew the active box for the step that follows. */
@@ -565,9 +564,7 @@ export class HeatSolver {
     const faces = this.faces;
     const { slow, acc } = faces;
     const wasm = this.wasm;
-    const { wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF, vesselS } = lists;
-    const tminS = this.mrTminS.length >= vesselS.length ? this.mrTminS : (this.mrTminS = new Float32Array(vesselS.length));
-    for (let i = 0; i < vesselS.length; i++) tminS[i] = f.Tmin[vesselS[i]];
+    const { wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF } = lists;
     // Heat from fixed cells into slow cells over Δ (outer layer: only S touches it), at t.
     this.energy.fixedCells += this.fixedCellInflow(D, true, faceS) * V;
     if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
@@ -583,8 +580,6 @@ export class HeatSolver {
       for (let q = 0; q < 36; q += 6) source += this.kernelBox(D, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
     }
     this.energy.perfusionAndMetabolism += source * V;
-    // Vessel cells are held at blood temperature: the slow step's trial value is no minimum.
-    for (let i = 0; i < vesselS.length; i++) f.Tmin[vesselS[i]] = tminS[i];
     this.applyWallFaces(D, wallS);
     this.resetFixed(f.Tout, f.phiOut);
     if (fastEmpty) {
@@ -751,19 +746,17 @@ export class HeatSolver {
     const wallCell = this.wallFaces.cell;
     wallF.sort((a, b) => wallCell[a] - wallCell[b] || a - b);
     const [faceF, faceS] = split(this.vesselFaces.tissue);
-    const vesselF: number[] = [], bloodF: number[] = [], vesselS: number[] = [];
+    const vesselF: number[] = [], bloodF: number[] = [];
     for (const v of this.vessels)
-      for (const c of v.cells) {
+      for (const c of v.cells)
         if (this.inFastBox(c)) {
           vesselF.push(c);
           bloodF.push(v.bloodC);
-        } else vesselS.push(c);
-      }
+        }
     const byCell = vesselF.map((_, i) => i).sort((a, b) => vesselF[a] - vesselF[b] || a - b);
     const lists: FastBoxLists = {
       nFaces, wallF, wallS, faceF, faceS,
       vesselCellsF: Int32Array.from(byCell, (i) => vesselF[i]), vesselBloodF: Float64Array.from(byCell, (i) => bloodF[i]),
-      vesselS: Int32Array.from(vesselS),
     };
     this.listsInWasm = false;
     if (this.arena) {
@@ -1017,8 +1010,8 @@ export class HeatSolver {
     if (this.wasm && this.cutInWasm && this.fixedInWasm && (!vesselCells || this.listsInWasm)) {
       // The same loops in wasm (assembly/kernel.ts resetInside, resetVessels).
       this.wasm.resetInside(this.fields, Tout, phiOut, this.insideCells, this.insideValue);
-      if (vesselCells && vesselBlood) this.wasm.resetVessels(this.fields, Tout, phiOut, vesselCells, vesselBlood, NaN);
-      else this.wasm.resetVessels(this.fields, Tout, phiOut, this.vesselCells.cells, this.vesselCells.blood, this.tissue.restC);
+      if (vesselCells && vesselBlood) this.wasm.resetVessels(this.fields, Tout, phiOut, vesselCells, vesselBlood);
+      else this.wasm.resetVessels(this.fields, Tout, phiOut, this.vesselCells.cells, this.vesselCells.blood);
       return;
     }
     for (let i = 0; i < this.insideCells.length; i++) {
@@ -1035,6 +1028,7 @@ export class HeatSolver {
         this.fields.H[c] = enthalpyOf(m, t);
         Tout[c] = t;
         phiOut[c] = kirchhoffOf(m, t);
+        this.fields.Tmin[c] = Math.min(this.tissue.restC, t);
       }
       return;
     }
@@ -1316,10 +1310,9 @@ interface FastBoxLists {
   wallS: Int32Array;
   faceF: Int32Array;
   faceS: Int32Array;
-  /** Vessel cells in F with their blood temperature [°C]; vessel cells in S. */
+  /** Vessel cells in F with their blood temperature [°C] (the slow step resets every vessel). */
   vesselCellsF: Int32Array;
   vesselBloodF: Float64Array;
-  vesselS: Int32Array;
 }
 
 /** Whether any of the cells row + [i0, i1) differs from rest by more than eps. */
