@@ -41,6 +41,29 @@ export function bodyContains(b: Body, p: Vec3): boolean {
 }
 
 /**
+ * A lower bound of the distance from p [m] to the body's surface [m] (0 when unknown): no segment
+ * that stays farther than this from p can cross the surface. The capped cylinder lies inside the
+ * capsule around its axis segment, so the capsule's distance bounds it.
+ */
+export function surfaceDistanceBound(b: Body, p: Vec3): number {
+  switch (b.kind) {
+    case 'sphere': {
+      const dx = p[0] - b.centre[0], dy = p[1] - b.centre[1], dz = p[2] - b.centre[2];
+      return Math.abs(Math.sqrt(dx * dx + dy * dy + dz * dz) - b.radius);
+    }
+    case 'halfspace':
+      return Math.abs((p[0] - b.point[0]) * b.normal[0] + (p[1] - b.point[1]) * b.normal[1] + (p[2] - b.point[2]) * b.normal[2]);
+    case 'cylinder': {
+      const ax = b.to[0] - b.from[0], ay = b.to[1] - b.from[1], az = b.to[2] - b.from[2];
+      const px = p[0] - b.from[0], py = p[1] - b.from[1], pz = p[2] - b.from[2];
+      const t = Math.min(1, Math.max(0, (px * ax + py * ay + pz * az) / (ax * ax + ay * ay + az * az)));
+      const rx = px - t * ax, ry = py - t * ay, rz = pz - t * az;
+      return Math.max(0, Math.sqrt(rx * rx + ry * ry + rz * rz) - b.radius);
+    }
+  }
+}
+
+/**
  * First crossing of the segment a → b with the body surface, as a fraction s ∈ (0, 1] of the
  * segment, for a point a outside the body; null when the segment stays outside.
  */
@@ -67,17 +90,19 @@ export function segmentEntry(body: Body, a: Vec3, b: Vec3): number | null {
 }
 
 function cylinderEntry(from: Vec3, to: Vec3, radius: number, a: Vec3, d: Vec3): number | null {
-  const axisVec = sub(to, from);
-  const len = Math.sqrt(dot(axisVec, axisVec));
-  const u: Vec3 = [axisVec[0] / len, axisVec[1] / len, axisVec[2] / len];
-  const o = sub(a, from);
-  // Components perpendicular to the axis.
-  const od = dot(o, u), dd = dot(d, u);
-  const op: Vec3 = [o[0] - od * u[0], o[1] - od * u[1], o[2] - od * u[2]];
-  const dp: Vec3 = [d[0] - dd * u[0], d[1] - dd * u[1], d[2] - dd * u[2]];
+  // Scalars only (no temporary vectors: buildCutFaces casts ~10⁵ rays per source set), in the
+  // order of the vector form: axis u = (to − from)/|to − from|, o = a − from, the parts of o and d
+  // perpendicular to u, then the side wall and the two end caps.
+  const vx = to[0] - from[0], vy = to[1] - from[1], vz = to[2] - from[2];
+  const len = Math.sqrt(vx * vx + vy * vy + vz * vz);
+  const ux = vx / len, uy = vy / len, uz = vz / len;
+  const ox = a[0] - from[0], oy = a[1] - from[1], oz = a[2] - from[2];
+  const od = ox * ux + oy * uy + oz * uz, dd = d[0] * ux + d[1] * uy + d[2] * uz;
+  const opx = ox - od * ux, opy = oy - od * uy, opz = oz - od * uz;
+  const dpx = d[0] - dd * ux, dpy = d[1] - dd * uy, dpz = d[2] - dd * uz;
   let best = Infinity;
   // Side wall.
-  const A = dot(dp, dp), B = 2 * dot(op, dp), C = dot(op, op) - radius * radius;
+  const A = dpx * dpx + dpy * dpy + dpz * dpz, B = 2 * (opx * dpx + opy * dpy + opz * dpz), C = opx * opx + opy * opy + opz * opz - radius * radius;
   if (A > 1e-30) {
     const disc = B * B - 4 * A * C;
     if (disc >= 0) {
@@ -88,10 +113,10 @@ function cylinderEntry(from: Vec3, to: Vec3, radius: number, a: Vec3, d: Vec3): 
   }
   // End caps (discs at axial 0 and len).
   if (Math.abs(dd) > 1e-30) {
-    for (const capAxial of [0, len]) {
-      const s = (capAxial - od) / dd;
+    for (let cap = 0; cap < 2; cap++) {
+      const s = ((cap === 0 ? 0 : len) - od) / dd;
       if (s > 0 && s <= 1 && s < best) {
-        const px = op[0] + s * dp[0], py = op[1] + s * dp[1], pz = op[2] + s * dp[2];
+        const px = opx + s * dpx, py = opy + s * dpy, pz = opz + s * dpz;
         if (px * px + py * py + pz * pz <= radius * radius) best = s;
       }
     }

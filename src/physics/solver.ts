@@ -1,6 +1,6 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
-import { type Body, bodyBounds, bodyContains, segmentEntry } from './bodies.ts';
+import { type Body, bodyBounds, bodyContains, segmentEntry, surfaceDistanceBound } from './bodies.ts';
 import {
   type CutFaces, type InterfaceFaces, type KernelConstants, type StepFields, type VesselFaces, type WallFaces, accumulateFaces,
   allocateInterfaceFaces, copyBox, frozenBounds, holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
@@ -43,6 +43,12 @@ const NEIGHBOUR_SIGNS = [-1, 1, -1, 1, -1, 1];
  * isotherm radii over probe placements (1.47–3.4 mm probes at 1 mm; see test/physics/placement).
  */
 const SUBRAYS = 3;
+/**
+ * How far a cut-face ray reaches from its cell's centre, in cells (1 % of room for rounding): its
+ * start lies up to (1 − 1/SUBRAYS)/2 from the face centre along both face axes, then it runs one
+ * cell along the third.
+ */
+const RAY_REACH = 1.01 * Math.sqrt(1 + 2 * (0.5 - 0.5 / SUBRAYS) ** 2);
 /** Smallest crossing fraction: a surface nearer than this to a ray's start couples as if here. */
 const MIN_CUT_FRACTION = 0.05;
 /**
@@ -1186,7 +1192,8 @@ export class HeatSolver {
     for (const s of active) {
       const surfacePhi = kirchhoffOf(m, s.surfaceC as number);
       this.forCellsNear(s.body, (c, p) => {
-        if (this.fixedKind[c] !== 0) return;
+        // A cell farther from the surface than its rays reach has no face to cut.
+        if (this.fixedKind[c] !== 0 || surfaceDistanceBound(s.body, p) > RAY_REACH * h) return;
         for (let d = 0; d < 6; d++) {
           const n = this.neighbourOf(c, d);
           if (n < 0) continue;
