@@ -15,7 +15,10 @@ import {
 /** A prescribed-temperature body (probe active zone) and its current state. */
 export interface ColdSource {
   body: Body;
-  /** Surface temperature [°C] while active; null = insulated (passive thaw: the body is tissue). */
+  /**
+   * Surface temperature [°C] while active; null = passive (the probe extracts nothing: its cells
+   * become tissue at their current temperature, so its thermal mass stays, idealised as tissue).
+   */
   surfaceC: number | null;
 }
 
@@ -34,6 +37,12 @@ export interface EnergyTally {
   perfusionAndMetabolism: number;
   /** Through the outer box (held at the resting temperature) and vessel walls. */
   fixedCells: number;
+  /**
+   * Enthalpy of probe cells released to the tissue at their temperature (setSources: a passive
+   * thaw releases a probe's cells) minus that of tissue cells a probe took in. Not a heat flow:
+   * the free cells' enthalpy changes by it because the set of free cells changes.
+   */
+  bodyCells: number;
 }
 
 const NEIGHBOUR_AXES = [0, 0, 1, 1, 2, 2];
@@ -110,7 +119,7 @@ export class HeatSolver {
   private readonly wasm: WasmKernel | null;
   /** This solver's share of threadPool (null: one thread). */
   private readonly team: SlabTeam | null = null;
-  readonly energy: EnergyTally = { probes: 0, perfusionAndMetabolism: 0, fixedCells: 0 };
+  readonly energy: EnergyTally = { probes: 0, perfusionAndMetabolism: 0, fixedCells: 0, bodyCells: 0 };
   /** 1 for cells held fixed (outer layer, vessels), 2 for cells inside an active body. */
   private readonly fixedKind: Uint8Array;
   private cut: CutFaces = emptyCut();
@@ -305,8 +314,14 @@ export class HeatSolver {
   /** Sets the cold sources (all probes) for the coming steps; rebuilds the cut faces. */
   setSources(sources: ColdSource[]): void {
     const { fixedKind } = this;
-    // Release the cells of previously active bodies: they become tissue at their current state.
-    for (const c of this.insideCells) if (fixedKind[c] === 2) fixedKind[c] = 0;
+    const H = this.fields.H, V = this.h * this.h * this.h;
+    // Release the cells of previously active bodies: they become tissue at their current state
+    // (the probe's own heat capacity, idealised as tissue), their enthalpy now the free cells'.
+    for (const c of this.insideCells)
+      if (fixedKind[c] === 2) {
+        fixedKind[c] = 0;
+        this.energy.bodyCells += H[c] * V;
+      }
     const inside: number[] = [];
     const insideT: number[] = [];
     const active = sources.filter((s) => s.surfaceC !== null);
@@ -314,6 +329,7 @@ export class HeatSolver {
       this.forCellsNear(s.body, (c, p) => {
         if (fixedKind[c] === 0 && bodyContains(s.body, p)) {
           fixedKind[c] = 2;
+          this.energy.bodyCells -= H[c] * V;
           inside.push(c);
           insideT.push(s.surfaceC as number);
         }

@@ -117,7 +117,7 @@ describe('multi-rate stepping', () => {
     expect(dM).toBeLessThan(0.25);
   }, 120_000);
 
-  it('conserves energy within 1 % (reflux at the fast box faces)', () => {
+  it('conserves energy (reflux at the fast box faces): the balance closes to 1e-4', () => {
     const grid = boxGrid([44, 44, 50], 1, [-21.6, -21.3, -24.8]);
     const tissue = makeTissueModel(tableTissue({ perfusion_W_m3K: 13680, metabolic_W_m3: 4200, arterial_C: 36.7 }));
     const vessel = new Int32Array(44 * 3 * 3);
@@ -129,6 +129,7 @@ describe('multi-rate stepping', () => {
     solver.setSources([{ body: cylinderBody([0, 0.0004, -0.012], [0.0002, 0, 0.012], 0.0012), surfaceC: -145 }]);
     const V = 1e-9;
     const h0 = solver.freeEnthalpySum() * V;
+    const bodyCells0 = solver.energy.bodyCells;
     const dt = solver.maxStepS;
     const M = solver.multiRateSubsteps(dt);
     expect(M).toBeGreaterThanOrEqual(4);
@@ -137,10 +138,11 @@ describe('multi-rate stepping', () => {
     for (let s = 0; s < 400; s += M) solver.stepMany(dt, M);
     expect(solver.multiRateStats.macro).toBeGreaterThan(100);
     const dH = solver.freeEnthalpySum() * V - h0;
-    const { probes, perfusionAndMetabolism, fixedCells } = solver.energy;
+    const { probes, perfusionAndMetabolism, fixedCells, bodyCells } = solver.energy;
     expect(probes).toBeLessThan(-100);
-    const imbalance = dH - (probes + perfusionAndMetabolism + fixedCells);
-    expect(Math.abs(imbalance) / Math.abs(probes)).toBeLessThan(0.01);
+    // The released probe cells' enthalpy (bodyCells) is bookkeeping, exact: the rest is rounding.
+    const imbalance = dH - (probes + perfusionAndMetabolism + fixedCells + bodyCells - bodyCells0);
+    expect(Math.abs(imbalance) / Math.abs(probes)).toBeLessThan(1e-4);
   }, 60_000);
 
   it('keeps the step sequence independent of how advanceTo is chunked (to the bit)', () => {
