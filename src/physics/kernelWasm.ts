@@ -383,12 +383,13 @@ export class WasmKernel {
     const e = this.exports;
     const H = o[a], Tin = o[a + 1], phiIn = o[a + 2], Tout = o[a + 3], phiOut = o[a + 4], Tmin = o[a + 5], kind = o[a + 6];
     const c0 = r[b], cn = r[b + 1];
+    // Walls before cut faces, as the solver's own substeps (solver.ts step).
+    const w0 = r[b + 2], wn = r[b + 3];
+    if (wn > 0) e.wallFaces(H, Tin, phiIn, Tout, phiOut, Tmin, kind, o[a + 15], o[a + 16], o[a + 17], o[a + 18], o[a + 19] + 4 * w0, wn, dtS, invH2, hM);
     if (cn > 0) {
       e.cutFaces(H, Tin, phiIn, Tout, phiOut, Tmin, kind, o[a + 7] + 4 * c0, o[a + 8] + 4 * c0, o[a + 9], o[a + 10], o[a + 11], o[a + 12],
         o[a + 13] + 16 * c0, cn, dtS, invH2, o[a + 14] + 8 * c0);
     }
-    const w0 = r[b + 2], wn = r[b + 3];
-    if (wn > 0) e.wallFaces(H, Tin, phiIn, Tout, phiOut, Tmin, kind, o[a + 15], o[a + 16], o[a + 17], o[a + 18], o[a + 19] + 4 * w0, wn, dtS, invH2, hM);
     const i0 = r[b + 4], inn = r[b + 5];
     if (inn > 0) e.resetInside(H, Tout, phiOut, Tmin, o[a + 20] + 4 * i0, o[a + 21] + 8 * i0, inn);
     const v0 = r[b + 6], vn = r[b + 7];

@@ -57,7 +57,7 @@ const LIST_COUNT = 5;
 const LISTS_ON = 4;
 
 /**
- * The list work of a multi-rate fast-box substep (solver.ts multiRateStep): cut faces, walls,
+ * The list work of a multi-rate fast-box substep (solver.ts multiRateStep): walls, cut faces,
  * resets, interface sums, the next substep's oldH. With a step's lists, the thread that steps a
  * slab also runs these loops for the list entries whose cells lie in the slab's planes (every list
  * ordered by z-plane), right after its kernel part: work on cells each thread has just written,

@@ -451,8 +451,11 @@ export class HeatSolver {
     }
     const V = this.h * this.h * this.h;
     this.energy.perfusionAndMetabolism += source * V;
-    this.applyCutFaces(dtS);
+    // Walls first: a cut cell next to a walled vessel then takes the wall into the rate its
+    // implicit probe coupling solves with (after it, the wall's correction could push the cell
+    // past the probe's temperature).
     this.applyWallFaces(dtS);
+    this.applyCutFaces(dtS);
     this.energy.fixedCells += this.fixedCellInflow(dtS) * V;
     // Fixed cells keep their values in the output buffers.
     this.resetFixed(f.Tout, f.phiOut);
@@ -635,8 +638,8 @@ export class HeatSolver {
         this.saveCutH();
         const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
         this.energy.perfusionAndMetabolism += src * V;
-        this.applyCutFaces(dtS);
         this.applyWallFaces(dtS, wallF);
+        this.applyCutFaces(dtS);
       }
       this.energy.fixedCells += this.fixedCellInflow(dtS, false, faceF) * V;
       if (!slabLists) this.resetFixed(f.Tout, f.phiOut, vesselCellsF, vesselBloodF);
