@@ -9,7 +9,7 @@ import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } 
 import type { ColdCellScan } from './metrics.ts';
 import type { SlabLists, SlabPool, SlabTeam } from './slabPool.ts';
 import {
-  type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, stableStepS, temperatureOf,
+  type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, sourceOf, stableStepS, temperatureOf,
 } from './tissueModel.ts';
 
 /** A prescribed-temperature body (probe active zone) and its current state. */
@@ -145,6 +145,13 @@ export class HeatSolver {
   private readonly vessels: VesselCells[];
   /** Tissue faces onto vessel walls with a convective coefficient. */
   private wallFaces: WallFaces = { cell: new Int32Array(0), vessel: new Int32Array(0), U: new Float64Array(0), bloodC: new Float64Array(0) };
+  /**
+   * The kernels add perfusion and metabolism to every cell they step, fixed ones too, which the
+   * resets then undo: the tally takes it back out. Σ sourceOf over the inside cells [W/m³], and the
+   * vessel cells whose blood temperature gives a source (none when blood is at rest: 37 °C).
+   */
+  private insideSource = 0;
+  private vesselSources: { cells: Int32Array; source: Float64Array } | null = null;
   /** Per cut cell: H and Tmin before the kernel step (saveCutH), as pairs. */
   private oldH = new Float64Array(64);
   /** Each cut cell's heat of a threaded fast-box substep (summed by the coordinator in list order). */
@@ -258,12 +265,20 @@ export class HeatSolver {
     f.Tmin.fill(restState.T);
     this.markOuterLayer();
     this.vessels = vessels;
+    const sourceCells: number[] = [], sources: number[] = [];
     for (const v of vessels) {
+      const source = sourceOf(tissue, v.bloodC);
       for (const c of v.cells) {
         this.fixedKind[c] = 1;
         this.setCell(c, v.bloodC);
+        // Blood at rest gives wc·(Ta − rest) + qm = 0 up to rounding.
+        if (Math.abs(source) > 1e-9 * (tissue.wc * Math.abs(tissue.Ta) + tissue.qm)) {
+          sourceCells.push(c);
+          sources.push(source);
+        }
       }
     }
+    if (sourceCells.length > 0) this.vesselSources = { cells: Int32Array.from(sourceCells), source: Float64Array.from(sources) };
     this.buildWallFaces();
     this.buildVesselFaces();
     this.placeFixedLists();
@@ -339,6 +354,8 @@ export class HeatSolver {
     const order = inside.map((_, i) => i).sort((a, b) => inside[a] - inside[b]);
     this.insideCells = Int32Array.from(order, (i) => inside[i]);
     this.insideValue = Float64Array.from(order, (i) => insideT[i]);
+    this.insideSource = 0;
+    for (const t of this.insideValue) this.insideSource += sourceOf(this.tissue, t);
     for (let i = 0; i < inside.length; i++) this.setCell(inside[i], insideT[i]);
     // A protocol's second freeze sets the first one's sources again: the same faces (they depend
     // only on the bodies, their temperatures and which cells are fixed, all the same again).
@@ -450,6 +467,7 @@ export class HeatSolver {
         : stepBox(f, this.constants, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5]);
     }
     const V = this.h * this.h * this.h;
+    if (b[0] < b[1]) source -= dtS * (this.insideSource + this.vesselSourceIn(b, null));
     this.energy.perfusionAndMetabolism += source * V;
     // Walls first: a cut cell next to a walled vessel then takes the wall into the rate its
     // implicit probe coupling solves with (after it, the wall's correction could push the cell
@@ -487,6 +505,22 @@ export class HeatSolver {
   multiRateSubsteps(dtS: number): number {
     if (!this.multiRate || this.outer !== 'rest') return 1;
     return Math.max(1, Math.floor((this.multiRateFraction * this.warmStepS) / dtS + 1e-9));
+  }
+
+  /** Σ of the vessel cells' kernel sources [W/m³] over those in box b and not in box `not`. */
+  private vesselSourceIn(b: Int32Array, not: Int32Array | null): number {
+    const vs = this.vesselSources;
+    if (!vs) return 0;
+    const { nx, ny } = this;
+    const inBox = (x: Int32Array, i: number, j: number, k: number): boolean =>
+      i >= x[0] && i < x[1] && j >= x[2] && j < x[3] && k >= x[4] && k < x[5];
+    let sum = 0;
+    for (let q = 0; q < vs.cells.length; q++) {
+      const c = vs.cells[q];
+      const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
+      if (inBox(b, i, j, k) && !(not && inBox(not, i, j, k))) sum += vs.source[q];
+    }
+    return sum;
   }
 
   private inFastBox(c: number): boolean {
@@ -604,6 +638,8 @@ export class HeatSolver {
       const b = slowBoxes(A, F);
       for (let q = 0; q < 36; q += 6) source += this.kernelBox(D, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
     }
+    // Inside cells are in F whenever there are any.
+    source -= D * (fastEmpty ? this.insideSource + this.vesselSourceIn(A, null) : this.vesselSourceIn(A, F));
     this.energy.perfusionAndMetabolism += source * V;
     this.applyWallFaces(D, wallS);
     this.resetFixed(f.Tout, f.phiOut);
@@ -621,11 +657,12 @@ export class HeatSolver {
     // On threads, each slab's thread also runs the substep's list work for its own cells.
     const slabLists = this.slabListsFor(lists, volF);
     if (slabLists) this.saveCutH();
+    const fixedSourceF = dtS * (this.insideSource + this.vesselSourceIn(F, null));
     for (let m = 0; m < M; m++) {
       if (slabLists) {
         slabLists.accumulate = slabLists.saveNext = m < M - 1;
         this.threadBox.set(F);
-        this.energy.perfusionAndMetabolism += this.team!.step(this.threadBox, dtS, this.h, slabLists) * V;
+        this.energy.perfusionAndMetabolism += (this.team!.step(this.threadBox, dtS, this.h, slabLists) - fixedSourceF) * V;
         // The cut cells' heat in list order: applyCutFaces's sum, to the bit.
         let probeHeat = 0;
         for (let i = 0; i < this.cut.cells.length; i++) probeHeat += this.cutHeat[i];
@@ -637,7 +674,7 @@ export class HeatSolver {
         }
         this.saveCutH();
         const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
-        this.energy.perfusionAndMetabolism += src * V;
+        this.energy.perfusionAndMetabolism += (src - fixedSourceF) * V;
         this.applyWallFaces(dtS, wallF);
         this.applyCutFaces(dtS);
       }
@@ -1231,7 +1268,10 @@ export class HeatSolver {
               blocked += share;
               inv += share / (Math.max(hit, MIN_CUT_FRACTION) * h * h);
             }
-          if (blocked === 0) continue;
+          // A face onto a cell inside a body still needs an entry when no ray was cut (a cell
+          // whose face rays start inside the body, or graze it): its regular flux feeds the body,
+          // and the probes' tally takes it from this list (cutFaces' toInside).
+          if (blocked === 0 && this.fixedKind[n] !== 2) continue;
           let list = perCell.get(c);
           if (!list) perCell.set(c, (list = []));
           const existing = list.find((e) => e.n === n);

@@ -106,6 +106,15 @@ export function capacityOf(m: TissueModel, T: number): number {
   return m.mushyB + 2 * m.mushyA * (T - m.Ts);
 }
 
+/**
+ * Perfusion + metabolic source of a cell at T [W/m³]: fl(T)·(wc (Ta − T) + qm), the liquid
+ * fraction fl 0 at or below the solidus, 1 at or above the liquidus (what the kernels add).
+ */
+export function sourceOf(m: TissueModel, T: number): number {
+  const fl = Math.min(1, Math.max(0, (T - m.Ts) * m.invMushyWidth));
+  return fl * (m.wc * m.Ta + m.qm - m.wc * T);
+}
+
 /** Largest stable explicit step [s] for the 7-point stencil at spacing h [m] (whole model). */
 export function stableStepS(m: TissueModel, h: number): number {
   // dH/dt = ∇²φ: the explicit scheme is monotone when dt · 6 (k/C)_max / h² ≤ 1. The largest

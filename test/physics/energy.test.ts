@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation.ts';
-import { parsePlanText } from '../../src/plan/parse.ts';
+import { parsePlan, parsePlanText } from '../../src/plan/parse.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { type EnergyTally, HeatSolver } from '../../src/physics/solver.ts';
 import { makeTissueModel } from '../../src/physics/tissueModel.ts';
@@ -25,7 +25,7 @@ describe('energy balance (physics.md §5.5)', () => {
   it.each([
     ['gel-like, no perfusion', { perfusion_W_m3K: 0, metabolic_W_m3: 0, initial_C: 37 }],
     ['perfused with metabolism', { perfusion_W_m3K: 13680, metabolic_W_m3: 4200, arterial_C: 36.7 }],
-  ])('%s: heat removed by the probe = change of enthalpy + perfusion/metabolic + boundary, through freeze, passive thaw and re-freeze', (_name, over) => {
+  ])('%s: heat removed by the probe = change of enthalpy + perfusion/metabolic + boundary, through freeze, passive thaw, re-freeze and active thaw', (_name, over) => {
     const grid = boxGrid([36, 36, 44], 1, [-17.6, -17.3, -21.8]);
     const solver = new HeatSolver(grid, makeTissueModel(tableTissue(over)), []);
     const body = cylinderBody([0, 0.0004, -0.012], [0.0002, 0, 0.012], 0.0012);
@@ -43,6 +43,47 @@ describe('energy balance (physics.md §5.5)', () => {
     solver.setSources([{ body, surfaceC: -145 }]);
     solver.advance(60);
     expect(imbalance(solver, h0, from, V)).toBeLessThan(1e-4);
+    // Active thaw: the probe's cells held warm; the kernels' perfusion on them is no heat.
+    solver.setSources([{ body, surfaceC: 20 }]);
+    solver.advance(60);
+    expect(imbalance(solver, h0, from, V)).toBeLessThan(1e-4);
+  });
+
+  it('a vessel whose blood is not at rest (30 °C), single-rate and multi-rate: its cells\' kernel source is no heat either', () => {
+    for (const multiRate of [false, true]) {
+      const grid = boxGrid([36, 36, 44], 1, [-17.6, -17.3, -21.8]);
+      const vessel: number[] = [];
+      for (let k = 20; k < 24; k++) for (let i = 4; i < 8; i++) for (let j = 1; j < 35; j++) vessel.push(i + 36 * (j + 36 * k));
+      const tissue = makeTissueModel(tableTissue({ perfusion_W_m3K: 13680, metabolic_W_m3: 4200, arterial_C: 36.7 }));
+      const solver = new HeatSolver(grid, tissue, [{ cells: Int32Array.from(vessel), bloodC: 30, wallH: 230 }]);
+      solver.useActiveRegion = true;
+      solver.multiRate = multiRate;
+      solver.setSources([{ body: cylinderBody([0, 0.0004, -0.012], [0.0002, 0, 0.012], 0.0012), surfaceC: -145 }]);
+      const V = 1e-9;
+      const h0 = solver.freeEnthalpySum() * V;
+      const from = { ...solver.energy };
+      const dt = solver.maxStepS, M = multiRate ? solver.multiRateSubsteps(dt) : 1;
+      for (let s = 0; s < 1200; s += M) solver.stepMany(dt, M);
+      if (multiRate) expect(solver.multiRateStats.macro).toBeGreaterThan(50);
+      expect(imbalance(solver, h0, from, V)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('a face onto a probe cell that no ray cuts still feeds the probe (an axis tilted by 6e-320)', () => {
+    // Found by random plans: the tilt moves a cell centre across the probe surface, leaving a
+    // neighbour whose face rays all start inside the body; its flux into the probe went untallied.
+    const parsed = parsePlan({
+      format: 'cryoplan/1', tissue: 'liver', grid: { spacing_mm: 1, padding_mm: 8 },
+      probes: [{ id: 'P0', type: 'argon-2.4mm', tip_mm: [0, 0, 0], axis: [-12477 * Number.MIN_VALUE, 0, 1] }],
+      protocol: [{ phase: 'freeze', duration_s: 5 }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const sim = Simulation.fromPlan(parsed.plan);
+    const V = 1e-9;
+    const h0 = sim.solver.freeEnthalpySum() * V;
+    const from = { ...sim.solver.energy };
+    sim.advanceTo(4.9);
+    expect(imbalance(sim.solver, h0, from, V)).toBeLessThan(1e-4);
   });
 
   it('the liver sample at 2 mm (multi-rate, vessel walls, 10-8-10) closes over its whole protocol', () => {
