@@ -108,7 +108,7 @@ describe('invariants (physics.md §5.5)', () => {
     }
   });
 
-  it('no NaN or runaway for any valid plan (temperatures stay between the coldest probe and the warmest source)', () => {
+  it('no NaN or runaway for any valid plan (temperatures stay between the coldest probe and the warmest source), and the energy balance closes', () => {
     const probeType = fc.constantFrom('argon-1.47mm', 'argon-1.7mm', 'argon-2.4mm', 'argon-3.4mm', 'ln2-2.4mm', 'ln2-3.4mm');
     const coord = fc.double({ min: -15, max: 15, noNaN: true });
     const probe = fc.record({ type: probeType, x: coord, y: coord, z: coord, ax: coord, ay: coord });
@@ -126,7 +126,16 @@ describe('invariants (physics.md §5.5)', () => {
             protocol,
           });
           const sim = Simulation.fromPlan(p);
+          const V = (spacing / 1000) ** 3;
+          const h0 = sim.solver.freeEnthalpySum() * V;
+          const e0 = { ...sim.solver.energy };
           sim.advanceTo(sim.endS + 10);
+          // What entered the free cells is their change of enthalpy, relative to all the flows
+          // (+10 J: a short passive plan moves millijoules, and float32 rounding is ~1e-4 J).
+          const e = sim.solver.energy;
+          const flows = [e.probes - e0.probes, e.perfusionAndMetabolism - e0.perfusionAndMetabolism, e.fixedCells - e0.fixedCells, e.bodyCells - e0.bodyCells];
+          const gap = sim.solver.freeEnthalpySum() * V - h0 - flows.reduce((a, b) => a + b, 0);
+          expect(Math.abs(gap) / (flows.reduce((a, b) => a + Math.abs(b), 0) + 10)).toBeLessThan(1e-4);
           // Tmin holds every step's temperature: no cell was ever colder than the coldest probe.
           const coldest = Math.min(...p.probes.map((q) => resolveProbe(q.type).freeze_C));
           const T = sim.solver.temperatureC, Tmin = sim.solver.minTemperatureC;
