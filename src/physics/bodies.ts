@@ -41,7 +41,7 @@ export function bodyContains(b: Body, p: Vec3): boolean {
 }
 
 /**
- * A lower bound of the distance from p [m] to the body's surface [m] (0 when unknown): no segment
+ * A lower bound of the distance from p [m] to the body's surface [m]: no segment
  * that stays farther than this from p can cross the surface. The capped cylinder lies inside the
  * capsule around its axis segment, so the capsule's distance bounds it.
  */

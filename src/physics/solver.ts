@@ -1314,11 +1314,6 @@ export class HeatSolver {
   }
 }
 
-/**
- * Largest stable explicit step [s] of warm tissue alone (unfrozen or mushy, never frozen): the
- * slow region of a multi-rate step. A cell next to a vessel wall swaps one regular face (k/h²)
- * for the wall in series with half a cell (≤ U/h), so its stencil weight is 5k/h² + max(k/h², U/h).
- */
 /** Newton steps a cut cell's coupling may take (bisection included: enough for f64). */
 const CUT_SOLVE_ITERATIONS = 60;
 /** A cut cell's coupling is solved when its residual is below this [J/m³] (H is stored in float32). */
@@ -1356,6 +1351,11 @@ export function cutCellStep(m: TissueModel, hOld: number, tOld: number, dtS: num
   return x;
 }
 
+/**
+ * Largest stable explicit step [s] of warm tissue alone (unfrozen or mushy, never frozen): the
+ * slow region of a multi-rate step. A cell next to a vessel wall swaps one regular face (k/h²)
+ * for the wall in series with half a cell (≤ U/h), so its stencil weight is 5k/h² + max(k/h², U/h).
+ */
 export function warmStableStepS(m: TissueModel, h: number, wallU: ArrayLike<number> = []): number {
   let uMax = 0;
   for (let q = 0; q < wallU.length; q++) uMax = Math.max(uMax, wallU[q]);
