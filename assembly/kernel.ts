@@ -364,7 +364,10 @@ export function saveCutH(H: usize, Tmin: usize, cells: usize, oldH: usize, n: i3
   }
 }
 
-/** solver.ts cutCellStep: backward Euler in a cut cell's body coupling, the same operations. */
+/**
+ * solver.ts cutCellStep: backward Euler in a cut cell's body coupling, the same operations (60
+ * iterations and 1e-3 J/m³ are its CUT_SOLVE_ITERATIONS and CUT_SOLVE_TOLERANCE_J_M3).
+ */
 function cutCellStep(hOld: f64, tOld: f64, dtS: f64, rateDrive: f64, conductance: f64): f64 {
   const slope = conductivityOf(tOld) / capacityOf(tOld);
   let x = (dtS * rateDrive) / (1 + dtS * slope * conductance);
