@@ -36,6 +36,11 @@ export class Simulation {
    * still do not depend on how callers chunk advanceTo.
    */
   static multiRate = true;
+  /**
+   * The solver's energy tally for new simulations (HeatSolver.tallyEnergy): off, since no result
+   * shows it and it is serial work of every step; tests of the balance turn it on.
+   */
+  static tallyEnergy = false;
   readonly prepared: PreparedPlan;
   readonly solver: HeatSolver;
   /** End of the protocol [s]. */
@@ -50,6 +55,7 @@ export class Simulation {
     // Nothing writes the solver's fields from outside here: step only where the cold has reached.
     this.solver.useActiveRegion = true;
     this.solver.multiRate = Simulation.multiRate;
+    this.solver.tallyEnergy = Simulation.tallyEnergy;
     this.phaseStartsS = [];
     let t = 0;
     for (const ph of prepared.plan.protocol) {

@@ -119,7 +119,17 @@ export class HeatSolver {
   private readonly wasm: WasmKernel | null;
   /** This solver's share of threadPool (null: one thread). */
   private readonly team: SlabTeam | null = null;
+  /**
+   * Heat flows so far [J] (tests check the balance), counted while `tallyEnergy` is on (all zero
+   * while it is off). The fields do not depend on it.
+   */
   readonly energy: EnergyTally = { probes: 0, perfusionAndMetabolism: 0, fixedCells: 0, bodyCells: 0 };
+  /**
+   * Keep the energy tally (on by default). The engine's Simulation turns it off: no user sees it,
+   * and its inflow pass over the outer layer is serial work of each step (10 % of a 2 mm run on
+   * two threads). Turn it on before the first step to read `energy`.
+   */
+  tallyEnergy = true;
   /** 1 for cells held fixed (outer layer, vessels), 2 for cells inside an active body. */
   private readonly fixedKind: Uint8Array;
   private cut: CutFaces = emptyCut();
@@ -335,7 +345,7 @@ export class HeatSolver {
     for (const c of this.insideCells)
       if (fixedKind[c] === 2) {
         fixedKind[c] = 0;
-        this.energy.bodyCells += H[c] * V;
+        if (this.tallyEnergy) this.energy.bodyCells += H[c] * V;
       }
     const inside: number[] = [];
     const insideT: number[] = [];
@@ -344,7 +354,7 @@ export class HeatSolver {
       this.forCellsNear(s.body, (c, p) => {
         if (fixedKind[c] === 0 && bodyContains(s.body, p)) {
           fixedKind[c] = 2;
-          this.energy.bodyCells -= H[c] * V;
+          if (this.tallyEnergy) this.energy.bodyCells -= H[c] * V;
           inside.push(c);
           insideT.push(s.surfaceC as number);
         }
@@ -467,14 +477,14 @@ export class HeatSolver {
         : stepBox(f, this.constants, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5]);
     }
     const V = this.h * this.h * this.h;
-    if (b[0] < b[1]) source -= dtS * (this.insideSource + this.vesselSourceIn(b, null));
-    this.energy.perfusionAndMetabolism += source * V;
+    if (this.tallyEnergy && b[0] < b[1]) source -= dtS * (this.insideSource + this.vesselSourceIn(b, null));
+    if (this.tallyEnergy) this.energy.perfusionAndMetabolism += source * V;
     // Walls first: a cut cell next to a walled vessel then takes the wall into the rate its
     // implicit probe coupling solves with (after it, the wall's correction could push the cell
     // past the probe's temperature).
     this.applyWallFaces(dtS);
     this.applyCutFaces(dtS);
-    this.energy.fixedCells += this.fixedCellInflow(dtS) * V;
+    if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS) * V;
     // Fixed cells keep their values in the output buffers.
     this.resetFixed(f.Tout, f.phiOut);
     if (this.outer === 'insulated') this.mirrorOuterLayer(f.Tout, f.phiOut);
@@ -625,7 +635,7 @@ export class HeatSolver {
     const wasm = this.wasm;
     const { wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF } = lists;
     // Heat from fixed cells into slow cells over Δ (outer layer: only S touches it), at t.
-    this.energy.fixedCells += this.fixedCellInflow(D, true, faceS) * V;
+    if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(D, true, faceS) * V;
     if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
     else startFaces(f.phiIn, faces, nFaces);
     // Slow step: A \ F as six boxes (or all of A), state at t → Out buffers, H in place.
@@ -639,8 +649,10 @@ export class HeatSolver {
       for (let q = 0; q < 36; q += 6) source += this.kernelBox(D, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
     }
     // Inside cells are in F whenever there are any.
-    source -= D * (fastEmpty ? this.insideSource + this.vesselSourceIn(A, null) : this.vesselSourceIn(A, F));
-    this.energy.perfusionAndMetabolism += source * V;
+    if (this.tallyEnergy) {
+      source -= D * (fastEmpty ? this.insideSource + this.vesselSourceIn(A, null) : this.vesselSourceIn(A, F));
+      this.energy.perfusionAndMetabolism += source * V;
+    }
     this.applyWallFaces(D, wallS);
     this.resetFixed(f.Tout, f.phiOut);
     if (fastEmpty) {
@@ -657,16 +669,19 @@ export class HeatSolver {
     // On threads, each slab's thread also runs the substep's list work for its own cells.
     const slabLists = this.slabListsFor(lists, volF);
     if (slabLists) this.saveCutH();
-    const fixedSourceF = dtS * (this.insideSource + this.vesselSourceIn(F, null));
+    const fixedSourceF = this.tallyEnergy ? dtS * (this.insideSource + this.vesselSourceIn(F, null)) : 0;
     for (let m = 0; m < M; m++) {
       if (slabLists) {
         slabLists.accumulate = slabLists.saveNext = m < M - 1;
         this.threadBox.set(F);
-        this.energy.perfusionAndMetabolism += (this.team!.step(this.threadBox, dtS, this.h, slabLists) - fixedSourceF) * V;
-        // The cut cells' heat in list order: applyCutFaces's sum, to the bit.
-        let probeHeat = 0;
-        for (let i = 0; i < this.cut.cells.length; i++) probeHeat += this.cutHeat[i];
-        this.energy.probes += probeHeat * this.h * this.h * this.h;
+        const src = this.team!.step(this.threadBox, dtS, this.h, slabLists);
+        if (this.tallyEnergy) {
+          this.energy.perfusionAndMetabolism += (src - fixedSourceF) * V;
+          // The cut cells' heat in list order: applyCutFaces's sum, to the bit.
+          let probeHeat = 0;
+          for (let i = 0; i < this.cut.cells.length; i++) probeHeat += this.cutHeat[i];
+          this.energy.probes += probeHeat * this.h * this.h * this.h;
+        }
       } else {
         if (m > 0) {
           if (wasm) wasm.accumulateFaces(f.phiIn, faces, nFaces);
@@ -674,11 +689,11 @@ export class HeatSolver {
         }
         this.saveCutH();
         const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
-        this.energy.perfusionAndMetabolism += (src - fixedSourceF) * V;
+        if (this.tallyEnergy) this.energy.perfusionAndMetabolism += (src - fixedSourceF) * V;
         this.applyWallFaces(dtS, wallF);
         this.applyCutFaces(dtS);
       }
-      this.energy.fixedCells += this.fixedCellInflow(dtS, false, faceF) * V;
+      if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS, false, faceF) * V;
       if (!slabLists) this.resetFixed(f.Tout, f.phiOut, vesselCellsF, vesselBloodF);
       [f.Tin, f.Tout] = [f.Tout, f.Tin];
       [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
@@ -935,7 +950,8 @@ export class HeatSolver {
     const invH2 = 1 / (this.h * this.h);
     if (this.wasm && this.cutInWasm) {
       // The same loop in wasm (assembly/kernel.ts cutFaces), the same f64 operations.
-      this.energy.probes += this.wasm.cutFaces(f, this.fixedKind, this.cut, this.oldH, dtS, invH2) * this.h * this.h * this.h;
+      const heat = this.wasm.cutFaces(f, this.fixedKind, this.cut, this.oldH, dtS, invH2);
+      if (this.tallyEnergy) this.energy.probes += heat * this.h * this.h * this.h;
       return;
     }
     let probeHeat = 0;
@@ -967,7 +983,7 @@ export class HeatSolver {
       const tMin = this.oldH[2 * i + 1];
       f.Tmin[c] = tNew < tMin ? tNew : tMin;
     }
-    this.energy.probes += probeHeat * this.h * this.h * this.h;
+    if (this.tallyEnergy) this.energy.probes += probeHeat * this.h * this.h * this.h;
   }
 
   /** `only`: the wall faces to apply (indices), else all. */

@@ -79,6 +79,7 @@ describe('energy balance (physics.md §5.5)', () => {
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     const sim = Simulation.fromPlan(parsed.plan);
+    sim.solver.tallyEnergy = true;
     const V = 1e-9;
     const h0 = sim.solver.freeEnthalpySum() * V;
     const from = { ...sim.solver.energy };
@@ -90,6 +91,7 @@ describe('energy balance (physics.md §5.5)', () => {
     const parsed = parsePlanText(readFileSync('public/cases/liver-3probe.cryoplan.json', 'utf8'));
     if (!parsed.ok) throw new Error('sample plan does not parse');
     const sim = Simulation.fromPlan(parsed.plan, { spacingMm: 2 });
+    sim.solver.tallyEnergy = true;
     const V = 8e-9;
     const h0 = sim.solver.freeEnthalpySum() * V;
     const from = { ...sim.solver.energy };

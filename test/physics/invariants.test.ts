@@ -126,6 +126,7 @@ describe('invariants (physics.md §5.5)', () => {
             protocol,
           });
           const sim = Simulation.fromPlan(p);
+          sim.solver.tallyEnergy = true;
           const V = (spacing / 1000) ** 3;
           const h0 = sim.solver.freeEnthalpySum() * V;
           const e0 = { ...sim.solver.energy };

@@ -125,6 +125,28 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     pool.close();
   });
 
+  it('the energy tally only counts: off (as the engine runs), fields and Tmin are bit-identical on one thread and on the pool, single- and multi-rate, and it stays put', () => {
+    for (const multiRate of [false, true]) {
+      const counted = solver('wasm-simd', null, true), one = solver('wasm-simd', null, true), many = solver('wasm-simd', pools[0], true);
+      for (const x of [one, many]) x.tallyEnergy = false;
+      // What the probe's set-up counted before the tally was turned off.
+      const before = { ...one.energy };
+      for (const x of [counted, one, many]) x.multiRate = multiRate;
+      const dt = counted.maxStepS;
+      const M = counted.multiRateSubsteps(dt);
+      for (let g = 0; g < 30; g++) for (const x of [counted, one, many]) x.stepMany(dt, M);
+      // A passive thaw releases the probe's cells (the tally's body term), then more steps.
+      for (const x of [counted, one, many]) x.setSources([]);
+      for (let g = 0; g < 10; g++) for (const x of [counted, one, many]) x.stepMany(dt, M);
+      if (multiRate) expect(counted.multiRateStats.macro).toBeGreaterThan(20);
+      expect(counted.energy.probes).toBeLessThan(0);
+      expect(counted.energy.fixedCells).not.toBe(0);
+      expect(fieldMismatches(counted, one)).toBe(0);
+      expect(fieldMismatches(counted, many)).toBe(0);
+      for (const x of [one, many]) expect(x.energy).toEqual(before);
+    }
+  });
+
   it('two threaded solvers stepped alternately share one pool (re-attaching) and stay identical', () => {
     const pool = pools[0];
     const a = solver('wasm-simd', pool, false), b = solver('wasm-simd', pool, false), ref = solver('wasm-simd', null, false);
