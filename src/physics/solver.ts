@@ -484,7 +484,7 @@ export class HeatSolver {
     // past the probe's temperature).
     this.applyWallFaces(dtS);
     this.applyCutFaces(dtS);
-    if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS) * V;
+    if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS, this.outerLayerInflow(b)) * V;
     // Fixed cells keep their values in the output buffers.
     this.resetFixed(f.Tout, f.phiOut);
     if (this.outer === 'insulated') this.mirrorOuterLayer(f.Tout, f.phiOut);
@@ -555,8 +555,9 @@ export class HeatSolver {
 
   /**
    * The fast box: bounding box of the frozen cells (T < solidus), the cells inside active bodies
-   * and the cut-face cells, grown by multiRateBuffer, or null when it is not strictly inside the
-   * active box by at least 2 cells (then single-rate). An all-warm active box gives an empty box.
+   * and the cut-face cells, grown by multiRateBuffer; null when it is not inside the active box by
+   * at least 2 cells on a side where the box has not reached the grid's edge (then single-rate).
+   * On a side where it has, F runs up to the outer layer. An all-warm active box gives an empty box.
    */
   private computeFastBox(): Int32Array | null {
     const A = this.activeBox;
@@ -582,7 +583,19 @@ export class HeatSolver {
     }
     const b = this.multiRateBuffer;
     F[0] = i0 - b; F[1] = i1 + 1 + b; F[2] = j0 - b; F[3] = j1 + 1 + b; F[4] = k0 - b; F[5] = k1 + 1 + b;
-    for (let a = 0; a < 3; a++) if (F[2 * a] - A[2 * a] < 2 || A[2 * a + 1] - F[2 * a + 1] < 2) return null;
+    const dims = [this.nx, this.ny, this.nz];
+    for (let a = 0; a < 3; a++) {
+      // F stays 2 cells inside A, or, where A has reached the grid's edge, runs up to the outer
+      // layer (no slow cells on that side; the fixed layer is F's neighbour there).
+      if (F[2 * a] - A[2 * a] < 2) {
+        if (A[2 * a] !== 1) return null;
+        F[2 * a] = 1;
+      }
+      if (A[2 * a + 1] - F[2 * a + 1] < 2) {
+        if (A[2 * a + 1] !== dims[a] - 1) return null;
+        F[2 * a + 1] = dims[a] - 1;
+      }
+    }
     return F;
   }
 
@@ -634,8 +647,12 @@ export class HeatSolver {
     const { slow, acc } = faces;
     const wasm = this.wasm;
     const { wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF } = lists;
-    // Heat from fixed cells into slow cells over Δ (outer layer: only S touches it), at t.
-    if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(D, true, faceS) * V;
+    // Heat from fixed cells into slow cells over Δ, at t: the outer layer where S reaches it (F
+    // reaches it only at the grid's edge, and counts its part in its substeps), S's vessel faces.
+    if (this.tallyEnergy) {
+      const outerS = this.outerLayerInflow(A) - (fastEmpty ? 0 : this.outerLayerInflow(F));
+      this.energy.fixedCells += this.fixedCellInflow(D, outerS, faceS) * V;
+    }
     if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
     else startFaces(f.phiIn, faces, nFaces);
     // Slow step: A \ F as six boxes (or all of A), state at t → Out buffers, H in place.
@@ -693,7 +710,7 @@ export class HeatSolver {
         this.applyWallFaces(dtS, wallF);
         this.applyCutFaces(dtS);
       }
-      if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS, false, faceF) * V;
+      if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS, this.outerLayerInflow(F), faceF) * V;
       if (!slabLists) this.resetFixed(f.Tout, f.phiOut, vesselCellsF, vesselBloodF);
       [f.Tin, f.Tout] = [f.Tout, f.Tin];
       [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
@@ -781,36 +798,37 @@ export class HeatSolver {
     const nxy = nx * ny;
     let nFaces = 0;
     if (!fastEmpty) {
-      const sx = F[1] - F[0], sy = F[3] - F[2], sz = F[5] - F[4];
-      nFaces = 2 * (sy * sz + sx * sz + sx * sy);
       let q = 0;
       const { fast, slow } = this.faces;
+      // Sides of F on the grid's outer layer have no slow cells, so no interface faces.
+      const xLo = F[0] > 1, xHi = F[1] < nx - 1, yLo = F[2] > 1, yHi = F[3] < ny - 1, zLo = F[4] > 1, zHi = F[5] < this.nz - 1;
       // Plane by plane (slab threads take the faces of their planes); each face touches only its
       // own two cells, so the order changes no number.
       for (let k = F[4]; k < F[5]; k++) {
         for (let j = F[2]; j < F[3]; j++) {
           const row = k * nxy + j * nx;
-          fast[q] = row + F[0]; slow[q++] = row + F[0] - 1;
-          fast[q] = row + F[1] - 1; slow[q++] = row + F[1];
+          if (xLo) { fast[q] = row + F[0]; slow[q++] = row + F[0] - 1; }
+          if (xHi) { fast[q] = row + F[1] - 1; slow[q++] = row + F[1]; }
         }
         for (let i = F[0]; i < F[1]; i++) {
           const lo = k * nxy + F[2] * nx + i, hi = k * nxy + (F[3] - 1) * nx + i;
-          fast[q] = lo; slow[q++] = lo - nx;
-          fast[q] = hi; slow[q++] = hi + nx;
+          if (yLo) { fast[q] = lo; slow[q++] = lo - nx; }
+          if (yHi) { fast[q] = hi; slow[q++] = hi + nx; }
         }
-        if (k === F[4])
+        if (k === F[4] && zLo)
           for (let j = F[2]; j < F[3]; j++)
             for (let i = F[0]; i < F[1]; i++) {
               const lo = k * nxy + j * nx + i;
               fast[q] = lo; slow[q++] = lo - nxy;
             }
-        if (k === F[5] - 1)
+        if (k === F[5] - 1 && zHi)
           for (let j = F[2]; j < F[3]; j++)
             for (let i = F[0]; i < F[1]; i++) {
               const hi = k * nxy + j * nx + i;
               fast[q] = hi; slow[q++] = hi + nxy;
             }
       }
+      nFaces = q;
     }
     const split = (cells: Int32Array): [Int32Array, Int32Array] => {
       const inF: number[] = [], inS: number[] = [];
@@ -1015,50 +1033,56 @@ export class HeatSolver {
     }
   }
 
-  /** Heat into free cells from fixed neighbours this step [J/m³ summed]: the outer layer and vessels. */
   /**
-   * `outerLayer`: include the outer layer's faces; `only`: the vessel faces to count (indices),
-   * else all.
+   * Heat into free cells from the outer layer through the faces that box b reaches [W/m³ summed]
+   * (0 with an insulated outer layer or an empty box).
    */
-  private fixedCellInflow(dtS: number, outerLayer = true, only: Int32Array | null = null): number {
-    // Only cells next to the fixed ones matter; the outer layer is where they are in bulk.
+  private outerLayerInflow(b: Int32Array): number {
+    if (this.outer !== 'rest' || b[0] >= b[1]) return 0;
     const f = this.fields;
     const { nx, ny, nz } = this;
     const nxy = nx * ny;
     const invH2 = 1 / (this.h * this.h);
+    // The same loops in wasm (assembly/kernel.ts outerInflow; fixedKind is on its memory).
+    if (this.wasm && this.arena) return this.wasm.outerInflow(f.phiIn, this.fixedKind, nx, ny, nz, b, invH2);
     let sum = 0;
-    // Outside the active box both sides are exactly at rest (a zero term): visit only the part of
-    // each outer face the box touches. Plain loops (this runs every step; closures cost here).
-    const b = this.activeBox;
-    if (this.outer === 'rest' && b[0] < b[1] && outerLayer && this.wasm && this.arena) {
-      // The same loops in wasm (assembly/kernel.ts outerInflow; fixedKind is on its memory).
-      sum = this.wasm.outerInflow(f.phiIn, this.fixedKind, nx, ny, nz, b, invH2);
-    } else if (this.outer === 'rest' && b[0] < b[1] && outerLayer) {
-      const phi = f.phiIn, kind = this.fixedKind;
-      const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
-      // Each pair of faces is visited only when the box reaches one of them (same order of sums).
-      if (i0 === 1 || i1 === nx - 1)
-        for (let k = k0; k < k1; k++)
-          for (let j = j0; j < j1; j++) {
-            const row = k * nxy + j * nx;
-            if (i0 === 1 && kind[row + 1] === 0) sum += (phi[row] - phi[row + 1]) * invH2;
-            if (i1 === nx - 1 && kind[row + nx - 2] === 0) sum += (phi[row + nx - 1] - phi[row + nx - 2]) * invH2;
-          }
-      if (j0 === 1 || j1 === ny - 1)
-        for (let k = k0; k < k1; k++)
-          for (let i = i0; i < i1; i++) {
-            const lo = k * nxy + nx + i, hi = k * nxy + (ny - 2) * nx + i;
-            if (j0 === 1 && kind[lo] === 0) sum += (phi[lo - nx] - phi[lo]) * invH2;
-            if (j1 === ny - 1 && kind[hi] === 0) sum += (phi[hi + nx] - phi[hi]) * invH2;
-          }
-      if (k0 === 1 || k1 === nz - 1)
-        for (let j = j0; j < j1; j++)
-          for (let i = i0; i < i1; i++) {
-            const lo = nxy + j * nx + i, hi = (nz - 2) * nxy + j * nx + i;
-            if (k0 === 1 && kind[lo] === 0) sum += (phi[lo - nxy] - phi[lo]) * invH2;
-            if (k1 === nz - 1 && kind[hi] === 0) sum += (phi[hi + nxy] - phi[hi]) * invH2;
-          }
-    }
+    const phi = f.phiIn, kind = this.fixedKind;
+    const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
+    // Each pair of faces is visited only when the box reaches one of them (same order of sums).
+    // Plain loops (this runs every step; closures cost here).
+    if (i0 === 1 || i1 === nx - 1)
+      for (let k = k0; k < k1; k++)
+        for (let j = j0; j < j1; j++) {
+          const row = k * nxy + j * nx;
+          if (i0 === 1 && kind[row + 1] === 0) sum += (phi[row] - phi[row + 1]) * invH2;
+          if (i1 === nx - 1 && kind[row + nx - 2] === 0) sum += (phi[row + nx - 1] - phi[row + nx - 2]) * invH2;
+        }
+    if (j0 === 1 || j1 === ny - 1)
+      for (let k = k0; k < k1; k++)
+        for (let i = i0; i < i1; i++) {
+          const lo = k * nxy + nx + i, hi = k * nxy + (ny - 2) * nx + i;
+          if (j0 === 1 && kind[lo] === 0) sum += (phi[lo - nx] - phi[lo]) * invH2;
+          if (j1 === ny - 1 && kind[hi] === 0) sum += (phi[hi + nx] - phi[hi]) * invH2;
+        }
+    if (k0 === 1 || k1 === nz - 1)
+      for (let j = j0; j < j1; j++)
+        for (let i = i0; i < i1; i++) {
+          const lo = nxy + j * nx + i, hi = (nz - 2) * nxy + j * nx + i;
+          if (k0 === 1 && kind[lo] === 0) sum += (phi[lo - nxy] - phi[lo]) * invH2;
+          if (k1 === nz - 1 && kind[hi] === 0) sum += (phi[hi + nxy] - phi[hi]) * invH2;
+        }
+    return sum;
+  }
+
+  /**
+   * Heat into free cells from fixed neighbours over dt [J/m³ summed]: `outerSum` (outerLayerInflow
+   * of the cells stepped) plus the vessel faces (`only`: those to count, as indices; else all).
+   * Outside the active box both sides of a face are exactly at rest (a zero term).
+   */
+  private fixedCellInflow(dtS: number, outerSum: number, only: Int32Array | null = null): number {
+    const f = this.fields;
+    const invH2 = 1 / (this.h * this.h);
+    let sum = outerSum;
     // Vessel faces (regular or walled: the wall correction already moved H; count its real flux).
     // Precomputed face list (same order as vessels × cells × directions): no per-step allocation.
     const vf = this.vesselFaces;

@@ -46,7 +46,7 @@ describe('invariants (physics.md §5.5)', () => {
     }
   });
 
-  it('adding a probe never warms any cell (so no isotherm shrinks)', () => {
+  it('adding a probe never warms any cell (so no isotherm shrinks); under multi-rate no isotherm shrinks', () => {
     const two = [
       { id: 'P1', type: 'argon-2.4mm', tip_mm: [-7, 0, -20], axis: [0, 0, 1] },
       { id: 'P2', type: 'argon-2.4mm', tip_mm: [7, 0, -20], axis: [0, 0, 1] },
@@ -54,15 +54,26 @@ describe('invariants (physics.md §5.5)', () => {
     const three = [...two, { id: 'P3', type: 'argon-1.7mm', tip_mm: [0, 9, -20], axis: [0, 0, 1] }];
     // The same explicit domain, so the grids coincide cell for cell.
     const grid = { spacing_mm: 2, padding_mm: 0, bounds_mm: { min: [-30, -30, -40], max: [30, 30, 40] } };
-    const a = Simulation.fromPlan(plan({ probes: two, grid }));
-    const b = Simulation.fromPlan(plan({ probes: three, grid }));
-    a.advanceTo(240);
-    b.advanceTo(240);
-    const Ta = a.solver.temperatureC, Tb = b.solver.temperatureC;
-    // Float32 fields: two histories may round a far, barely touched cell a few ulps apart (ulp of
-    // 37 °C is 3.8e-6, H's 32 J/m³ ≈ 1e-5 K); 1e-4 °C is far below any physical warming.
-    for (let c = 0; c < Ta.length; c++) expect(Tb[c]).toBeLessThanOrEqual(Ta[c] + 1e-4);
-    for (const level of [0, -20, -40]) expect(cellsAtOrBelow(Tb, level)).toBeGreaterThan(cellsAtOrBelow(Ta, level));
+    // The comparison principle is a property of one monotone scheme: single-rate stepping. Multi-rate
+    // partitions each run by its own ice (a different fast box is a different scheme), so there a
+    // cell may come out warmer by up to multi-rate's own error (src/physics/README.md "Invariants on
+    // random plans"); here 7.7e-4 °C, a cell beside the grid's edge where one run's fast box
+    // reaches the outer layer and the other's does not. The isotherms still only grow.
+    for (const multiRate of [false, true]) {
+      const was = Simulation.multiRate;
+      Simulation.multiRate = multiRate;
+      const a = Simulation.fromPlan(plan({ probes: two, grid }));
+      const b = Simulation.fromPlan(plan({ probes: three, grid }));
+      Simulation.multiRate = was;
+      a.advanceTo(240);
+      b.advanceTo(240);
+      const Ta = a.solver.temperatureC, Tb = b.solver.temperatureC;
+      // Float32 fields: two histories may round a far, barely touched cell a few ulps apart (ulp of
+      // 37 °C is 3.8e-6, H's 32 J/m³ ≈ 1e-5 K); 1e-4 °C is far below any physical warming.
+      const tolerance = multiRate ? 5e-3 : 1e-4;
+      for (let c = 0; c < Ta.length; c++) expect(Tb[c]).toBeLessThanOrEqual(Ta[c] + tolerance);
+      for (const level of [0, -20, -40]) expect(cellsAtOrBelow(Tb, level)).toBeGreaterThan(cellsAtOrBelow(Ta, level));
+    }
   });
 
   it('a mirrored layout gives the mirrored field', () => {
