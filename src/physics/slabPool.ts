@@ -536,7 +536,7 @@ export class SlabPool {
   readonly coordinatorWorks: boolean;
   private current: SlabTeam | null = null;
   /** Boxes smaller than this many cells are stepped by the coordinator alone. */
-  minParallelCells = 16384;
+  minParallelCells = 4096;
 
   constructor(workers: SlabWorker[], coordinatorWorks: boolean) {
     if (workers.length > MAX_WORKERS) throw new Error(`at most ${MAX_WORKERS} slab workers`);
