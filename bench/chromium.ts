@@ -1,17 +1,20 @@
 // Bench page (served by src/cli/bench.ts through vite; not part of the product UI): runs the liver
 // sample in the real engine worker at the spacings in ?spacing=, with the engine's default frame
-// cadence, and records wall time, frames and samples, the largest gap between frames, main-thread
+// cadence (and at 2 mm also with the app's cadence for a drag's preview), and records wall time, frames and samples, the largest gap between frames, main-thread
 // long tasks, how fast a superseded run stops, and measureUserAgentSpecificMemory (JS heaps and
 // buffers of this page and its worker, measured mid-run and after). At 2 mm one run per thread
 // count first warms the JIT (a live drag runs back to back); its time is reported apart. Results
 // land in window.__bench.
 import * as Comlink from 'comlink';
 import { parsePlanText } from '../src/plan/parse.ts';
-import type { EngineInfo, EngineWorkerApi, RunFrame } from '../src/engine/workerApi.ts';
+import type { EngineInfo, EngineWorkerApi, RunFrame, RunOptions } from '../src/engine/workerApi.ts';
+import { COARSE_FRAME_EVERY_MS, COARSE_SAMPLE_EVERY_S } from '../src/app/runController.ts';
 
 interface BenchRun {
   threads: number;
   spacingMm: number;
+  /** Run as the app runs a drag's preview (its coarse frame and sample cadence), not a plain run. */
+  drag: boolean;
   wallMs: number;
   frames: number;
   samples: number;
@@ -84,7 +87,12 @@ async function main(): Promise<void> {
       await api.run(plan, { runId: ++runId, spacingMm }, Comlink.proxy(() => undefined));
       firstRuns.push({ threads: got.threads, spacingMm, wallMs: performance.now() - t0 });
     }
-    for (let r = 0; r < repeats; r++) {
+    // At 2 mm also as the app runs a drag's preview: frames more often, samples less often.
+    const modes = spacingMm >= 2 ? [false, true] : [false];
+    for (const drag of modes) for (let r = 0; r < repeats; r++) {
+      const options: RunOptions = drag
+        ? { runId: ++runId, spacingMm, frameEveryMs: COARSE_FRAME_EVERY_MS, sampleEveryS: COARSE_SAMPLE_EVERY_S }
+        : { runId: ++runId, spacingMm };
       longTasks.length = 0;
       let frames = 0, samples = 0, lastFrameMs = 0, maxFrameGapMs = 0;
       const onFrame = (f: RunFrame): void => {
@@ -95,7 +103,7 @@ async function main(): Promise<void> {
         samples += f.samples.length;
       };
       const t0 = performance.now();
-      const running = api.run(plan, { runId: ++runId, spacingMm }, Comlink.proxy(onFrame));
+      const running = api.run(plan, options, Comlink.proxy(onFrame));
       // Once, halfway through the finest run: the engine's memory while it works.
       if (memoryMidRun === null && spacingMm === Math.min(...spacings)) {
         await new Promise((res) => setTimeout(res, 3000));
@@ -107,7 +115,7 @@ async function main(): Promise<void> {
       // Let the observer deliver the last entries.
       await new Promise((res) => setTimeout(res, 50));
       runs.push({
-        threads: got.threads, spacingMm, wallMs, frames, samples, maxFrameGapMs, steps: result?.solver.steps ?? -1,
+        threads: got.threads, spacingMm, drag, wallMs, frames, samples, maxFrameGapMs, steps: result?.solver.steps ?? -1,
         longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks.map((e) => e.duration)), resultHash,
       });
       out.textContent = JSON.stringify(runs, null, 1);

@@ -247,17 +247,17 @@ async function browserBench(): Promise<void> {
     const b = res.bench as {
       crossOriginIsolated: boolean; hardwareConcurrency: number; info?: unknown; cancelMs: number[]; memoryMidRun: UaMemory; memoryAfter: UaMemory;
       firstRuns: { threads: number; spacingMm: number; wallMs: number }[];
-      runs: { threads: number; spacingMm: number; wallMs: number; steps: number; frames: number; samples: number; maxFrameGapMs: number; longTasks: number; longestTaskMs: number; resultHash: string }[];
+      runs: { threads: number; spacingMm: number; drag: boolean; wallMs: number; steps: number; frames: number; samples: number; maxFrameGapMs: number; longTasks: number; longestTaskMs: number; resultHash: string }[];
     };
     const ua = (m: UaMemory): string => (m === null ? 'n/a' : `${m.totalMiB.toFixed(0)} MiB (${Object.entries(m.byScopeMiB).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')})`);
     console.log(`\nHeadless Chromium (engine worker, bench page): crossOriginIsolated ${b.crossOriginIsolated}, hardwareConcurrency ${b.hardwareConcurrency}`);
     console.log(`  engineInfo ${JSON.stringify(b.info)}`);
-    for (const key of [...new Set(b.runs.map((r) => `${r.spacingMm}/${r.threads}`))]) {
-      const rs = b.runs.filter((r) => `${r.spacingMm}/${r.threads}` === key);
+    for (const key of [...new Set(b.runs.map((r) => `${r.spacingMm}/${r.threads}/${r.drag}`))]) {
+      const rs = b.runs.filter((r) => `${r.spacingMm}/${r.threads}/${r.drag}` === key);
       const s = rs[0].spacingMm;
-      const first = b.firstRuns.find((r) => `${r.spacingMm}/${r.threads}` === key);
+      const first = rs[0].drag ? undefined : b.firstRuns.find((r) => `${r.spacingMm}/${r.threads}` === `${s}/${rs[0].threads}`);
       console.log(
-        `  liver-3probe ${s} mm, ${rs[0].threads} thread(s): wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s)` +
+        `  liver-3probe ${s} mm${rs[0].drag ? ' as a drag preview (the app\'s cadence)' : ''}, ${rs[0].threads} thread(s): wall median ${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(2)} s over ${rs.length} run(s)` +
           `${first ? ` (after a first run of ${(first.wallMs / 1000).toFixed(2)} s)` : ''}, ` +
           `${rs[0].steps} steps, ${rs[0].frames} frames (${rs[0].samples} samples), largest gap between frames ${Math.max(...rs.map((r) => r.maxFrameGapMs)).toFixed(0)} ms; ` +
           `main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
