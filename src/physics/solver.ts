@@ -486,7 +486,7 @@ export class HeatSolver {
     // past the probe's temperature).
     this.applyWallFaces(dtS);
     this.applyCutFaces(dtS);
-    if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS, this.outerLayerInflow(b)) * V;
+    if (this.tallyEnergy) this.energy.fixedCells += (this.fixedCellInflow(dtS, this.outerLayerInflow(b)) - this.blockedFixedInflow(dtS)) * V;
     // Fixed cells keep their values in the output buffers.
     this.resetFixed(f.Tout, f.phiOut);
     if (this.outer === 'insulated') this.mirrorOuterLayer(f.Tout, f.phiOut);
@@ -712,7 +712,7 @@ export class HeatSolver {
         this.applyWallFaces(dtS, wallF);
         this.applyCutFaces(dtS);
       }
-      if (this.tallyEnergy) this.energy.fixedCells += this.fixedCellInflow(dtS, this.outerLayerInflow(F), faceF) * V;
+      if (this.tallyEnergy) this.energy.fixedCells += (this.fixedCellInflow(dtS, this.outerLayerInflow(F), faceF) - this.blockedFixedInflow(dtS)) * V;
       if (!slabLists) this.resetFixed(f.Tout, f.phiOut, vesselCellsF, vesselBloodF);
       [f.Tin, f.Tout] = [f.Tout, f.Tin];
       [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
@@ -1074,6 +1074,25 @@ export class HeatSolver {
           if (k1 === nz - 1 && kind[hi] === 0) sum += (phi[hi + nxy] - phi[hi]) * invH2;
         }
     return sum;
+  }
+
+  /**
+   * The part of fixedCellInflow over dt [J/m³ summed] that a probe blocks: a cut face onto a fixed
+   * cell (the outer layer, when a probe's active zone comes within a cell of the grid's edge, or a
+   * vessel) passes only its unblocked share of the regular flux (applyCutFaces), while
+   * fixedCellInflow counts the whole face.
+   */
+  private blockedFixedInflow(dtS: number): number {
+    const { cells, faceStart, neighbour, blockedShare } = this.cut;
+    const phi = this.fields.phiIn;
+    const invH2 = 1 / (this.h * this.h);
+    let sum = 0;
+    for (let i = 0; i < cells.length; i++)
+      for (let q = faceStart[i]; q < faceStart[i + 1]; q++) {
+        const n = neighbour[q];
+        if (this.fixedKind[n] === 1 && blockedShare[q] > 0) sum += blockedShare[q] * (phi[n] - phi[cells[i]]) * invH2;
+      }
+    return sum * dtS;
   }
 
   /**

@@ -87,6 +87,26 @@ describe('energy balance (physics.md §5.5)', () => {
     expect(imbalance(sim.solver, h0, from, V)).toBeLessThan(1e-4);
   });
 
+  it('a probe within a cell of the grid edge: its cut faces onto the outer layer pass only their unblocked share, and the tally says so', () => {
+    // Found by random plans with a 2 mm padding at 3 mm cells: 8 cut faces onto outer-layer cells,
+    // counted whole by the outer layer's inflow (0.38 % of the flows).
+    const parsed = parsePlan({
+      format: 'cryoplan/1', tissue: 'liver', grid: { spacing_mm: 3, padding_mm: 2 },
+      structures: [{ name: 'v', role: 'vessel', blood_C: 37, wall_h_W_m2K: 230, cylinder: { from_mm: [-12, -20, 0], to_mm: [-12, 20, 0], radius_mm: 3 } }],
+      probes: [{ id: 'P0', type: 'argon-1.47mm', tip_mm: [0, 0, 0], axis: [0, 0, 1] }],
+      protocol: [{ phase: 'freeze', duration_s: 5 }],
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
+    const sim = Simulation.fromPlan(parsed.plan);
+    sim.solver.tallyEnergy = true;
+    const V = 27e-9;
+    const h0 = sim.solver.freeEnthalpySum() * V;
+    const from = { ...sim.solver.energy };
+    sim.advanceTo(15);
+    expect(sim.solver.energy.probes).toBeLessThan(-50);
+    expect(imbalance(sim.solver, h0, from, V)).toBeLessThan(1e-4);
+  });
+
   it('the liver sample at 2 mm (multi-rate, vessel walls, 10-8-10) closes over its whole protocol', () => {
     const parsed = parsePlanText(readFileSync('public/cases/liver-3probe.cryoplan.json', 'utf8'));
     if (!parsed.ok) throw new Error('sample plan does not parse');
