@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/simulation.ts';
 import { parsePlan, parsePlanText } from '../../src/plan/parse.ts';
+import type { Plan } from '../../src/plan/types.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { type EnergyTally, HeatSolver } from '../../src/physics/solver.ts';
 import { makeTissueModel } from '../../src/physics/tissueModel.ts';
@@ -19,6 +20,17 @@ function imbalance(solver: HeatSolver, h0: number, from: EnergyTally, V: number)
   const entered = e.probes - from.probes + (e.perfusionAndMetabolism - from.perfusionAndMetabolism) +
     (e.fixedCells - from.fixedCells) + (e.bodyCells - from.bodyCells);
   return Math.abs(dH - entered) / Math.abs(e.probes - from.probes);
+}
+
+/** A plan run through the engine with the tally on, to `untilS`: its imbalance and the probes' heat [J]. */
+function engineBalance(plan: Plan, untilS: number | 'end', spacingMm?: number): { imbalance: number; probesJ: number } {
+  const sim = Simulation.fromPlan(plan, spacingMm ? { spacingMm } : undefined);
+  sim.solver.tallyEnergy = true;
+  const V = (sim.grid.spacingMm / 1000) ** 3;
+  const h0 = sim.solver.freeEnthalpySum() * V;
+  const from = { ...sim.solver.energy };
+  sim.advanceTo(untilS === 'end' ? sim.endS : untilS);
+  return { imbalance: imbalance(sim.solver, h0, from, V), probesJ: sim.solver.energy.probes - from.probes };
 }
 
 describe('energy balance (physics.md §5.5)', () => {
@@ -78,13 +90,7 @@ describe('energy balance (physics.md §5.5)', () => {
       protocol: [{ phase: 'freeze', duration_s: 5 }],
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    const sim = Simulation.fromPlan(parsed.plan);
-    sim.solver.tallyEnergy = true;
-    const V = 1e-9;
-    const h0 = sim.solver.freeEnthalpySum() * V;
-    const from = { ...sim.solver.energy };
-    sim.advanceTo(4.9);
-    expect(imbalance(sim.solver, h0, from, V)).toBeLessThan(1e-4);
+    expect(engineBalance(parsed.plan, 4.9).imbalance).toBeLessThan(1e-4);
   });
 
   it('a probe within a cell of the grid edge: its cut faces onto the outer layer pass only their unblocked share, and the tally says so', () => {
@@ -97,26 +103,16 @@ describe('energy balance (physics.md §5.5)', () => {
       protocol: [{ phase: 'freeze', duration_s: 5 }],
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
-    const sim = Simulation.fromPlan(parsed.plan);
-    sim.solver.tallyEnergy = true;
-    const V = 27e-9;
-    const h0 = sim.solver.freeEnthalpySum() * V;
-    const from = { ...sim.solver.energy };
-    sim.advanceTo(15);
-    expect(sim.solver.energy.probes).toBeLessThan(-50);
-    expect(imbalance(sim.solver, h0, from, V)).toBeLessThan(1e-4);
+    const balance = engineBalance(parsed.plan, 15);
+    expect(balance.probesJ).toBeLessThan(-50);
+    expect(balance.imbalance).toBeLessThan(1e-4);
   });
 
   it('the liver sample at 2 mm (multi-rate, vessel walls, 10-8-10) closes over its whole protocol', () => {
     const parsed = parsePlanText(readFileSync('public/cases/liver-3probe.cryoplan.json', 'utf8'));
     if (!parsed.ok) throw new Error('sample plan does not parse');
-    const sim = Simulation.fromPlan(parsed.plan, { spacingMm: 2 });
-    sim.solver.tallyEnergy = true;
-    const V = 8e-9;
-    const h0 = sim.solver.freeEnthalpySum() * V;
-    const from = { ...sim.solver.energy };
-    sim.advanceTo(sim.endS);
-    expect(sim.solver.energy.probes).toBeLessThan(-5e4);
-    expect(imbalance(sim.solver, h0, from, V)).toBeLessThan(1e-4);
+    const balance = engineBalance(parsed.plan, 'end', 2);
+    expect(balance.probesJ).toBeLessThan(-5e4);
+    expect(balance.imbalance).toBeLessThan(1e-4);
   });
 });
