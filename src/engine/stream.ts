@@ -194,10 +194,14 @@ export async function streamRun(
   while (!run.done) {
     if (!(await checkpoint())) return null;
     const target = Math.min(times[next], run.sim.timeS + sliceS);
+    const before = run.sim.timeS;
     const started = performance.now();
     run.advanceTo(target);
     const ms = performance.now() - started;
-    if (ms > 0) sliceS = Math.max(0.1, Math.min(sampleEveryS, sliceS * Math.min(2, SLICE_MS / ms)));
+    // A slice shorter than one multi-rate group does nothing: lengthen it without the clock (a
+    // coarse or stopped one reads 0 ms, and the loop would never end).
+    if (run.sim.timeS <= before) sliceS = Math.min(sampleEveryS, sliceS * 2);
+    else if (ms > 0) sliceS = Math.max(0.1, Math.min(sampleEveryS, sliceS * Math.min(2, SLICE_MS / ms)));
     if (run.sim.timeS < times[next] - 1e-9) continue;
     next++;
     pending.push(buildSample(run));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
 import { runPlan } from '../../src/engine/run.ts';
 import { streamRun } from '../../src/engine/stream.ts';
@@ -69,6 +69,18 @@ describe('streaming engine (what the worker exposes)', () => {
     for (const i of [1, 3]) expect(sparse.samples[i].snapshot).toEqual(withoutMargin(full.samples[i].snapshot as Snapshot));
     for (const i of [2, 4]) expect(sparse.samples[i].snapshot).toEqual(full.samples[i].snapshot);
     expect(Object.keys(full.samples[4].snapshot.structures).length).toBeGreaterThan(0);
+  });
+
+  it('ends under a stopped clock (a slice shorter than one multi-rate group grows without it)', async () => {
+    const plan = shortLiver();
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+    let result;
+    try {
+      result = await streamRun(plan, { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 }, () => {}, () => false);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(result!.snapshots).toEqual(runPlan(plan, { spacingMm: 2 }).snapshots);
   });
 
   it('frames follow the wall clock: with a long wait only the first and the last, carrying every sample', async () => {
