@@ -1,3 +1,4 @@
+import type { Isosurface } from '../geometry/marchingCubes.ts';
 import type { Plan } from '../plan/types.ts';
 import type { PrepareOptions } from './prepare.ts';
 import { Simulation } from './simulation.ts';
@@ -69,9 +70,12 @@ export class PlanRun {
     return last && last.t_s === round6(this.sim.timeS) ? last : null;
   }
 
-  /** Metrics now: the report snapshot just taken when this is a report time, else a new one. */
-  currentSnapshot(): Snapshot {
-    return this.reportSnapshotNow() ?? this.sim.snapshot();
+  /**
+   * Metrics now: the report snapshot just taken when this is a report time, else a new one
+   * (`lethalSurface` as in Simulation.snapshot).
+   */
+  currentSnapshot(lethalSurface?: Isosurface): Snapshot {
+    return this.reportSnapshotNow() ?? this.sim.snapshot(lethalSurface);
   }
 
   /** The result file; complete once `done`. */

@@ -1,3 +1,4 @@
+import type { Isosurface } from '../geometry/marchingCubes.ts';
 import { sampleTrilinear } from '../geometry/sample.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import { protocolEndS } from '../plan/parse.ts';
@@ -141,9 +142,12 @@ export class Simulation {
     return out;
   }
 
-  /** Metrics of the result format at the current time. */
-  snapshot(): Snapshot {
-    return this.measure(true) as Snapshot;
+  /**
+   * Metrics of the result format at the current time. `lethalSurface`: the lethal isosurface of
+   * the minimum-temperature field now, where the caller has built it (a streamed frame).
+   */
+  snapshot(lethalSurface?: Isosurface): Snapshot {
+    return this.measure(true, lethalSurface) as Snapshot;
   }
 
   /** The same without the signed minimum margin (its costly part): what timeline samples keep. */
@@ -151,7 +155,7 @@ export class Simulation {
     return this.measure(false);
   }
 
-  private measure(withMargin: boolean): SampleSnapshot {
+  private measure(withMargin: boolean, lethalSurface?: Isosurface): SampleSnapshot {
     const { plan, grid, tumor, structures } = this.prepared;
     const T = this.solver.temperatureC;
     const Tmin = this.solver.minTemperatureC;
@@ -159,7 +163,7 @@ export class Simulation {
     const isotherms: Snapshot['isotherms'] = {};
     isothermMetricsAt(T, grid, levels, this.solver.coldCellScan()).forEach((m, l) => (isotherms[String(levels[l])] = m));
     const snap: SampleSnapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
-    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin);
+    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin, lethalSurface);
     for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);
     return snap;
   }

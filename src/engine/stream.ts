@@ -170,7 +170,8 @@ export async function streamRun(
     let cost = performance.now() - started;
     if (!(await checkpoint())) return false;
     const metricsStarted = performance.now();
-    const snapshot = run.currentSnapshot();
+    // The frame's ablation surface is the margin's lethal isosurface (same Tmin, nothing stepped since).
+    const snapshot = run.currentSnapshot(fields.isosurfaces.find((s) => s.field === 'ablation'));
     cost += performance.now() - metricsStarted;
     const newest = pending[pending.length - 1];
     const frame: RunFrame = {

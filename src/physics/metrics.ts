@@ -1,5 +1,5 @@
 import type { Grid } from '../geometry/grid.ts';
-import { isosurface } from '../geometry/marchingCubes.ts';
+import { isosurface, type Isosurface } from '../geometry/marchingCubes.ts';
 import { sampleTrilinear } from '../geometry/sample.ts';
 import { TriangleIndex } from '../geometry/triangleIndex.ts';
 import type { Vec3 } from '../geometry/vec.ts';
@@ -87,9 +87,13 @@ function coveredFraction(Tmin: Float32Array, cells: Int32Array, lethalC: number)
  * temperature field: at each surface point, + the distance to the isosurface where the point is
  * ablated, − where it is not; the minimum over points. Sub-cell: the isosurface is interpolated on
  * cell edges and distances are exact to its triangles. null when there is no ablation zone yet.
+ * `surface`: that isosurface (`isosurface(Tmin, grid, lethalC)`) where the caller has already
+ * built it (a streamed frame has), so it is not built twice.
  */
-export function signedMinMarginMm(Tmin: Float32Array, grid: Grid, lethalC: number, surfacePointsMm: Float32Array): number | null {
-  const surface = isosurface(Tmin, grid, lethalC);
+export function signedMinMarginMm(
+  Tmin: Float32Array, grid: Grid, lethalC: number, surfacePointsMm: Float32Array,
+  surface: Isosurface = isosurface(Tmin, grid, lethalC),
+): number | null {
   if (surface.indices.length === 0) return null;
   const index = new TriangleIndex(surface);
   // Points in order of falling minimum temperature: covered points nearest the threshold (so
@@ -124,7 +128,10 @@ export function signedMinMarginMm(Tmin: Float32Array, grid: Grid, lethalC: numbe
   return round3(best);
 }
 
-/** Tumour coverage; `withMargin` false leaves out the signed minimum margin (the costly part). */
+/**
+ * Tumour coverage; `withMargin` false leaves out the signed minimum margin (the costly part);
+ * `lethalSurface` as in signedMinMarginMm.
+ */
 export function coverageMetrics(
   Tmin: Float32Array, grid: Grid, lethalC: number,
   tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
@@ -132,12 +139,12 @@ export function coverageMetrics(
 export function coverageMetrics(
   Tmin: Float32Array, grid: Grid, lethalC: number,
   tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
-  withMargin: boolean,
+  withMargin: boolean, lethalSurface?: Isosurface,
 ): Omit<CoverageMetrics, 'min_margin_mm'> & { min_margin_mm?: number | null };
 export function coverageMetrics(
   Tmin: Float32Array, grid: Grid, lethalC: number,
   tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
-  withMargin = true,
+  withMargin = true, lethalSurface?: Isosurface,
 ): Omit<CoverageMetrics, 'min_margin_mm'> & { min_margin_mm?: number | null } {
   const fractions = {
     lethal_C: lethalC,
@@ -145,7 +152,7 @@ export function coverageMetrics(
     tumor_covered_fraction: round4(coveredFraction(Tmin, tumor.cells, lethalC)),
     margin_covered_fraction: round4(coveredFraction(Tmin, tumor.marginShellCells, lethalC)),
   };
-  return withMargin ? { ...fractions, min_margin_mm: signedMinMarginMm(Tmin, grid, lethalC, tumor.surfacePointsMm) } : fractions;
+  return withMargin ? { ...fractions, min_margin_mm: signedMinMarginMm(Tmin, grid, lethalC, tumor.surfacePointsMm, lethalSurface) } : fractions;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
-import { runPlan } from '../../src/engine/run.ts';
+import { PlanRun, runPlan } from '../../src/engine/run.ts';
 import { streamRun } from '../../src/engine/stream.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import type { RunFrame, SampleSnapshot } from '../../src/engine/workerApi.ts';
@@ -81,6 +81,27 @@ describe('streaming engine (what the worker exposes)', () => {
       clock.mockRestore();
     }
     expect(result!.snapshots).toEqual(runPlan(plan, { spacingMm: 2 }).snapshots);
+  });
+
+  it("a frame between report times has the full snapshot, its margin measured on the frame's own ablation surface", async () => {
+    // Freeze, then thaw: the ablation surface (minimum temperature) and the current one part.
+    const plan: Plan = { ...shortLiver(), protocol: [{ phase: 'freeze', duration_s: 90 }, { phase: 'thaw', duration_s: 60, mode: 'passive' }] };
+    const frames: RunFrame[] = [];
+    // A stopped clock: every frame costs 0 ms, so one is due at every sample.
+    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+    try {
+      await streamRun(plan, { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 }, (f) => void frames.push(f), () => false);
+    } finally {
+      clock.mockRestore();
+    }
+    const between = frames.filter((f) => f.t_s > 0 && !plan.report_times_s.includes(f.t_s) && f.t_s < 150);
+    expect(between.map((f) => f.t_s)).toEqual([20, 40, 80, 100, 120, 140]);
+    const fresh = new PlanRun(plan, { spacingMm: 2 });
+    for (const f of between) {
+      fresh.advanceTo(f.t_s);
+      expect(f.snapshot).toEqual(fresh.sim.snapshot());
+    }
+    expect(between[between.length - 1].snapshot.coverage!.min_margin_mm).toEqual(expect.any(Number));
   });
 
   it('frames follow the wall clock: with a long wait only the first and the last, carrying every sample', async () => {
