@@ -155,9 +155,9 @@ export const MAX_PLANES = 8192;
  * faces (cells, faceStart, neighbour, inverseDistance2, blockedShare, surfacePhi), oldH, the cut
  * cells' heat, the wall faces (cell, vessel, U, bloodC) and the indices of those to apply, the
  * inside cells and their values, the vessel cells to reset and their blood temperatures, and the
- * interface faces (fast, phi0, acc).
+ * interface faces (fast, phi0, acc, then slow, ringT, ringPhi: slabStartAt).
  */
-export const SLAB_LIST_SLOTS = 27;
+export const SLAB_LIST_SLOTS = 30;
 /** slabListsAt flags: add this substep's φ to the interface sums; save oldH for the next substep. */
 export const SLAB_ACCUMULATE = 1, SLAB_SAVE_NEXT = 2;
 
@@ -397,6 +397,24 @@ export class WasmKernel {
     const f0 = r[b + 8], fn = r[b + 9];
     if (flags & SLAB_ACCUMULATE && fn > 0) e.accumulateFaces(phiOut, o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
     if (flags & SLAB_SAVE_NEXT && cn > 0) e.saveCutH(H, Tmin, o[a + 7] + 4 * c0, o[a + 13] + 16 * c0, cn);
+  }
+
+  /**
+   * A slab's share of the start of a multi-rate fast box's substeps, on the offsets and ranges of
+   * slabListsAt (o: the fields as the first substep reads them): its interface faces' φ at t and
+   * sums from 0 (startFaces), their ring cells held at t (holdRing; each ring cell touches one face
+   * of the box, in the slab that steps that face's fast cell) and its cut cells' H and Tmin
+   * (saveCutH). The single thread's loops, each entry on its own cells: the same numbers.
+   */
+  slabStartAt(o: Int32Array, a: number, r: Int32Array, b: number): void {
+    const e = this.exports;
+    const f0 = r[b + 8], fn = r[b + 9];
+    if (fn > 0) {
+      e.startFaces(o[a + 2], o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
+      e.holdRing(o[a + 1], o[a + 2], o[a + 3], o[a + 4], o[a + 27] + 4 * f0, o[a + 28] + 8 * f0, o[a + 29] + 8 * f0, fn);
+    }
+    const c0 = r[b], cn = r[b + 1];
+    if (cn > 0) e.saveCutH(o[a], o[a + 5], o[a + 7] + 4 * c0, o[a + 13] + 16 * c0, cn);
   }
 
   /**

@@ -12,10 +12,11 @@ import type { TissueModel } from './tissueModel.ts';
  * kernels sum (kernel.ts), so fields and energy are bit-identical to one thread.
  *
  * With the wasm kernel a multi-rate macro step also hands the threads the work around the kernel,
- * each thread on its own planes' cells: a fast-box substep's list work after its kernel part
- * (SlabLists), and plane commands without a kernel step — the frozen-cell scan (frozenBounds), the
- * slow boxes at once (slowStep) and the step's end (finishMacro). The same protocol runs them:
- * claim, run, count done; a part no worker takes within STEAL_AFTER_MS is run by the coordinator.
+ * each thread on its own planes' cells: the fast box's substeps with their list work, several in
+ * one command with a barrier counter between them (fastSubsteps, SlabLists), and plane commands
+ * without a kernel step — the frozen-cell scan (frozenBounds), the slow boxes at once (slowStep)
+ * and the step's end (finishMacro). The same protocol runs them: claim, run, count done; a part no
+ * worker takes within STEAL_AFTER_MS is run by the coordinator.
  *
  * Environment-free: the worker side is `serveSlabs` (workers/slab.worker.ts and
  * workers/slab.node.ts wire it to a message port); spawning is the caller's (a browser Worker or
@@ -29,41 +30,41 @@ export interface SlabWorker {
 }
 
 /**
- * Int32 slots of the control buffer. LISTS: the step's list flags (0: kernel only), then the
- * SLAB_LIST_SLOTS offsets of the lists (kernelWasm.ts). ARGS: the arguments of a plane command
- * (CMD_SCAN, CMD_FINISH, CMD_SLOW). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim (the
+ * Int32 slots of the control buffer. BARRIER: parts done, counted up across fast substeps (never
+ * reset, compared modulo 2³²). LISTS: the SLAB_LIST_SLOTS offsets of the fast substeps' lists
+ * (kernelWasm.ts). ARGS: the arguments of a plane command (CMD_SCAN, CMD_FINISH, CMD_SLOW) or of
+ * CMD_FAST (first substep, count, M, parts, the barrier count before it). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim (the
  * step's epoch while unclaimed, −epoch once the worker took it, 0 once the coordinator did), the
  * epoch of the last step the worker finished, then from RANGES the slab's (start, count) in each
  * list of a step, or a plane command's item range and results.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
-const I0 = 9, I1 = 10, J0 = 11, J1 = 12, LISTS = 16, ARGS = LISTS + 1 + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
+const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, LISTS = 16, ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
 const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 16;
 /** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight. */
 const F64_AT = 3072;
 const F64_SLOTS = 5;
 const CTRL_BYTES = 4096;
 /**
- * Commands: a kernel step (with its list work), leave, and the plane commands of a multi-rate
- * macro step: the frozen cells' bounding box (SlabTeam.frozenBounds), the step's end
- * (SlabTeam.finishMacro) and its slow boxes in one step (SlabTeam.slowStep).
+ * Commands: a kernel step, leave, the fast box's substeps (SlabTeam.fastSubsteps), and the plane
+ * commands of a multi-rate macro step: the frozen cells' bounding box (SlabTeam.frozenBounds), the
+ * step's end (SlabTeam.finishMacro) and its slow boxes in one step (SlabTeam.slowStep).
  */
-const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5;
+const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5, CMD_FAST = 6;
 /** Most worker threads one control buffer describes. */
 const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
 /** Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces). */
 const LIST_COUNT = 5;
-/** ctrl[LISTS] flag: this step has list work (with kernelWasm.ts SLAB_ACCUMULATE, SLAB_SAVE_NEXT). */
-const LISTS_ON = 4;
 
 /**
- * The list work of a multi-rate fast-box substep (solver.ts multiRateStep): walls, cut faces,
- * resets, interface sums, the next substep's oldH. With a step's lists, the thread that steps a
- * slab also runs these loops for the list entries whose cells lie in the slab's planes (every list
- * ordered by z-plane), right after its kernel part: work on cells each thread has just written,
- * and no serial pass between the substeps' barriers. Every entry touches only its own cell, so the
- * fields are those of one thread; each cut cell's heat is stored (cutHeat) for the coordinator to
- * sum in list order. All arrays on the team's shared memory.
+ * The list work of a multi-rate fast box's substeps (solver.ts multiRateStep): before the first,
+ * the interface faces' start and the ring held at t (kernelWasm.ts slabStartAt); after each kernel
+ * part walls, cut faces, resets, interface sums, the next substep's oldH. The thread that steps a
+ * slab runs these loops for the list entries whose cells lie in the slab's planes (every list
+ * ordered by z-plane): work on cells each thread has just written, and no serial pass between the
+ * substeps' barriers. Every entry touches only its own cell, so the fields are those of one
+ * thread; each cut cell's heat is stored (cutHeat) for the coordinator to sum in list order. All
+ * arrays on the team's shared memory.
  */
 export interface SlabLists {
   fixedKind: Uint8Array;
@@ -80,10 +81,6 @@ export interface SlabLists {
   vesselBlood: Float64Array;
   faces: InterfaceFaces;
   nFaces: number;
-  /** Add this substep's φ to the interface sums (every substep of a macro step but the last). */
-  accumulate: boolean;
-  /** Save the cut cells' H for the next substep (likewise). */
-  saveNext: boolean;
   invH2: number;
   hM: number;
 }
@@ -122,6 +119,48 @@ function waitChange(ctrl: Int32Array, slot: number, seen: number): number {
     if (Date.now() - started > GIVE_UP_MS) throw new Error('slab thread did not answer within 60 s');
   }
 }
+
+/** Waits until ctrl[slot] has reached `target` (a counter, compared modulo 2³²); spins first, then sleeps. */
+function waitReach(ctrl: Int32Array, slot: number, target: number): void {
+  let v = Atomics.load(ctrl, slot);
+  for (let s = 0; ((v - target) | 0) < 0 && s < spinLoads; s++) v = Atomics.load(ctrl, slot);
+  const started = Date.now();
+  while (((v - target) | 0) < 0) {
+    Atomics.wait(ctrl, slot, v, 1000);
+    v = Atomics.load(ctrl, slot);
+    if (Date.now() - started > GIVE_UP_MS) throw new Error('slab thread did not answer within 60 s');
+  }
+}
+
+/** Counts `parts` parts done at the barrier; wakes the sleepers once the count reaches `target`. */
+function arrive(ctrl: Int32Array, parts: number, target: number): void {
+  if (((Atomics.add(ctrl, BARRIER, parts) + parts - target) | 0) >= 0) Atomics.notify(ctrl, BARRIER);
+}
+
+/**
+ * Fast substep m of a CMD_FAST command on planes [k0, k1) with list ranges r[b …]: the slab's
+ * start first when m is the macro step's first, then its kernel part and list work. `o` is the
+ * thread's own copy of the list offsets as the command's first substep reads them; In and Out
+ * alternate from there.
+ */
+function fastPart(wasm: WasmKernel, ctrl: Int32Array, params: Float64Array, o: Int32Array, nx: number, ny: number,
+  k0: number, k1: number, r: Int32Array, b: number, m: number): void {
+  const mStart = ctrl[ARGS], M = ctrl[ARGS + 2];
+  if (m === 0) wasm.slabStartAt(o, 0, r, b);
+  // The fields of substep m: In and Out swapped when m − mStart is odd.
+  const odd = (m - mStart) & 1;
+  const Tin = o[odd ? 3 : 1], phiIn = o[odd ? 4 : 2], Tout = o[odd ? 1 : 3], phiOut = o[odd ? 2 : 4];
+  const dt = params[0];
+  if (k0 < k1) wasm.stepBoxAt(o[0], Tin, phiIn, Tout, phiOut, o[5], nx, ny, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, params[1], WasmKernel.SUMS_OFFSET);
+  const at = SUBSTEP_FIELDS;
+  at[0] = o[0]; at[1] = Tin; at[2] = phiIn; at[3] = Tout; at[4] = phiOut;
+  for (let i = 5; i < SLAB_LIST_SLOTS; i++) at[i] = o[i];
+  // Interface sums and the next oldH after every substep of the macro step but its last.
+  wasm.slabListsAt(at, 0, r, b, m < M - 1 ? SLAB_ACCUMULATE | SLAB_SAVE_NEXT : 0, dt, params[2], params[3]);
+}
+
+/** fastPart's scratch: the list offsets of one substep (each thread has its own module instance of this file). */
+const SUBSTEP_FIELDS = new Int32Array(SLAB_LIST_SLOTS);
 
 /**
  * The worker side: call once per worker with a way to post to the coordinator and to listen.
@@ -172,14 +211,24 @@ function serveAttached(m: AttachMessage): void {
     Atomics.notify(ctrl, slot + CLAIM);
     const k0 = ctrl[slot + K0], k1 = ctrl[slot + K1];
     const cmd = Atomics.load(ctrl, CMD);
-    if (cmd !== CMD_STEP) {
+    if (cmd === CMD_FAST) {
+      if (wasm) {
+        const o = ctrl.slice(LISTS, LISTS + SLAB_LIST_SLOTS);
+        const mStart = ctrl[ARGS], count = ctrl[ARGS + 1], parts = ctrl[ARGS + 3], base = ctrl[ARGS + 4];
+        for (let m = mStart; m < mStart + count; m++) {
+          fastPart(wasm, ctrl, params, o, nx, ny, k0, k1, ctrl, slot + RANGES, m);
+          const target = (base + (m - mStart + 1) * parts) | 0;
+          arrive(ctrl, 1, target);
+          waitReach(ctrl, BARRIER, target);
+        }
+      }
+    } else if (cmd !== CMD_STEP) {
       if (wasm) planePart(wasm, ctrl, params, cmd, nx, ny, k0, k1, ctrl[slot + RANGES], ctrl[slot + RANGES + 1], ctrl, slot + RANGES + 2);
     } else if (k0 < k1) {
       const dt = params[0], h = params[1];
       if (wasm) {
         wasm.stepBoxAt(ctrl[H_OFF], ctrl[TIN], ctrl[PHIIN], ctrl[TOUT], ctrl[PHIOUT], ctrl[TMIN], nx, ny,
           ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, h, WasmKernel.SUMS_OFFSET);
-        if (ctrl[LISTS] !== 0) wasm.slabListsAt(ctrl, LISTS + 1, ctrl, slot + RANGES, ctrl[LISTS], dt, params[2], params[3]);
       } else if (tsFields && views) {
         tsFields.Tin = views.get(ctrl[TIN])!;
         tsFields.phiIn = views.get(ctrl[PHIIN])!;
@@ -227,6 +276,9 @@ export class SlabTeam {
   private readonly ownRanges = new Int32Array(2 * LIST_COUNT);
   private readonly sums: Float64Array;
   private readonly constants: KernelConstants;
+  /** claimOrSteal's deadline [performance.now() ms] for the command of epoch stealDeadlineEpoch. */
+  private stealDeadline = 0;
+  private stealDeadlineEpoch = 0;
 
   constructor(
     readonly pool: SlabPool,
@@ -268,58 +320,108 @@ export class SlabTeam {
 
   /**
    * The kernel step of the box b (clamped to the interior) split into z-slabs across the pool;
-   * returns what the single-thread kernel returns, bit for bit. With `lists` (wasm kernel only),
-   * each slab's thread then runs the substep's list work for its cells (SlabLists).
+   * returns what the single-thread kernel returns, bit for bit.
    */
-  step(b: Int32Array, dtS: number, hM: number, lists: SlabLists | null = null): number {
+  step(b: Int32Array, dtS: number, hM: number): number {
     const pool = this.pool;
     pool.use(this);
     const f = this.fields;
     const ctrl = this.ctrl;
-    const workers = pool.workers.length;
-    const parts = pool.threads;
     const k0 = b[4], k1 = b[5];
-    const planes = k1 - k0;
+    this.publishFields(b, dtS, hM);
+    const epoch = this.publishSlabs(CMD_STEP, k0, k1, null);
+    const slab = (s0: number, s1: number): void => {
+      if (s0 >= s1) return;
+      if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true);
+      else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
+    };
+    if (pool.coordinatorWorks) slab(k0, k0 + Math.floor((k1 - k0) / pool.threads));
+    // Each worker takes its slab (a worker woken from Atomics.wait starts tens of µs late, and
+    // waiting for it beats stepping its slab here too: measured). One that has not taken it
+    // within STEAL_AFTER_MS (gone, or stalled) has it stepped here instead: a silent worker costs
+    // speed, never the run. A taken slab is waited for until it is finished.
+    this.awaitWorkers(epoch, (at) => slab(ctrl[at + K0], ctrl[at + K1]));
+    return this.sourceTotal(k0, k1, dtS);
+  }
+
+  /**
+   * Fast-box substeps mStart … mStart + count − 1 of a multi-rate macro step of M (solver.ts
+   * multiRateStep, wasm kernel, lists on the team's memory): box F split into z-slabs as `step`
+   * splits it, each thread running its slab's kernel part and list work (SlabLists) substep after
+   * substep, with a barrier counter between substeps instead of a command each; substep 0 first
+   * runs each slab's share of the interface start (kernelWasm.ts slabStartAt). The fields in use
+   * now are substep mStart's; In and Out alternate from there (the caller swaps its views `count`
+   * times). Fields and interface sums are those of one thread, bit for bit. Returns, for one
+   * substep (count 1), the source sum `step` returns, else 0 (the energy tally steps one at a time).
+   */
+  fastSubsteps(F: Int32Array, dtS: number, hM: number, lists: SlabLists, M: number, mStart: number, count: number): number {
+    const pool = this.pool;
+    pool.use(this);
+    const ctrl = this.ctrl, wasm = this.wasm!;
+    const k0 = F[4], k1 = F[5];
+    const parts = pool.threads;
+    this.publishFields(F, dtS, hM);
+    this.publishLists(lists);
+    const base = Atomics.load(ctrl, BARRIER);
+    ctrl[ARGS] = mStart; ctrl[ARGS + 1] = count; ctrl[ARGS + 2] = M; ctrl[ARGS + 3] = parts; ctrl[ARGS + 4] = base;
+    const epoch = this.publishSlabs(CMD_FAST, k0, k1, lists);
+    const own = ctrl.slice(LISTS, LISTS + SLAB_LIST_SLOTS);
+    const { nx, ny } = this.fields;
+    const ownK1 = k0 + Math.floor((k1 - k0) / parts);
+    const stolen: number[] = [];
+    for (let m = mStart; m < mStart + count; m++) {
+      if (pool.coordinatorWorks) fastPart(wasm, ctrl, this.params, own, nx, ny, k0, ownK1, this.ownRanges, 0, m);
+      // Before the first barrier: every worker has taken its slab, or its slab is run here from now on.
+      if (m === mStart) for (let w = 0; w < pool.workers.length; w++) if (this.claimOrSteal(epoch, w)) stolen.push(SLABS + SLAB_STRIDE * w);
+      for (const at of stolen) fastPart(wasm, ctrl, this.params, own, nx, ny, ctrl[at + K0], ctrl[at + K1], ctrl, at + RANGES, m);
+      const target = (base + (m - mStart + 1) * parts) | 0;
+      arrive(ctrl, (pool.coordinatorWorks ? 1 : 0) + stolen.length, target);
+      waitReach(ctrl, BARRIER, target);
+    }
+    return count === 1 ? this.sourceTotal(k0, k1, dtS) : 0;
+  }
+
+  /** The single-thread kernel's source sum over planes [k0, k1): plane sums from k0 up, then × dt. */
+  private sourceTotal(k0: number, k1: number, dtS: number): number {
+    let total = 0;
+    for (let k = k0; k < k1; k++) total += this.sums[k];
+    return total * Math.fround(dtS);
+  }
+
+  /** A kernel command's fields, box rows (b[0…3]), dt and h into the control buffer. */
+  private publishFields(b: Int32Array, dtS: number, hM: number): void {
+    const f = this.fields, ctrl = this.ctrl;
     ctrl[H_OFF] = f.H.byteOffset; ctrl[TIN] = f.Tin.byteOffset; ctrl[PHIIN] = f.phiIn.byteOffset;
     ctrl[TOUT] = f.Tout.byteOffset; ctrl[PHIOUT] = f.phiOut.byteOffset; ctrl[TMIN] = f.Tmin.byteOffset;
     ctrl[I0] = b[0]; ctrl[I1] = b[1]; ctrl[J0] = b[2]; ctrl[J1] = b[3];
     this.params[0] = dtS;
     this.params[1] = hM;
-    // Part 0 is the coordinator's when it works; workers take the rest.
+  }
+
+  /**
+   * Splits planes [k0, k1) into the kernel command's slabs (part 0 the coordinator's when it
+   * works; with `lists`, each slab's list ranges, own ones into ownRanges), offers each worker its
+   * slab and wakes them; returns the command's epoch.
+   */
+  private publishSlabs(cmd: number, k0: number, k1: number, lists: SlabLists | null): number {
+    const pool = this.pool, ctrl = this.ctrl;
+    const parts = pool.threads, planes = k1 - k0;
+    const nxy = this.fields.nx * this.fields.ny;
     const first = pool.coordinatorWorks ? 1 : 0;
     const epoch = Atomics.load(ctrl, EPOCH) + 1;
-    const withLists = lists !== null && this.wasm !== null;
-    ctrl[LISTS] = 0;
-    if (withLists) this.publishLists(lists);
-    for (let w = 0; w < workers; w++) {
+    for (let w = 0; w < pool.workers.length; w++) {
       const p = w + first;
       const at = SLABS + SLAB_STRIDE * w;
       ctrl[at + K0] = k0 + Math.floor((planes * p) / parts);
       ctrl[at + K1] = k0 + Math.floor((planes * (p + 1)) / parts);
-      if (withLists) slabRanges(lists, this.fields.nx * this.fields.ny, p === 0 ? -1 : ctrl[at + K0], p === parts - 1 ? -1 : ctrl[at + K1], ctrl, at + RANGES);
+      if (lists) slabRanges(lists, nxy, p === 0 ? -1 : ctrl[at + K0], p === parts - 1 ? -1 : ctrl[at + K1], ctrl, at + RANGES);
       Atomics.store(ctrl, at + CLAIM, epoch);
     }
-    if (withLists && first === 1) slabRanges(lists, this.fields.nx * this.fields.ny, -1, parts === 1 ? -1 : k0 + Math.floor(planes / parts), this.ownRanges, 0);
-    Atomics.store(ctrl, CMD, CMD_STEP);
+    if (lists && first === 1) slabRanges(lists, nxy, -1, parts === 1 ? -1 : k0 + Math.floor(planes / parts), this.ownRanges, 0);
+    Atomics.store(ctrl, CMD, cmd);
     Atomics.store(ctrl, EPOCH, epoch);
     Atomics.notify(ctrl, EPOCH);
-    const slab = (s0: number, s1: number, ranges: Int32Array, at: number): void => {
-      if (s0 < s1) {
-        if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true);
-        else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
-      }
-      if (withLists) this.wasm!.slabListsAt(ctrl, LISTS + 1, ranges, at, ctrl[LISTS], dtS, lists.invH2, lists.hM);
-    };
-    if (pool.coordinatorWorks) slab(k0, k0 + Math.floor(planes / parts), this.ownRanges, 0);
-    // Each worker takes its slab (a worker woken from Atomics.wait starts tens of µs late, and
-    // waiting for it beats stepping its slab here too: measured). One that has not taken it
-    // within STEAL_AFTER_MS (gone, or stalled) has it stepped here instead: a silent worker costs
-    // speed, never the run. A taken slab is waited for until it is finished.
-    this.awaitWorkers(epoch, (at) => slab(ctrl[at + K0], ctrl[at + K1], ctrl, at + RANGES));
-    // The single-thread kernel's order: plane sums from k0 up, then × dt.
-    let total = 0;
-    for (let k = k0; k < k1; k++) total += this.sums[k];
-    return total * Math.fround(dtS);
+    return epoch;
   }
 
   /**
@@ -460,18 +562,9 @@ export class SlabTeam {
    */
   private awaitWorkers(epoch: number, runPart: (at: number) => void): void {
     const ctrl = this.ctrl;
-    const deadline = performance.now() + STEAL_AFTER_MS;
     for (let w = 0; w < this.pool.workers.length; w++) {
       const at = SLABS + SLAB_STRIDE * w;
-      let claim = Atomics.load(ctrl, at + CLAIM);
-      for (let i = 0; claim === epoch && i < spinLoads; i++) claim = Atomics.load(ctrl, at + CLAIM);
-      while (claim === epoch) {
-        const left = deadline - performance.now();
-        if (left <= 0) break;
-        Atomics.wait(ctrl, at + CLAIM, epoch, left);
-        claim = Atomics.load(ctrl, at + CLAIM);
-      }
-      if (claim === epoch && Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch) runPart(at);
+      if (this.claimOrSteal(epoch, w)) runPart(at);
       else {
         let finished = Atomics.load(ctrl, at + FINISHED);
         while (finished !== epoch) finished = waitChange(ctrl, at + FINISHED, finished);
@@ -479,18 +572,39 @@ export class SlabTeam {
     }
   }
 
-  /** The lists' offsets and flags into the control buffer (kernelWasm.ts SLAB_LIST_SLOTS order). */
+  /**
+   * Waits (up to STEAL_AFTER_MS after the command, counted from the first call) for worker w to
+   * take its part of command `epoch`; true when it has not and the part is now the coordinator's.
+   */
+  private claimOrSteal(epoch: number, w: number): boolean {
+    const ctrl = this.ctrl;
+    const at = SLABS + SLAB_STRIDE * w;
+    let claim = Atomics.load(ctrl, at + CLAIM);
+    for (let i = 0; claim === epoch && i < spinLoads; i++) claim = Atomics.load(ctrl, at + CLAIM);
+    if (claim === epoch && this.stealDeadlineEpoch !== epoch) {
+      this.stealDeadlineEpoch = epoch;
+      this.stealDeadline = performance.now() + STEAL_AFTER_MS;
+    }
+    while (claim === epoch) {
+      const left = this.stealDeadline - performance.now();
+      if (left <= 0) break;
+      Atomics.wait(ctrl, at + CLAIM, epoch, left);
+      claim = Atomics.load(ctrl, at + CLAIM);
+    }
+    return claim === epoch && Atomics.compareExchange(ctrl, at + CLAIM, epoch, 0) === epoch;
+  }
+
+  /** The lists' offsets into the control buffer (kernelWasm.ts SLAB_LIST_SLOTS order), 1/h² and h. */
   private publishLists(l: SlabLists): void {
     const f = this.fields, c = l.cut, w = l.walls, fc = l.faces;
     const o = [
       f.H, f.Tin, f.phiIn, f.Tout, f.phiOut, f.Tmin, l.fixedKind, c.cells, c.faceStart, c.neighbour, c.inverseDistance2,
       c.blockedShare, c.surfacePhi, l.oldH, l.cutHeat, w.cell, w.vessel, w.U, w.bloodC, l.wallOnly, l.insideCells,
-      l.insideValue, l.vesselCells, l.vesselBlood, fc.fast, fc.phi0, fc.acc,
+      l.insideValue, l.vesselCells, l.vesselBlood, fc.fast, fc.phi0, fc.acc, fc.slow, fc.ringT, fc.ringPhi,
     ];
-    for (let i = 0; i < SLAB_LIST_SLOTS; i++) this.ctrl[LISTS + 1 + i] = o[i].byteOffset;
+    for (let i = 0; i < SLAB_LIST_SLOTS; i++) this.ctrl[LISTS + i] = o[i].byteOffset;
     this.params[2] = l.invH2;
     this.params[3] = l.hM;
-    this.ctrl[LISTS] = LISTS_ON | (l.accumulate ? SLAB_ACCUMULATE : 0) | (l.saveNext ? SLAB_SAVE_NEXT : 0);
   }
 }
 

@@ -655,8 +655,13 @@ export class HeatSolver {
       const outerS = this.outerLayerInflow(A) - (fastEmpty ? 0 : this.outerLayerInflow(F));
       this.energy.fixedCells += this.fixedCellInflow(D, outerS, faceS) * V;
     }
-    if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
-    else startFaces(f.phiIn, faces, nFaces);
+    // On threads, each slab's thread runs the fast box's substeps with their list work for its own
+    // cells, and first its share of the interface start and the ring's hold (fastSubsteps).
+    const slabLists = fastEmpty ? null : this.slabListsFor(lists, volF);
+    if (!slabLists) {
+      if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
+      else startFaces(f.phiIn, faces, nFaces);
+    }
     // Slow step: A \ F as six boxes (or all of A), state at t → Out buffers, H in place.
     let source = 0;
     if (fastEmpty) source += this.kernelBox(D, A[0], A[1], A[2], A[3], A[4], A[5]);
@@ -682,19 +687,18 @@ export class HeatSolver {
       return true;
     }
     // Hold the ring of slow cells at t in both buffers while F substeps; keep their new values.
-    if (wasm) wasm.holdRing(f, faces, nFaces);
-    else holdRing(f, faces, nFaces);
+    if (!slabLists) {
+      if (wasm) wasm.holdRing(f, faces, nFaces);
+      else holdRing(f, faces, nFaces);
+    }
     const P = f.Tin;
-    // On threads, each slab's thread also runs the substep's list work for its own cells.
-    const slabLists = this.slabListsFor(lists, volF);
-    if (slabLists) this.saveCutH();
     const fixedSourceF = this.tallyEnergy ? dtS * (this.insideSource + this.vesselSourceIn(F, null)) : 0;
+    // Without the energy tally the threads take all M substeps in one command.
+    if (slabLists && !this.tallyEnergy) this.team!.fastSubsteps(F, dtS, this.h, slabLists, M, 0, M);
     for (let m = 0; m < M; m++) {
       if (slabLists) {
-        slabLists.accumulate = slabLists.saveNext = m < M - 1;
-        this.threadBox.set(F);
-        const src = this.team!.step(this.threadBox, dtS, this.h, slabLists);
         if (this.tallyEnergy) {
+          const src = this.team!.fastSubsteps(F, dtS, this.h, slabLists, M, m, 1);
           this.energy.perfusionAndMetabolism += (src - fixedSourceF) * V;
           // The cut cells' heat in list order: applyCutFaces's sum, to the bit.
           let probeHeat = 0;
@@ -780,7 +784,7 @@ export class HeatSolver {
     const l = (this.slabListsCache ??= {
       fixedKind: this.fixedKind, cut: this.cut, oldH: this.oldH, cutHeat: this.cutHeat, walls: this.wallFaces, wallOnly: lists.wallF,
       insideCells: this.insideCells, insideValue: this.insideValue, vesselCells: lists.vesselCellsF, vesselBlood: lists.vesselBloodF,
-      faces: this.faces, nFaces: lists.nFaces, accumulate: false, saveNext: false, invH2: 1 / (this.h * this.h), hM: this.h,
+      faces: this.faces, nFaces: lists.nFaces, invH2: 1 / (this.h * this.h), hM: this.h,
     });
     l.cut = this.cut; l.oldH = this.oldH; l.cutHeat = this.cutHeat; l.walls = this.wallFaces; l.wallOnly = lists.wallF;
     l.insideCells = this.insideCells; l.insideValue = this.insideValue; l.vesselCells = lists.vesselCellsF;

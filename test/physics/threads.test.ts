@@ -78,11 +78,15 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
 
   it('multi-rate macro steps (fast box and slow boxes on the pool) stay bit-identical to one thread', () => {
     // The fast box's substeps run their list work (cut faces, walls, resets, interface sums) on the
-    // slab threads: the coordinator takes its own slab's share when it works.
+    // slab threads: the coordinator takes its own slab's share when it works. With the energy tally
+    // a command per substep, without it (as the engine runs) all of a macro step's in one.
     const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
-    for (const pool of pools) {
+    for (const [pool, tally] of pools.flatMap((p) => [[p, true], [p, false]] as const)) {
       const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
-      for (const x of [one, many]) x.multiRate = true;
+      for (const x of [one, many]) {
+        x.multiRate = true;
+        x.tallyEnergy = tally;
+      }
       const dt = one.maxStepS;
       const M = one.multiRateSubsteps(dt);
       expect(many.multiRateSubsteps(dt)).toBe(M);
@@ -105,23 +109,28 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     const silent = { postMessage: (): void => undefined, terminate: (): void => undefined };
     const pool = await SlabPool.create(1, false, async () => silent);
     pool.minParallelCells = 0;
-    const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
-    const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
-    for (const x of [one, many]) x.multiRate = true;
-    const dt = one.maxStepS;
-    const M = one.multiRateSubsteps(dt);
-    // Each substep waits STEAL_AFTER_MS (20 ms) for the silent worker first.
-    for (let g = 0; g < 8; g++) {
-      one.stepMany(dt, M);
-      many.stepMany(dt, M);
+    for (const tally of [true, false]) {
+      const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
+      const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
+      for (const x of [one, many]) {
+        x.multiRate = true;
+        x.tallyEnergy = tally;
+      }
+      const dt = one.maxStepS;
+      const M = one.multiRateSubsteps(dt);
+      // Each command waits STEAL_AFTER_MS (20 ms) for the silent worker first.
+      for (let g = 0; g < 8; g++) {
+        one.stepMany(dt, M);
+        many.stepMany(dt, M);
+      }
+      expect(many.multiRateStats.macro).toBeGreaterThan(5);
+      expect(many.multiRateStats).toEqual(one.multiRateStats);
+      expect(lists.mock.calls.length).toBeGreaterThan(5 * M);
+      lists.mockRestore();
+      expect(fieldMismatches(one, many)).toBe(0);
+      expect(many.energy).toEqual(one.energy);
+      expect(one.minTemperatureC.some((t) => t < 0)).toBe(true);
     }
-    expect(many.multiRateStats.macro).toBeGreaterThan(5);
-    expect(many.multiRateStats).toEqual(one.multiRateStats);
-    expect(lists.mock.calls.length).toBeGreaterThan(5 * M);
-    lists.mockRestore();
-    expect(fieldMismatches(one, many)).toBe(0);
-    expect(many.energy).toEqual(one.energy);
-    expect(one.minTemperatureC.some((t) => t < 0)).toBe(true);
     pool.close();
   });
 
