@@ -86,7 +86,7 @@ export interface SlabLists {
 }
 
 /** Loads before a waiting thread sleeps in Atomics.wait (a wake-up costs tens of µs). */
-let spinLoads = 20000;
+const spinLoads = 20000;
 /** How long a worker may leave its slab untaken before the coordinator steps it itself [ms]. */
 const STEAL_AFTER_MS = 20;
 /** A barrier that has waited this long gives up (a worker failed to start or died). */
@@ -693,14 +693,5 @@ export class SlabPool {
     this.current?.detach();
     this.current = null;
     for (const w of this.workers) w.terminate();
-  }
-
-  /** Loads spun before sleeping at a barrier (tuning; default 20 000). */
-  static set spinLoads(n: number) {
-    spinLoads = n;
-  }
-
-  static get spinLoads(): number {
-    return spinLoads;
   }
 }
