@@ -33,10 +33,11 @@ export interface SlabWorker {
  * Int32 slots of the control buffer. BARRIER: parts done, counted up across fast substeps (never
  * reset, compared modulo 2³²). LISTS: the SLAB_LIST_SLOTS offsets of the fast substeps' lists
  * (kernelWasm.ts). ARGS: the arguments of a plane command (CMD_SCAN, CMD_FINISH, CMD_SLOW) or of
- * CMD_FAST (first substep, count, M, parts, the barrier count before it). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim (the
- * step's epoch while unclaimed, −epoch once the worker took it, 0 once the coordinator did), the
- * epoch of the last step the worker finished, then from RANGES the slab's (start, count) in each
- * list of a step, or a plane command's item range and results.
+ * CMD_FAST (first substep, count, M, parts, the barrier count before it). From SLABS,
+ * SLAB_STRIDE per worker: its slab's k0, k1, a claim (the step's epoch while unclaimed, −epoch
+ * once the worker took it, 0 once the coordinator did), the epoch of the last step the worker
+ * finished, then from RANGES the slab's (start, count) in each list of a step, or a plane
+ * command's item range and results.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
 const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, LISTS = 16, ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
