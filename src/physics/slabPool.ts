@@ -277,9 +277,6 @@ export class SlabTeam {
   private readonly ownRanges = new Int32Array(2 * LIST_COUNT);
   private readonly sums: Float64Array;
   private readonly constants: KernelConstants;
-  /** claimOrSteal's deadline [performance.now() ms] for the command of epoch stealDeadlineEpoch. */
-  private stealDeadline = 0;
-  private stealDeadlineEpoch = 0;
 
   constructor(
     readonly pool: SlabPool,
@@ -373,7 +370,10 @@ export class SlabTeam {
     for (let m = mStart; m < mStart + count; m++) {
       if (pool.coordinatorWorks) fastPart(wasm, ctrl, this.params, own, nx, ny, k0, ownK1, this.ownRanges, 0, m);
       // Before the first barrier: every worker has taken its slab, or its slab is run here from now on.
-      if (m === mStart) for (let w = 0; w < pool.workers.length; w++) if (this.claimOrSteal(epoch, w)) stolen.push(SLABS + SLAB_STRIDE * w);
+      if (m === mStart) {
+        const deadline = performance.now() + STEAL_AFTER_MS;
+        for (let w = 0; w < pool.workers.length; w++) if (this.claimOrSteal(epoch, w, deadline)) stolen.push(SLABS + SLAB_STRIDE * w);
+      }
       for (const at of stolen) fastPart(wasm, ctrl, this.params, own, nx, ny, ctrl[at + K0], ctrl[at + K1], ctrl, at + RANGES, m);
       const target = (base + (m - mStart + 1) * parts) | 0;
       arrive(ctrl, (pool.coordinatorWorks ? 1 : 0) + stolen.length, target);
@@ -563,9 +563,10 @@ export class SlabTeam {
    */
   private awaitWorkers(epoch: number, runPart: (at: number) => void): void {
     const ctrl = this.ctrl;
+    const deadline = performance.now() + STEAL_AFTER_MS;
     for (let w = 0; w < this.pool.workers.length; w++) {
       const at = SLABS + SLAB_STRIDE * w;
-      if (this.claimOrSteal(epoch, w)) runPart(at);
+      if (this.claimOrSteal(epoch, w, deadline)) runPart(at);
       else {
         let finished = Atomics.load(ctrl, at + FINISHED);
         while (finished !== epoch) finished = waitChange(ctrl, at + FINISHED, finished);
@@ -574,20 +575,16 @@ export class SlabTeam {
   }
 
   /**
-   * Waits (up to STEAL_AFTER_MS after the command, counted from the first call) for worker w to
-   * take its part of command `epoch`; true when it has not and the part is now the coordinator's.
+   * Waits until `deadline` [performance.now() ms] for worker w to take its part of command
+   * `epoch`; true when it has not and the part is now the coordinator's.
    */
-  private claimOrSteal(epoch: number, w: number): boolean {
+  private claimOrSteal(epoch: number, w: number, deadline: number): boolean {
     const ctrl = this.ctrl;
     const at = SLABS + SLAB_STRIDE * w;
     let claim = Atomics.load(ctrl, at + CLAIM);
     for (let i = 0; claim === epoch && i < spinLoads; i++) claim = Atomics.load(ctrl, at + CLAIM);
-    if (claim === epoch && this.stealDeadlineEpoch !== epoch) {
-      this.stealDeadlineEpoch = epoch;
-      this.stealDeadline = performance.now() + STEAL_AFTER_MS;
-    }
     while (claim === epoch) {
-      const left = this.stealDeadline - performance.now();
+      const left = deadline - performance.now();
       if (left <= 0) break;
       Atomics.wait(ctrl, at + CLAIM, epoch, left);
       claim = Atomics.load(ctrl, at + CLAIM);
