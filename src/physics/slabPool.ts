@@ -140,28 +140,23 @@ function arrive(ctrl: Int32Array, parts: number, target: number): void {
 
 /**
  * Fast substep m of a CMD_FAST command on planes [k0, k1) with list ranges r[b …]: the slab's
- * start first when m is the macro step's first, then its kernel part and list work. `o` is the
- * thread's own copy of the list offsets as the command's first substep reads them; In and Out
- * alternate from there.
+ * start first when m is the macro step's first, then its kernel part and list work. `o`: the
+ * thread's own copy of the list offsets, with this substep's In and Out (swapInOut after each).
  */
 function fastPart(wasm: WasmKernel, ctrl: Int32Array, params: Float64Array, o: Int32Array, nx: number, ny: number,
   k0: number, k1: number, r: Int32Array, b: number, m: number): void {
-  const mStart = ctrl[ARGS], M = ctrl[ARGS + 2];
   if (m === 0) wasm.slabStartAt(o, 0, r, b);
-  // The fields of substep m: In and Out swapped when m − mStart is odd.
-  const odd = (m - mStart) & 1;
-  const Tin = o[odd ? 3 : 1], phiIn = o[odd ? 4 : 2], Tout = o[odd ? 1 : 3], phiOut = o[odd ? 2 : 4];
   const dt = params[0];
-  if (k0 < k1) wasm.stepBoxAt(o[0], Tin, phiIn, Tout, phiOut, o[5], nx, ny, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, params[1], WasmKernel.SUMS_OFFSET);
-  const at = SUBSTEP_FIELDS;
-  at[0] = o[0]; at[1] = Tin; at[2] = phiIn; at[3] = Tout; at[4] = phiOut;
-  for (let i = 5; i < SLAB_LIST_SLOTS; i++) at[i] = o[i];
+  if (k0 < k1) wasm.stepBoxAt(o[0], o[1], o[2], o[3], o[4], o[5], nx, ny, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, params[1], WasmKernel.SUMS_OFFSET);
   // Interface sums and the next oldH after every substep of the macro step but its last.
-  wasm.slabListsAt(at, 0, r, b, m < M - 1 ? SLAB_ACCUMULATE | SLAB_SAVE_NEXT : 0, dt, params[2], params[3]);
+  wasm.slabListsAt(o, 0, r, b, m < ctrl[ARGS + 2] - 1 ? SLAB_ACCUMULATE | SLAB_SAVE_NEXT : 0, dt, params[2], params[3]);
 }
 
-/** fastPart's scratch: the list offsets of one substep (each thread has its own module instance of this file). */
-const SUBSTEP_FIELDS = new Int32Array(SLAB_LIST_SLOTS);
+/** The next substep's fields in list offsets `o` (SLAB_LIST_SLOTS order): In and Out swapped. */
+function swapInOut(o: Int32Array): void {
+  [o[1], o[3]] = [o[3], o[1]];
+  [o[2], o[4]] = [o[4], o[2]];
+}
 
 /**
  * The worker side: call once per worker with a way to post to the coordinator and to listen.
@@ -221,6 +216,7 @@ function serveAttached(m: AttachMessage): void {
           const target = (base + (m - mStart + 1) * parts) | 0;
           arrive(ctrl, 1, target);
           waitReach(ctrl, BARRIER, target);
+          swapInOut(o);
         }
       }
     } else if (cmd !== CMD_STEP) {
@@ -333,7 +329,7 @@ export class SlabTeam {
       if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true);
       else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
     };
-    if (pool.coordinatorWorks) slab(k0, k0 + Math.floor((k1 - k0) / pool.threads));
+    if (pool.coordinatorWorks) slab(k0, this.slabBoundary(k0, k1, 1));
     // Each worker takes its slab (a worker woken from Atomics.wait starts tens of µs late, and
     // waiting for it beats stepping its slab here too: measured). One that has not taken it
     // within STEAL_AFTER_MS (gone, or stalled) has it stepped here instead: a silent worker costs
@@ -365,7 +361,7 @@ export class SlabTeam {
     const epoch = this.publishSlabs(CMD_FAST, k0, k1, lists);
     const own = ctrl.slice(LISTS, LISTS + SLAB_LIST_SLOTS);
     const { nx, ny } = this.fields;
-    const ownK1 = k0 + Math.floor((k1 - k0) / parts);
+    const ownK1 = this.slabBoundary(k0, k1, 1);
     const stolen: number[] = [];
     for (let m = mStart; m < mStart + count; m++) {
       if (pool.coordinatorWorks) fastPart(wasm, ctrl, this.params, own, nx, ny, k0, ownK1, this.ownRanges, 0, m);
@@ -378,6 +374,7 @@ export class SlabTeam {
       const target = (base + (m - mStart + 1) * parts) | 0;
       arrive(ctrl, (pool.coordinatorWorks ? 1 : 0) + stolen.length, target);
       waitReach(ctrl, BARRIER, target);
+      swapInOut(own);
     }
     return count === 1 ? this.sourceTotal(k0, k1, dtS) : 0;
   }
@@ -387,6 +384,11 @@ export class SlabTeam {
     let total = 0;
     for (let k = k0; k < k1; k++) total += this.sums[k];
     return total * Math.fround(dtS);
+  }
+
+  /** First plane of slab p when planes [k0, k1) are split into the pool's threads (part 0 first). */
+  private slabBoundary(k0: number, k1: number, p: number): number {
+    return k0 + Math.floor(((k1 - k0) * p) / this.pool.threads);
   }
 
   /** A kernel command's fields, box rows (b[0…3]), dt and h into the control buffer. */
@@ -406,19 +408,19 @@ export class SlabTeam {
    */
   private publishSlabs(cmd: number, k0: number, k1: number, lists: SlabLists | null): number {
     const pool = this.pool, ctrl = this.ctrl;
-    const parts = pool.threads, planes = k1 - k0;
+    const parts = pool.threads;
     const nxy = this.fields.nx * this.fields.ny;
     const first = pool.coordinatorWorks ? 1 : 0;
     const epoch = Atomics.load(ctrl, EPOCH) + 1;
     for (let w = 0; w < pool.workers.length; w++) {
       const p = w + first;
       const at = SLABS + SLAB_STRIDE * w;
-      ctrl[at + K0] = k0 + Math.floor((planes * p) / parts);
-      ctrl[at + K1] = k0 + Math.floor((planes * (p + 1)) / parts);
+      ctrl[at + K0] = this.slabBoundary(k0, k1, p);
+      ctrl[at + K1] = this.slabBoundary(k0, k1, p + 1);
       if (lists) slabRanges(lists, nxy, p === 0 ? -1 : ctrl[at + K0], p === parts - 1 ? -1 : ctrl[at + K1], ctrl, at + RANGES);
       Atomics.store(ctrl, at + CLAIM, epoch);
     }
-    if (lists && first === 1) slabRanges(lists, nxy, -1, parts === 1 ? -1 : k0 + Math.floor(planes / parts), this.ownRanges, 0);
+    if (lists && first === 1) slabRanges(lists, nxy, -1, parts === 1 ? -1 : this.slabBoundary(k0, k1, 1), this.ownRanges, 0);
     Atomics.store(ctrl, CMD, cmd);
     Atomics.store(ctrl, EPOCH, epoch);
     Atomics.notify(ctrl, EPOCH);
@@ -532,10 +534,9 @@ export class SlabTeam {
     const ctrl = this.ctrl;
     const workers = pool.workers.length;
     const parts = pool.threads;
-    const planes = k1 - k0;
     const first = pool.coordinatorWorks ? 1 : 0;
     const epoch = Atomics.load(ctrl, EPOCH) + 1;
-    const boundary = (p: number): number => (bounds ? bounds[p] : k0 + Math.floor((planes * p) / parts));
+    const boundary = (p: number): number => (bounds ? bounds[p] : this.slabBoundary(k0, k1, p));
     for (let w = 0; w < workers; w++) {
       const p = w + first;
       const at = SLABS + SLAB_STRIDE * w;
