@@ -24,6 +24,17 @@ function solver(kernel: 'js' | 'wasm-simd', pool: SlabPool | null, active: boole
   }
 }
 
+/** The same solver on one thread and on `pool`, multi-rate, tally as asked; dt and M of its macro steps. */
+function multiRatePair(pool: SlabPool, tally: boolean): { one: HeatSolver; many: HeatSolver; dt: number; M: number } {
+  const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
+  for (const x of [one, many]) {
+    x.multiRate = true;
+    x.tallyEnergy = tally;
+  }
+  const dt = one.maxStepS;
+  return { one, many, dt, M: one.multiRateSubsteps(dt) };
+}
+
 describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
   const pools: SlabPool[] = [];
   beforeAll(async () => {
@@ -82,13 +93,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     // a command per substep, without it (as the engine runs) all of a macro step's in one.
     const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
     for (const [pool, tally] of pools.flatMap((p) => [[p, true], [p, false]] as const)) {
-      const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
-      for (const x of [one, many]) {
-        x.multiRate = true;
-        x.tallyEnergy = tally;
-      }
-      const dt = one.maxStepS;
-      const M = one.multiRateSubsteps(dt);
+      const { one, many, dt, M } = multiRatePair(pool, tally);
       expect(many.multiRateSubsteps(dt)).toBe(M);
       expect(M).toBeGreaterThan(1);
       for (let g = 0; g < 60; g++) {
@@ -111,13 +116,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     pool.minParallelCells = 0;
     for (const tally of [true, false]) {
       const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
-      const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
-      for (const x of [one, many]) {
-        x.multiRate = true;
-        x.tallyEnergy = tally;
-      }
-      const dt = one.maxStepS;
-      const M = one.multiRateSubsteps(dt);
+      const { one, many, dt, M } = multiRatePair(pool, tally);
       // Each command waits STEAL_AFTER_MS (20 ms) for the silent worker first.
       for (let g = 0; g < 8; g++) {
         one.stepMany(dt, M);
