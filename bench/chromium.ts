@@ -1,8 +1,9 @@
 // Bench page (served by src/cli/bench.ts through vite; not part of the product UI): runs the liver
 // sample in the real engine worker at the spacings in ?spacing=, with the engine's default frame
-// cadence (and at 2 mm also with the app's cadence for a drag's preview), and records wall time, frames and samples, the largest gap between frames, main-thread
-// long tasks, how fast a superseded run stops, and measureUserAgentSpecificMemory (JS heaps and
-// buffers of this page and its worker, measured mid-run and after). At 2 mm one run per thread
+// cadence (and at 2 mm also with the app's cadence for a drag's preview), and records wall time,
+// frames and samples, the largest gap between frames, main-thread long tasks, how fast a
+// superseded run stops, and measureUserAgentSpecificMemory (JS heaps and buffers of this page and
+// its worker, measured mid-run and after). At 2 mm one run per thread
 // count first warms the JIT (a live drag runs back to back); its time is reported apart. Results
 // land in window.__bench.
 import * as Comlink from 'comlink';
