@@ -202,6 +202,18 @@ export class HeatSolver {
   private readonly fastBox = new Int32Array(6);
   /** Scratch of the frozen cells' bounding box (inclusive bounds). */
   private readonly frozenScan = new Int32Array(6);
+  /**
+   * Where the next fast-box scan looks: after a multi-rate macro step, the fast box grown by its
+   * ring of slow cells (within the active box); `scanNearFast` false: the whole active box.
+   * Exact: a slow cell off the ring had no frozen cell in its stencil at t (the frozen cells lie
+   * ≥ multiRateBuffer cells inside F), and the monotone slow step (and walls toward warm blood)
+   * cannot take it below the solidus from there (H ≥ 0 in, H ≥ 0 out); only the ring takes F's
+   * flux (the reflux). Single steps, new sources and written fields scan the whole box again.
+   */
+  private readonly scanBox = new Int32Array(6);
+  private scanNearFast = false;
+  /** Off: every fast-box scan covers the whole active box (what test/physics/multirate.test.ts compares with). */
+  static scanNearFastBox = true;
   /** Bounding box (inclusive) of the cells inside active bodies and the cut-face cells; [1] = −1: none. */
   private readonly sourceBounds = Int32Array.of(0, -1, 0, -1, 0, -1);
   /** Fast-box surface faces (room for the largest box; on the wasm memory with that kernel). */
@@ -339,6 +351,7 @@ export class HeatSolver {
   /** Sets the cold sources (all probes) for the coming steps; rebuilds the cut faces. */
   setSources(sources: ColdSource[]): void {
     const { fixedKind } = this;
+    this.scanNearFast = false;
     const H = this.fields.H, V = this.h * this.h * this.h;
     // Release the cells of previously active bodies: they become tissue at their current state
     // (the probe's own heat capacity, idealised as tissue), their enthalpy now the free cells'.
@@ -461,6 +474,7 @@ export class HeatSolver {
   /** One explicit step of dt [s] (dt ≤ maxStepS). */
   step(dtS: number): void {
     const f = this.fields;
+    this.scanNearFast = false;
     this.saveCutH();
     const b = this.activeBox;
     if (this.skipGrowOnce) this.skipGrowOnce = false;
@@ -566,11 +580,15 @@ export class HeatSolver {
     const F = this.fastBox;
     const { nx, ny } = this;
     // On the pool, the threads scan slabs of planes (wasm kernel): the same box.
-    const found = this.team && this.wasm && this.activeCells >= this.team.pool.minParallelCells
-      ? this.team.frozenBounds(this.fields.Tin, A, this.frozenScan)
-      : this.wasm
-        ? this.wasm.frozenBounds(this.fields.Tin, nx, ny, A, this.frozenScan)
-        : frozenBounds(this.fields.Tin, nx, ny, A, this.constants.Ts, this.frozenScan);
+    const box = this.scanNearFast && HeatSolver.scanNearFastBox ? this.scanBox : A;
+    const cells = box[0] < box[1] && box[2] < box[3] && box[4] < box[5] ? (box[1] - box[0]) * (box[3] - box[2]) * (box[5] - box[4]) : 0;
+    const found = cells === 0
+      ? false
+      : this.team && this.wasm && cells >= this.team.pool.minParallelCells
+        ? this.team.frozenBounds(this.fields.Tin, box, this.frozenScan)
+        : this.wasm
+          ? this.wasm.frozenBounds(this.fields.Tin, nx, ny, box, this.frozenScan)
+          : frozenBounds(this.fields.Tin, nx, ny, box, this.constants.Ts, this.frozenScan);
     const s = this.frozenScan;
     let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = this.nz, k1 = -1;
     if (found) [i0, i1, j0, j1, k0, k1] = s;
@@ -599,6 +617,18 @@ export class HeatSolver {
       }
     }
     return F;
+  }
+
+  /** scanBox ← F grown by one cell, within the active box (empty when F is). */
+  private setScanBox(F: Int32Array, fastEmpty: boolean): void {
+    const A = this.activeBox, b = this.scanBox;
+    if (fastEmpty) b.fill(0);
+    else
+      for (let a = 0; a < 3; a++) {
+        b[2 * a] = Math.max(A[2 * a], F[2 * a] - 1);
+        b[2 * a + 1] = Math.min(A[2 * a + 1], F[2 * a + 1] + 1);
+      }
+    this.scanNearFast = true;
   }
 
   /**
@@ -638,6 +668,8 @@ export class HeatSolver {
       this.skipGrowOnce = true;
       return false;
     }
+    // The macro step goes ahead: the next scan looks at F and its ring only (see scanBox).
+    this.setScanBox(F, fastEmpty);
     const V = this.h * this.h * this.h;
     const D = M * dtS;
     const { nx, ny } = this;
@@ -885,6 +917,7 @@ export class HeatSolver {
 
   /** Recomputes the active box from scratch (after writing `fields` directly while it is on). */
   rescanActiveRegion(): void {
+    this.scanNearFast = false;
     const b = this.activeBox;
     b.fill(0);
     const T = this.fields.Tin;

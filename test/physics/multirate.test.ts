@@ -145,6 +145,29 @@ describe('multi-rate stepping', () => {
     expect(Math.abs(imbalance) / Math.abs(probes)).toBeLessThan(1e-4);
   }, 60_000);
 
+  it('scans for frozen cells near the last fast box only, and finds the box a scan of the whole active box finds (to the bit)', () => {
+    const savedRate = Simulation.multiRate, savedScan = HeatSolver.scanNearFastBox;
+    Simulation.multiRate = true;
+    try {
+      const runs = [true, false].map((near) => {
+        HeatSolver.scanNearFastBox = near;
+        const run = new PlanRun(plan(), { spacingMm: 1.5 });
+        run.advanceTo(run.endS);
+        return run;
+      });
+      const [near, whole] = runs.map((r) => r.sim.solver);
+      expect(near.multiRateStats.macro).toBeGreaterThan(100);
+      expect(near.multiRateStats).toEqual(whole.multiRateStats);
+      expect(runs[0].result().snapshots).toEqual(runs[1].result().snapshots);
+      const differing = (a: Float32Array, b: Float32Array): number => a.reduce((n, v, c) => n + (Object.is(v, b[c]) ? 0 : 1), 0);
+      expect(differing(near.temperatureC, whole.temperatureC)).toBe(0);
+      expect(differing(near.minTemperatureC, whole.minTemperatureC)).toBe(0);
+    } finally {
+      Simulation.multiRate = savedRate;
+      HeatSolver.scanNearFastBox = savedScan;
+    }
+  }, 60_000);
+
   it('keeps the step sequence independent of how advanceTo is chunked (to the bit)', () => {
     const saved = Simulation.multiRate;
     Simulation.multiRate = true;
