@@ -155,9 +155,10 @@ export const MAX_PLANES = 8192;
  * faces (cells, faceStart, neighbour, inverseDistance2, blockedShare, surfacePhi), oldH, the cut
  * cells' heat, the wall faces (cell, vessel, U, bloodC) and the indices of those to apply, the
  * inside cells and their values, the vessel cells to reset and their blood temperatures, and the
- * interface faces (fast, phi0, acc, then slow, ringT, ringPhi: slabStartAt).
+ * interface faces (fast, phi0, acc, then slow, ringT, ringPhi: slabStartAt), then slabStartAt's
+ * slow wall faces to apply and slow vessel cells with their blood temperatures.
  */
-export const SLAB_LIST_SLOTS = 30;
+export const SLAB_LIST_SLOTS = 33;
 /** slabListsAt flags: add this substep's φ to the interface sums; save oldH for the next substep. */
 export const SLAB_ACCUMULATE = 1, SLAB_SAVE_NEXT = 2;
 
@@ -401,13 +402,21 @@ export class WasmKernel {
 
   /**
    * A slab's share of the start of a multi-rate fast box's substeps, on the offsets and ranges of
-   * slabListsAt (o: the fields as the first substep reads them): its interface faces' φ at t and
-   * sums from 0 (startFaces), their ring cells held at t (holdRing; each ring cell touches one face
-   * of the box, in the slab that steps that face's fast cell) and its cut cells' H and Tmin
-   * (saveCutH). The single thread's loops, each entry on its own cells: the same numbers.
+   * slabListsAt (o: the fields as the first substep reads them): the slow step's walls (step
+   * `slowDtS`) and vessel resets on its slow cells (r[b + 10 …]: after the slow step, before the
+   * ring is held, as the single thread does), its interface faces' φ at t and sums from 0
+   * (startFaces), their ring cells held at t (holdRing; each ring cell touches one face of the box,
+   * in the slab that steps that face's fast cell, and lies in that slab's planes) and its cut
+   * cells' H and Tmin (saveCutH). The single thread's loops, each entry on its own cells: the same
+   * numbers.
    */
-  slabStartAt(o: Int32Array, a: number, r: Int32Array, b: number): void {
+  slabStartAt(o: Int32Array, a: number, r: Int32Array, b: number, slowDtS: number, invH2: number, hM: number): void {
     const e = this.exports;
+    const H = o[a], Tin = o[a + 1], phiIn = o[a + 2], Tout = o[a + 3], phiOut = o[a + 4], Tmin = o[a + 5];
+    const w0 = r[b + 10], wn = r[b + 11];
+    if (wn > 0) e.wallFaces(H, Tin, phiIn, Tout, phiOut, Tmin, o[a + 6], o[a + 15], o[a + 16], o[a + 17], o[a + 18], o[a + 30] + 4 * w0, wn, slowDtS, invH2, hM);
+    const v0 = r[b + 12], vn = r[b + 13];
+    if (vn > 0) e.resetVessels(H, Tout, phiOut, Tmin, o[a + 31] + 4 * v0, o[a + 32] + 8 * v0, vn);
     const f0 = r[b + 8], fn = r[b + 9];
     if (fn > 0) {
       e.startFaces(o[a + 2], o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);

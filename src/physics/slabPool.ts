@@ -41,10 +41,10 @@ export interface SlabWorker {
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
 const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, LISTS = 16, ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
-const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 16;
-/** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight. */
+const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 20;
+/** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight, the slow step. */
 const F64_AT = 3072;
-const F64_SLOTS = 5;
+const F64_SLOTS = 6;
 const CTRL_BYTES = 4096;
 /**
  * Commands: a kernel step, leave, the fast box's substeps (SlabTeam.fastSubsteps), and the plane
@@ -54,8 +54,8 @@ const CTRL_BYTES = 4096;
 const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5, CMD_FAST = 6;
 /** Most worker threads one control buffer describes. */
 const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
-/** Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces). */
-const LIST_COUNT = 5;
+/** Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces, slow walls, slow vessel cells). */
+const LIST_COUNT = 7;
 
 /**
  * The list work of a multi-rate fast box's substeps (solver.ts multiRateStep): before the first,
@@ -84,6 +84,14 @@ export interface SlabLists {
   nFaces: number;
   invH2: number;
   hM: number;
+  /**
+   * The slow step's walls (indices of wall faces whose cell is slow, ordered by cell) and its slow
+   * vessel cells with their blood temperatures, applied once with the macro step [s] at the start.
+   */
+  slowWalls: Int32Array;
+  slowVesselCells: Int32Array;
+  slowVesselBlood: Float64Array;
+  slowStepS: number;
 }
 
 /** Loads before a waiting thread sleeps in Atomics.wait (a wake-up costs tens of µs). */
@@ -145,7 +153,7 @@ function arrive(ctrl: Int32Array, parts: number, target: number): void {
  */
 function fastPart(wasm: WasmKernel, ctrl: Int32Array, params: Float64Array, o: Int32Array, nx: number, ny: number,
   k0: number, k1: number, r: Int32Array, b: number, m: number): void {
-  if (m === 0) wasm.slabStartAt(o, 0, r, b);
+  if (m === 0) wasm.slabStartAt(o, 0, r, b, params[5], params[2], params[3]);
   const dt = params[0];
   if (k0 < k1) wasm.stepBoxAt(o[0], o[1], o[2], o[3], o[4], o[5], nx, ny, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, params[1], WasmKernel.SUMS_OFFSET);
   // Interface sums and the next oldH after every substep of the macro step but its last.
@@ -600,10 +608,12 @@ export class SlabTeam {
       f.H, f.Tin, f.phiIn, f.Tout, f.phiOut, f.Tmin, l.fixedKind, c.cells, c.faceStart, c.neighbour, c.inverseDistance2,
       c.blockedShare, c.surfacePhi, l.oldH, l.cutHeat, w.cell, w.vessel, w.U, w.bloodC, l.wallOnly, l.insideCells,
       l.insideValue, l.vesselCells, l.vesselBlood, fc.fast, fc.phi0, fc.acc, fc.slow, fc.ringT, fc.ringPhi,
+      l.slowWalls, l.slowVesselCells, l.slowVesselBlood,
     ];
     for (let i = 0; i < SLAB_LIST_SLOTS; i++) this.ctrl[LISTS + i] = o[i].byteOffset;
     this.params[2] = l.invH2;
     this.params[3] = l.hM;
+    this.params[5] = l.slowStepS;
   }
 }
 
@@ -638,6 +648,8 @@ function slabRanges(l: SlabLists, nxy: number, k0: number, k1: number, out: Int3
   range(2, l.insideCells, null, l.insideCells.length);
   range(3, l.vesselCells, null, l.vesselCells.length);
   range(4, l.faces.fast, null, l.nFaces);
+  range(5, l.walls.cell, l.slowWalls, l.slowWalls.length);
+  range(6, l.slowVesselCells, null, l.slowVesselCells.length);
 }
 
 /**

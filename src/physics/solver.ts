@@ -689,7 +689,7 @@ export class HeatSolver {
     }
     // On threads, each slab's thread runs the fast box's substeps with their list work for its own
     // cells, and first its share of the interface start and the ring's hold (fastSubsteps).
-    const slabLists = fastEmpty ? null : this.slabListsFor(lists, volF);
+    const slabLists = fastEmpty ? null : this.slabListsFor(lists, volF, D);
     if (!slabLists) {
       if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
       else startFaces(f.phiIn, faces, nFaces);
@@ -709,8 +709,12 @@ export class HeatSolver {
       source -= D * (fastEmpty ? this.insideSource + this.vesselSourceIn(A, null) : this.vesselSourceIn(A, F));
       this.energy.perfusionAndMetabolism += source * V;
     }
-    this.applyWallFaces(D, wallS);
-    this.resetFixed(f.Tout, f.phiOut);
+    // The slow cells' walls and vessel cells: on threads each slab's share before its ring is held
+    // (fastSubsteps' start; F's vessel and inside cells are reset in every substep anyway).
+    if (!slabLists) {
+      this.applyWallFaces(D, wallS);
+      this.resetFixed(f.Tout, f.phiOut);
+    }
     if (fastEmpty) {
       [f.Tin, f.Tout] = [f.Tout, f.Tin];
       [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
@@ -810,17 +814,19 @@ export class HeatSolver {
    * The fast box's substep lists for the slab threads (SlabLists), or null when its substeps run
    * on one thread (no pool, a box too small to split, or lists not on the wasm memory).
    */
-  private slabListsFor(lists: FastBoxLists, volF: number): SlabLists | null {
+  private slabListsFor(lists: FastBoxLists, volF: number, slowStepS: number): SlabLists | null {
     const team = this.team;
     if (!team || !this.wasm || !this.cutInWasm || !this.fixedInWasm || !this.listsInWasm || volF < team.pool.minParallelCells) return null;
     const l = (this.slabListsCache ??= {
       fixedKind: this.fixedKind, cut: this.cut, oldH: this.oldH, cutHeat: this.cutHeat, walls: this.wallFaces, wallOnly: lists.wallF,
       insideCells: this.insideCells, insideValue: this.insideValue, vesselCells: lists.vesselCellsF, vesselBlood: lists.vesselBloodF,
       faces: this.faces, nFaces: lists.nFaces, invH2: 1 / (this.h * this.h), hM: this.h,
+      slowWalls: lists.wallS, slowVesselCells: lists.vesselCellsS, slowVesselBlood: lists.vesselBloodS, slowStepS: 0,
     });
     l.cut = this.cut; l.oldH = this.oldH; l.cutHeat = this.cutHeat; l.walls = this.wallFaces; l.wallOnly = lists.wallF;
     l.insideCells = this.insideCells; l.insideValue = this.insideValue; l.vesselCells = lists.vesselCellsF;
     l.vesselBlood = lists.vesselBloodF; l.nFaces = lists.nFaces;
+    l.slowWalls = lists.wallS; l.slowVesselCells = lists.vesselCellsS; l.slowVesselBlood = lists.vesselBloodS; l.slowStepS = slowStepS;
     return l;
   }
 
@@ -878,19 +884,22 @@ export class HeatSolver {
     // own faces keep their order, and cells do not interact here, so no number changes.
     const wallCell = this.wallFaces.cell;
     wallF.sort((a, b) => wallCell[a] - wallCell[b] || a - b);
+    wallS.sort((a, b) => wallCell[a] - wallCell[b] || a - b);
     const [faceF, faceS] = split(this.vesselFaces.tissue);
-    const vesselF: number[] = [], bloodF: number[] = [];
+    const vessel = { F: { cells: [] as number[], blood: [] as number[] }, S: { cells: [] as number[], blood: [] as number[] } };
     for (const v of this.vessels)
-      for (const c of v.cells)
-        if (this.inFastBox(c)) {
-          vesselF.push(c);
-          bloodF.push(v.bloodC);
-        }
-    const byCell = vesselF.map((_, i) => i).sort((a, b) => vesselF[a] - vesselF[b] || a - b);
-    const lists: FastBoxLists = {
-      nFaces, wallF, wallS, faceF, faceS,
-      vesselCellsF: Int32Array.from(byCell, (i) => vesselF[i]), vesselBloodF: Float64Array.from(byCell, (i) => bloodF[i]),
+      for (const c of v.cells) {
+        const to = this.inFastBox(c) ? vessel.F : vessel.S;
+        to.cells.push(c);
+        to.blood.push(v.bloodC);
+      }
+    const byCell = ({ cells, blood }: { cells: number[]; blood: number[] }): [Int32Array, Float64Array] => {
+      const order = cells.map((_, i) => i).sort((a, b) => cells[a] - cells[b] || a - b);
+      return [Int32Array.from(order, (i) => cells[i]), Float64Array.from(order, (i) => blood[i])];
     };
+    const [vesselCellsF, vesselBloodF] = byCell(vessel.F);
+    const [vesselCellsS, vesselBloodS] = byCell(vessel.S);
+    const lists: FastBoxLists = { nFaces, wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF, vesselCellsS, vesselBloodS };
     this.listsInWasm = false;
     if (this.arena) {
       this.arena.release(this.listsMark);
@@ -1474,9 +1483,11 @@ interface FastBoxLists {
   wallS: Int32Array;
   faceF: Int32Array;
   faceS: Int32Array;
-  /** Vessel cells in F with their blood temperature [°C] (the slow step resets every vessel). */
+  /** Vessel cells in F / in S with their blood temperature [°C], in cell order. */
   vesselCellsF: Int32Array;
   vesselBloodF: Float64Array;
+  vesselCellsS: Int32Array;
+  vesselBloodS: Float64Array;
 }
 
 /** Whether any of the cells row + [i0, i1) differs from rest by more than eps. */
