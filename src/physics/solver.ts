@@ -150,6 +150,9 @@ export class HeatSolver {
   private listsInWasm = false;
   /** Every vessel cell and its blood temperature [°C], vessel by vessel (resetFixed). */
   private vesselCells = { cells: new Int32Array(0), blood: new Float64Array(0) };
+  /** The vessel cells (and blood [°C]) in cell order, and the wall faces' indices in their cells' order (for the fast box's splits). */
+  private vesselsByCell = { cells: new Int32Array(0), blood: new Float64Array(0) };
+  private wallsByCell = new Int32Array(0);
   private insideCells = new Int32Array(0);
   private insideValue = new Float64Array(0);
   private readonly vessels: VesselCells[];
@@ -412,6 +415,10 @@ export class HeatSolver {
         blood.push(v.bloodC);
       }
     this.vesselCells = { cells: Int32Array.from(all), blood: Float64Array.from(blood) };
+    const byCell = all.map((_, i) => i).sort((a, b) => all[a] - all[b] || a - b);
+    this.vesselsByCell = { cells: Int32Array.from(byCell, (i) => all[i]), blood: Float64Array.from(byCell, (i) => blood[i]) };
+    const wallCell = this.wallFaces.cell;
+    this.wallsByCell = Int32Array.from(wallCell.keys()).sort((a, b) => wallCell[a] - wallCell[b] || a - b);
     if (this.arena) {
       const walls = toArena(this.arena, this.wallFaces), faces = toArena(this.arena, this.vesselFaces), cells = toArena(this.arena, this.vesselCells);
       if (walls && faces && cells) {
@@ -879,27 +886,25 @@ export class HeatSolver {
       for (let q = 0; q < cells.length; q++) (this.inFastBox(cells[q]) ? inF : inS).push(q);
       return [Int32Array.from(inF), Int32Array.from(inS)];
     };
-    const [wallF, wallS] = split(this.wallFaces.cell);
-    // F's walls and vessel cells in cell order (slab threads take their planes' share); a cell's
-    // own faces keep their order, and cells do not interact here, so no number changes.
+    // Walls and vessel cells of F and of S in cell order (slab threads take their planes' share),
+    // split from lists sorted once: a cell's own entries keep their order, and cells do not
+    // interact here, so no number changes.
     const wallCell = this.wallFaces.cell;
-    wallF.sort((a, b) => wallCell[a] - wallCell[b] || a - b);
-    wallS.sort((a, b) => wallCell[a] - wallCell[b] || a - b);
+    const walls: [number[], number[]] = [[], []];
+    for (const q of this.wallsByCell) walls[this.inFastBox(wallCell[q]) ? 0 : 1].push(q);
     const [faceF, faceS] = split(this.vesselFaces.tissue);
-    const vessel = { F: { cells: [] as number[], blood: [] as number[] }, S: { cells: [] as number[], blood: [] as number[] } };
-    for (const v of this.vessels)
-      for (const c of v.cells) {
-        const to = this.inFastBox(c) ? vessel.F : vessel.S;
-        to.cells.push(c);
-        to.blood.push(v.bloodC);
-      }
-    const byCell = ({ cells, blood }: { cells: number[]; blood: number[] }): [Int32Array, Float64Array] => {
-      const order = cells.map((_, i) => i).sort((a, b) => cells[a] - cells[b] || a - b);
-      return [Int32Array.from(order, (i) => cells[i]), Float64Array.from(order, (i) => blood[i])];
+    const { cells, blood } = this.vesselsByCell;
+    const vesselCells: [number[], number[]] = [[], []], vesselBlood: [number[], number[]] = [[], []];
+    for (let q = 0; q < cells.length; q++) {
+      const to = this.inFastBox(cells[q]) ? 0 : 1;
+      vesselCells[to].push(cells[q]);
+      vesselBlood[to].push(blood[q]);
+    }
+    const lists: FastBoxLists = {
+      nFaces, wallF: Int32Array.from(walls[0]), wallS: Int32Array.from(walls[1]), faceF, faceS,
+      vesselCellsF: Int32Array.from(vesselCells[0]), vesselBloodF: Float64Array.from(vesselBlood[0]),
+      vesselCellsS: Int32Array.from(vesselCells[1]), vesselBloodS: Float64Array.from(vesselBlood[1]),
     };
-    const [vesselCellsF, vesselBloodF] = byCell(vessel.F);
-    const [vesselCellsS, vesselBloodS] = byCell(vessel.S);
-    const lists: FastBoxLists = { nFaces, wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF, vesselCellsS, vesselBloodS };
     this.listsInWasm = false;
     if (this.arena) {
       this.arena.release(this.listsMark);
