@@ -30,17 +30,32 @@ export function setModel(
   Hl = hl; phiL = phil; halfDk = hdk; wc = w; wcTaQm = wtq;
 }
 
-/** One cell, scalar (row tails): returns the source term. */
-function cell(c: i32, H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize, nx: i32, nxy: i32, dtOverH2: f32, dtS: f32): f32 {
+/** Perfusion and metabolism [W/m³] at temperature t, scaled by the liquid fraction (scalar). */
+// @ts-ignore: decorator
+@inline
+function sourceAt(t: f32): f32 {
+  let fl = (t - Ts) * invW;
+  fl = fl <= 0 ? 0 : fl >= 1 ? 1 : fl;
+  return fl * (wcTaQm - wc * t);
+}
+
+/** The same, four cells (lanes) at once. */
+// @ts-ignore: decorator
+@inline
+function sourceAt4(t: v128, vTs: v128, vInvW: v128, vWcTaQm: v128, vwc: v128, zero: v128, one: v128): v128 {
+  const fl = f32x4.pmin(one, f32x4.pmax(zero, f32x4.mul(f32x4.sub(t, vTs), vInvW)));
+  return f32x4.mul(fl, f32x4.sub(vWcTaQm, f32x4.mul(vwc, t)));
+}
+
+/** One cell, scalar (row tails). */
+function cell(c: i32, H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize, nx: i32, nxy: i32, dtOverH2: f32, dtS: f32): void {
   const o = (<usize>c) << 2;
   const phiC = load<f32>(phiIn + o);
   const lap = load<f32>(phiIn + o - 4) + load<f32>(phiIn + o + 4) + load<f32>(phiIn + o - ((<usize>nx) << 2)) +
     load<f32>(phiIn + o + ((<usize>nx) << 2)) + load<f32>(phiIn + o - ((<usize>nxy) << 2)) + load<f32>(phiIn + o + ((<usize>nxy) << 2)) -
     <f32>6 * phiC;
   const t = load<f32>(Tin + o);
-  let fl = (t - Ts) * invW;
-  fl = fl <= 0 ? 0 : fl >= 1 ? 1 : fl;
-  const source = fl * (wcTaQm - wc * t);
+  const source = sourceAt(t);
   const h = load<f32>(H + o) + dtOverH2 * lap + dtS * source;
   store<f32>(H + o, h);
   let tNew: f32, phiNew: f32;
@@ -60,20 +75,17 @@ function cell(c: i32, H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: u
   store<f32>(Tout + o, tNew);
   store<f32>(phiOut + o, phiNew);
   if (tNew < load<f32>(Tmin + o)) store<f32>(Tmin + o, tNew);
-  return source;
 }
 
 /**
- * Steps the box [i0, i1) × [j0, j1) × [k0, k1) (already clamped to the interior); returns the
- * perfusion + metabolic heat added [J/m³ summed] × dtS, in kernel.ts's order: per row four f32
- * lane sums (cell i0 + 4n + l in lane l) added as (l0 + l1) + (l2 + l3), then the tail cells; the
- * row sums added in f64 per z-plane from 0, the plane sums in k order. Where `sums` ≠ 0 each
- * plane's sum is also stored at sums + 8k (threads step z-slabs; the coordinator adds in order).
+ * Steps the box [i0, i1) × [j0, j1) × [k0, k1) (already clamped to the interior) by dtS: kernel.ts
+ * stepBox's fields, bit for bit. Its source sum is sourceSum's (a separate pass: the sum in the
+ * loop held a register and cost one-thread liver runs 5-7 %, and only the energy tally reads it).
  */
 export function stepBox(
   H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize,
-  nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f32, dtOverH2: f32, sums: usize,
-): f64 {
+  nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f32, dtOverH2: f32,
+): void {
   const nxy = nx * ny;
   const sx = (<usize>nx) << 2;
   const sxy = (<usize>nxy) << 2;
@@ -82,14 +94,11 @@ export function stepBox(
   const vFourA = f32x4.splat(fourA), vHl = f32x4.splat(Hl), vPhiL = f32x4.splat(phiL), vHalfDk = f32x4.splat(halfDk);
   const vwc = f32x4.splat(wc), vWcTaQm = f32x4.splat(wcTaQm), vDt = f32x4.splat(dtS), vDtH2 = f32x4.splat(dtOverH2);
   const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2), six = f32x4.splat(6);
-  let total: f64 = 0;
   for (let k = k0; k < k1; k++) {
-    let plane: f64 = 0;
     for (let j = j0; j < j1; j++) {
       const row = k * nxy + j * nx;
       let c = row + i0;
       const end = row + i1;
-      let acc = zero;
       for (; c + 3 < end; c += 4) {
         const o = (<usize>c) << 2;
         const p = phiIn + o;
@@ -99,9 +108,7 @@ export function stepBox(
           f32x4.mul(six, phiC),
         );
         const t = v128.load(Tin + o);
-        const fl = f32x4.pmin(one, f32x4.pmax(zero, f32x4.mul(f32x4.sub(t, vTs), vInvW)));
-        const source = f32x4.mul(fl, f32x4.sub(vWcTaQm, f32x4.mul(vwc, t)));
-        acc = f32x4.add(acc, source);
+        const source = sourceAt4(t, vTs, vInvW, vWcTaQm, vwc, zero, one);
         const h = f32x4.add(f32x4.add(v128.load(H + o), f32x4.mul(vDtH2, lap)), f32x4.mul(vDt, source));
         v128.store(H + o, h);
         const liquid = f32x4.ge(h, vHl);
@@ -131,8 +138,33 @@ export function stepBox(
         // Tmin: pmin(old, new) = new < old ? new : old, stored unconditionally (no branch).
         v128.store(Tmin + o, f32x4.pmin(v128.load(Tmin + o), tNew));
       }
+      for (; c < end; c++) cell(c, H, Tin, phiIn, Tout, phiOut, Tmin, nx, nxy, dtOverH2, dtS);
+    }
+  }
+}
+
+/**
+ * The perfusion + metabolic heat stepBox adds to the box by stepping Tin by dtS [J/m³ summed], in
+ * kernel.ts's order: per row four f32 lane sums (cell i0 + 4n + l in lane l) added as
+ * (l0 + l1) + (l2 + l3), then the tail cells; the row sums added in f64 per z-plane from 0, the
+ * plane sums in k order, × dtS. Where `sums` ≠ 0 each plane's sum is also stored at sums + 8k
+ * (threads step z-slabs; the coordinator adds in order). Reads Tin only.
+ */
+export function sourceSum(Tin: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f32, sums: usize): f64 {
+  const nxy = nx * ny;
+  const vTs = f32x4.splat(Ts), vInvW = f32x4.splat(invW), vwc = f32x4.splat(wc), vWcTaQm = f32x4.splat(wcTaQm);
+  const zero = f32x4.splat(0), one = f32x4.splat(1);
+  let total: f64 = 0;
+  for (let k = k0; k < k1; k++) {
+    let plane: f64 = 0;
+    for (let j = j0; j < j1; j++) {
+      const row = k * nxy + j * nx;
+      let c = row + i0;
+      const end = row + i1;
+      let acc = zero;
+      for (; c + 3 < end; c += 4) acc = f32x4.add(acc, sourceAt4(v128.load(Tin + ((<usize>c) << 2)), vTs, vInvW, vWcTaQm, vwc, zero, one));
       let rowSum: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
-      for (; c < end; c++) rowSum += cell(c, H, Tin, phiIn, Tout, phiOut, Tmin, nx, nxy, dtOverH2, dtS);
+      for (; c < end; c++) rowSum += sourceAt(load<f32>(Tin + ((<usize>c) << 2)));
       plane += <f64>rowSum;
     }
     if (sums != 0) store<f64>(sums + ((<usize>k) << 3), plane);

@@ -13,8 +13,8 @@ interface KernelExports {
   stepBox(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, dtOverH2: number,
-    sums: number,
-  ): number;
+  ): void;
+  sourceSum(Tin: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, sums: number): number;
   frozenBounds(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number;
   frozenBound(a: number): number;
   coldCells(T: number, nx: number, ny: number, nz: number, level: number): number;
@@ -345,12 +345,20 @@ export class WasmKernel {
   /** Byte offset of planeSums() (region 0). */
   static readonly SUMS_OFFSET = SUMS;
 
-  /** The raw export on byte offsets (a slab thread's call; box already clamped). */
+  /**
+   * The raw exports on byte offsets (a slab thread's call; box already clamped): the step, and
+   * with `sourceSum` its source sum (the kernel's return value; plane sums stored at `sums` ≠ 0),
+   * a separate pass over Tin; without it, 0.
+   */
   stepBoxAt(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number, sums: number,
+    sourceSum = true,
   ): number {
-    return this.exports.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, dtS / (hM * hM), sums);
+    const e = this.exports;
+    const total = sourceSum ? e.sourceSum(Tin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, sums) : 0;
+    e.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, dtS / (hM * hM));
+    return total;
   }
 
   /**
@@ -428,16 +436,20 @@ export class WasmKernel {
 
   /**
    * kernel.ts stepBox on fields from allocateFields (same clamping, same return value); `sums`:
-   * also store each plane's source sum into planeSums().
+   * also store each plane's source sum into planeSums(); `sourceSum` false: no source sum at all
+   * (returns 0; the step alone is faster), the same fields.
    */
-  stepBox(f: StepFields, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, sums = false): number {
+  stepBox(
+    f: StepFields, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, sums = false,
+    sourceSum = true,
+  ): number {
     const kStart = Math.max(1, k0), kEnd = Math.min(f.nz - 1, k1);
     const jStart = Math.max(1, j0), jEnd = Math.min(f.ny - 1, j1);
     const iStart = Math.max(1, i0), iEnd = Math.min(f.nx - 1, i1);
     if (kStart >= kEnd || jStart >= jEnd || iStart >= iEnd) return 0;
-    return this.exports.stepBox(
+    return this.stepBoxAt(
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset,
-      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, dtS / (hM * hM), sums ? SUMS : 0,
+      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, hM, sums ? SUMS : 0, sourceSum,
     );
   }
   /**

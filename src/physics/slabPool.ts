@@ -31,7 +31,8 @@ export interface SlabWorker {
 
 /**
  * Int32 slots of the control buffer. BARRIER: parts done, counted up across fast substeps (never
- * reset, compared modulo 2³²). LISTS: the SLAB_LIST_SLOTS offsets of the fast substeps' lists
+ * reset, compared modulo 2³²). SOURCE_SUM: 1 when a kernel command's slabs store their plane
+ * source sums (an energy tally wants them), 0 for the kernel without them. LISTS: the SLAB_LIST_SLOTS offsets of the fast substeps' lists
  * (kernelWasm.ts). ARGS: the arguments of a plane command (CMD_SCAN, CMD_FINISH, CMD_SLOW) or of
  * CMD_FAST (first substep, count, M, parts, the barrier count before it). From SLABS,
  * SLAB_STRIDE per worker: its slab's k0, k1, a claim (the step's epoch while unclaimed, −epoch
@@ -40,7 +41,7 @@ export interface SlabWorker {
  * command's item range and results.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
-const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, LISTS = 16, ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
+const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, SOURCE_SUM = 14, LISTS = 16, ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
 const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 20;
 /** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight, the slow step. */
 const F64_AT = 3072;
@@ -155,7 +156,10 @@ function fastPart(wasm: WasmKernel, ctrl: Int32Array, params: Float64Array, o: I
   k0: number, k1: number, r: Int32Array, b: number, m: number): void {
   if (m === 0) wasm.slabStartAt(o, 0, r, b, params[5], params[2], params[3]);
   const dt = params[0];
-  if (k0 < k1) wasm.stepBoxAt(o[0], o[1], o[2], o[3], o[4], o[5], nx, ny, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, params[1], WasmKernel.SUMS_OFFSET);
+  if (k0 < k1) {
+    wasm.stepBoxAt(o[0], o[1], o[2], o[3], o[4], o[5], nx, ny, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, params[1],
+      WasmKernel.SUMS_OFFSET, ctrl[SOURCE_SUM] !== 0);
+  }
   // Interface sums and the next oldH after every substep of the macro step but its last.
   wasm.slabListsAt(o, 0, r, b, m < ctrl[ARGS + 2] - 1 ? SLAB_ACCUMULATE | SLAB_SAVE_NEXT : 0, dt, params[2], params[3]);
 }
@@ -233,7 +237,7 @@ function serveAttached(m: AttachMessage): void {
       const dt = params[0], h = params[1];
       if (wasm) {
         wasm.stepBoxAt(ctrl[H_OFF], ctrl[TIN], ctrl[PHIIN], ctrl[TOUT], ctrl[PHIOUT], ctrl[TMIN], nx, ny,
-          ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, h, WasmKernel.SUMS_OFFSET);
+          ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, h, WasmKernel.SUMS_OFFSET, ctrl[SOURCE_SUM] !== 0);
       } else if (tsFields && views) {
         tsFields.Tin = views.get(ctrl[TIN])!;
         tsFields.phiIn = views.get(ctrl[PHIIN])!;
@@ -265,7 +269,7 @@ function planePart(
       const s0 = Math.max(k0, ctrl[b + 4]), s1 = Math.min(k1, ctrl[b + 5]);
       if (s0 >= s1 || ctrl[b] >= ctrl[b + 1] || ctrl[b + 2] >= ctrl[b + 3]) continue;
       wasm.stepBoxAt(ctrl[ARGS], ctrl[ARGS + 1], ctrl[ARGS + 2], ctrl[ARGS + 3], ctrl[ARGS + 4], ctrl[ARGS + 5], nx, ny,
-        ctrl[b], ctrl[b + 1], ctrl[b + 2], ctrl[b + 3], s0, s1, params[0], params[1], WasmKernel.sumsOffset(q));
+        ctrl[b], ctrl[b + 1], ctrl[b + 2], ctrl[b + 3], s0, s1, params[0], params[1], WasmKernel.sumsOffset(q), ctrl[SOURCE_SUM] !== 0);
     }
   }
 }
@@ -322,19 +326,20 @@ export class SlabTeam {
 
   /**
    * The kernel step of the box b (clamped to the interior) split into z-slabs across the pool;
-   * returns what the single-thread kernel returns, bit for bit.
+   * returns what the single-thread kernel returns, bit for bit (`sourceSum` false: 0, and the
+   * kernel without the sum, the same fields).
    */
-  step(b: Int32Array, dtS: number, hM: number): number {
+  step(b: Int32Array, dtS: number, hM: number, sourceSum = true): number {
     const pool = this.pool;
     pool.use(this);
     const f = this.fields;
     const ctrl = this.ctrl;
     const k0 = b[4], k1 = b[5];
-    this.publishFields(b, dtS, hM);
+    this.publishFields(b, dtS, hM, sourceSum);
     const epoch = this.publishSlabs(CMD_STEP, k0, k1, null);
     const slab = (s0: number, s1: number): void => {
       if (s0 >= s1) return;
-      if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true);
+      if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true, sourceSum);
       else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
     };
     if (pool.coordinatorWorks) slab(k0, this.slabBoundary(k0, k1, 1));
@@ -343,7 +348,7 @@ export class SlabTeam {
     // within STEAL_AFTER_MS (gone, or stalled) has it stepped here instead: a silent worker costs
     // speed, never the run. A taken slab is waited for until it is finished.
     this.awaitWorkers(epoch, (at) => slab(ctrl[at + K0], ctrl[at + K1]));
-    return this.sourceTotal(k0, k1, dtS);
+    return sourceSum ? this.sourceTotal(k0, k1, dtS) : 0;
   }
 
   /**
@@ -362,7 +367,8 @@ export class SlabTeam {
     const ctrl = this.ctrl, wasm = this.wasm!;
     const k0 = F[4], k1 = F[5];
     const parts = pool.threads;
-    this.publishFields(F, dtS, hM);
+    // The source sum only for one substep at a time (what the energy tally asks for).
+    this.publishFields(F, dtS, hM, count === 1);
     this.publishLists(lists);
     const base = Atomics.load(ctrl, BARRIER);
     ctrl[ARGS] = mStart; ctrl[ARGS + 1] = count; ctrl[ARGS + 2] = M; ctrl[ARGS + 3] = parts; ctrl[ARGS + 4] = base;
@@ -399,9 +405,10 @@ export class SlabTeam {
     return k0 + Math.floor(((k1 - k0) * p) / this.pool.threads);
   }
 
-  /** A kernel command's fields, box rows (b[0…3]), dt and h into the control buffer. */
-  private publishFields(b: Int32Array, dtS: number, hM: number): void {
+  /** A kernel command's fields, box rows (b[0…3]), dt and h, and whether to sum the source, into the control buffer. */
+  private publishFields(b: Int32Array, dtS: number, hM: number, sourceSum: boolean): void {
     const f = this.fields, ctrl = this.ctrl;
+    ctrl[SOURCE_SUM] = sourceSum ? 1 : 0;
     ctrl[H_OFF] = f.H.byteOffset; ctrl[TIN] = f.Tin.byteOffset; ctrl[PHIIN] = f.phiIn.byteOffset;
     ctrl[TOUT] = f.Tout.byteOffset; ctrl[PHIOUT] = f.phiOut.byteOffset; ctrl[TMIN] = f.Tmin.byteOffset;
     ctrl[I0] = b[0]; ctrl[I1] = b[1]; ctrl[J0] = b[2]; ctrl[J1] = b[3];
@@ -483,10 +490,12 @@ export class SlabTeam {
    * The slow boxes of a multi-rate macro step (`boxes`: six [i0, i1, j0, j1, k0, k1], inside the
    * interior, some empty) stepped by dt at once on the pool (wasm kernel): planes split by their
    * slow cells, one barrier instead of one per box. Returns what stepping the boxes one by one
-   * returns (each box's plane sums in k order × dt, added box by box), bit for bit.
+   * returns (each box's plane sums in k order × dt, added box by box), bit for bit; 0 with
+   * `sourceSum` false (the kernel without the sum, the same fields).
    */
-  slowStep(boxes: Int32Array, dtS: number, hM: number): number {
+  slowStep(boxes: Int32Array, dtS: number, hM: number, sourceSum = true): number {
     const f = this.fields, ctrl = this.ctrl;
+    ctrl[SOURCE_SUM] = sourceSum ? 1 : 0;
     const o = [f.H, f.Tin, f.phiIn, f.Tout, f.phiOut, f.Tmin];
     for (let i = 0; i < 6; i++) ctrl[ARGS + i] = o[i].byteOffset;
     for (let i = 0; i < 6 * SUMS_REGIONS; i++) ctrl[ARGS + 6 + i] = boxes[i];
@@ -519,6 +528,7 @@ export class SlabTeam {
     while (bounds.length < parts) bounds.push(k1);
     bounds.push(k1);
     this.planes(CMD_SLOW, k0, k1, 0, bounds);
+    if (!sourceSum) return 0;
     let source = 0;
     for (let q = 0; q < SUMS_REGIONS; q++) {
       if (!nonEmpty(q)) continue;

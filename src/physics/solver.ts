@@ -491,10 +491,10 @@ export class HeatSolver {
     }
     let source = 0;
     if (this.team && this.activeCells >= this.team.pool.minParallelCells) {
-      source = this.team.step(b, dtS, this.h);
+      source = this.team.step(b, dtS, this.h, this.tallyEnergy);
     } else if (b[0] < b[1]) {
       source = this.wasm
-        ? this.wasm.stepBox(f, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5])
+        ? this.wasm.stepBox(f, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5], false, this.tallyEnergy)
         : stepBox(f, this.constants, dtS, this.h, b[0], b[1], b[2], b[3], b[4], b[5]);
     }
     const V = this.h * this.h * this.h;
@@ -563,16 +563,17 @@ export class HeatSolver {
     return i >= F[0] && i < F[1] && j >= F[2] && j < F[3] && k >= F[4] && k < F[5];
   }
 
+  /** The kernel on a box; returns its source sum, or 0 without the energy tally (the wasm kernel then skips the sum). */
   private kernelBox(dtS: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number {
     if (i0 >= i1 || j0 >= j1 || k0 >= k1) return 0;
     if (this.team && (i1 - i0) * (j1 - j0) * (k1 - k0) >= this.team.pool.minParallelCells) {
       // z-slabs across the pool: the same fields and source sum as one thread, bit for bit.
       const b = this.threadBox;
       b[0] = i0; b[1] = i1; b[2] = j0; b[3] = j1; b[4] = k0; b[5] = k1;
-      return this.team.step(b, dtS, this.h);
+      return this.team.step(b, dtS, this.h, this.tallyEnergy);
     }
     return this.wasm
-      ? this.wasm.stepBox(this.fields, dtS, this.h, i0, i1, j0, j1, k0, k1)
+      ? this.wasm.stepBox(this.fields, dtS, this.h, i0, i1, j0, j1, k0, k1, false, this.tallyEnergy)
       : stepBox(this.fields, this.constants, dtS, this.h, i0, i1, j0, j1, k0, k1);
   }
 
@@ -706,7 +707,7 @@ export class HeatSolver {
     if (fastEmpty) source += this.kernelBox(D, A[0], A[1], A[2], A[3], A[4], A[5]);
     else if (this.team && wasm && volA - volF >= this.team.pool.minParallelCells) {
       // All six boxes in one step of the pool (planes split by slow cells): the same numbers.
-      source += this.team.slowStep(slowBoxes(A, F), D, this.h);
+      source += this.team.slowStep(slowBoxes(A, F), D, this.h, this.tallyEnergy);
     } else {
       const b = slowBoxes(A, F);
       for (let q = 0; q < 36; q += 6) source += this.kernelBox(D, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
