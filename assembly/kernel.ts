@@ -31,8 +31,6 @@ export function setModel(
 }
 
 /** Perfusion and metabolism [W/m³] at temperature t, scaled by the liquid fraction (scalar). */
-// @ts-ignore: decorator
-@inline
 function sourceAt(t: f32): f32 {
   let fl = (t - Ts) * invW;
   fl = fl <= 0 ? 0 : fl >= 1 ? 1 : fl;
@@ -40,8 +38,6 @@ function sourceAt(t: f32): f32 {
 }
 
 /** The same, four cells (lanes) at once. */
-// @ts-ignore: decorator
-@inline
 function sourceAt4(t: v128, vTs: v128, vInvW: v128, vWcTaQm: v128, vwc: v128, zero: v128, one: v128): v128 {
   const fl = f32x4.pmin(one, f32x4.pmax(zero, f32x4.mul(f32x4.sub(t, vTs), vInvW)));
   return f32x4.mul(fl, f32x4.sub(vWcTaQm, f32x4.mul(vwc, t)));
