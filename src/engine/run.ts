@@ -4,8 +4,16 @@ import type { PrepareOptions } from './prepare.ts';
 import { Simulation } from './simulation.ts';
 import type { RunResult, SensorTrace, Snapshot } from './types.ts';
 
+/**
+ * Sensor samples between report times, every this many simulated seconds [s]: the app's timeline
+ * samples as often (stream.ts), so a streamed run and the command line land on the same times and
+ * agree to the bit. Each sample time is an anchor the steps land on: at 2 mm a 10 s interval took
+ * 3 multi-rate groups (8 + 8 + 2 steps) where 20 s takes 5, ~4 % of a run.
+ */
+export const DEFAULT_SENSOR_EVERY_S = 20;
+
 export interface PlanRunOptions extends PrepareOptions {
-  /** Sensor sampling interval between report times [s]; default 10. */
+  /** Sensor sampling interval between report times [s]; default DEFAULT_SENSOR_EVERY_S. */
   sensorEveryS?: number;
 }
 
@@ -35,7 +43,7 @@ export class PlanRun {
     const endS = this.sim.endS;
     const reports = reportTimes(plan, endS);
     this.reports = new Set(reports);
-    const every = options.sensorEveryS ?? 10;
+    const every = options.sensorEveryS ?? DEFAULT_SENSOR_EVERY_S;
     const times = new Set<number>(reports);
     for (let t = every; t < endS; t += every) times.add(round6(t));
     this.sampleTimes = [...times].filter((t) => t > 0).sort((a, b) => a - b);

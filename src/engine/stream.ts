@@ -1,7 +1,7 @@
 import type { Grid } from '../geometry/grid.ts';
 import { isosurface } from '../geometry/marchingCubes.ts';
 import type { Plan } from '../plan/types.ts';
-import { PlanRun, reportTimes } from './run.ts';
+import { DEFAULT_SENSOR_EVERY_S, PlanRun, reportTimes } from './run.ts';
 import { REPORTED_ISOTHERMS_C } from './simulation.ts';
 import type { RunResult } from './types.ts';
 import type { IsosurfaceBuffers, RunFrame, RunOptions, RunSample, SampleSnapshot } from './workerApi.ts';
@@ -10,7 +10,6 @@ import type { IsosurfaceBuffers, RunFrame, RunOptions, RunSample, SampleSnapshot
 const SLICE_MS = 25;
 /** Cell size of samples [mm] (the run's own when coarser). */
 const SAMPLE_SPACING_MM = 2;
-const DEFAULT_SAMPLE_EVERY_S = 20;
 const DEFAULT_FRAME_EVERY_MS = 250;
 /** Frames take at most about this share of a run's wall time: the cadence stretches when they cost more. */
 const FRAME_SHARE = 0.2;
@@ -139,8 +138,10 @@ export async function streamRun(
   isCancelled: () => boolean,
   yieldToEventLoop: () => Promise<void> = nextTask,
 ): Promise<RunResult | null> {
-  const run = new PlanRun(plan, { spacingMm: options.spacingMm });
-  const sampleEveryS = options.sampleEveryS ?? DEFAULT_SAMPLE_EVERY_S;
+  const sampleEveryS = options.sampleEveryS ?? DEFAULT_SENSOR_EVERY_S;
+  // Sensors at the sample times, which are then the only anchors between report times: a drag's
+  // preview sampling every 120 s takes fewer, fuller multi-rate groups (2 mm: ~7 % of the run).
+  const run = new PlanRun(plan, { spacingMm: options.spacingMm, sensorEveryS: sampleEveryS });
   const frameEveryMs = options.frameEveryMs ?? DEFAULT_FRAME_EVERY_MS;
   const levels = options.isoLevels_C ?? [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
   const times = sampleTimes(plan, run.endS, sampleEveryS);

@@ -43,9 +43,11 @@ describe('streaming engine (what the worker exposes)', () => {
     expect(last.t_s).toBe(120);
     expect(last.temperature_C.length).toBe(last.grid.dims[0] * last.grid.dims[1] * last.grid.dims[2]);
     expect(last.isosurfaces.find((s) => s.level_C === 0 && s.field === 'current')!.positions.length).toBeGreaterThan(0);
-    const cli = runPlan(plan, { spacingMm: 2 });
+    // The command line sampling its sensors as often lands on the same times: the same numbers.
+    const cli = runPlan(plan, { spacingMm: 2, sensorEveryS: 30 });
     expect(result.snapshots).toEqual(cli.snapshots);
     expect(result.sensors).toEqual(cli.sensors);
+    for (const trace of Object.values(result.sensors)) expect(trace.t_s).toEqual([0, 30, 60, 90, 120]);
     // Report times: the sample and the frame carry the report snapshot itself, margin included.
     expect(samples[2].snapshot).toEqual(cli.snapshots[0]);
     expect(last.snapshot).toEqual(cli.snapshots[cli.snapshots.length - 1]);
