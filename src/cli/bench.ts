@@ -264,10 +264,14 @@ async function browserBench(): Promise<void> {
           `main-thread long tasks ${rs.map((r) => r.longTasks).join('/')}, longest ${Math.max(...rs.map((r) => r.longestTaskMs)).toFixed(0)} ms`,
       );
     }
-    for (const s of [...new Set(b.runs.map((r) => r.spacingMm))]) {
-      const hashes = new Set(b.runs.filter((r) => r.spacingMm === s).map((r) => r.resultHash));
-      console.log(`  ${s} mm results across thread counts and repeats: ${hashes.size === 1 ? 'identical' : `DIFFERENT (${[...hashes].join(', ')})`}`);
-    }
+    // A drag preview samples (and so lands its steps) less often than a full run: its own group.
+    for (const s of [...new Set(b.runs.map((r) => r.spacingMm))])
+      for (const drag of [false, true]) {
+        const hashes = new Set(b.runs.filter((r) => r.spacingMm === s && r.drag === drag).map((r) => r.resultHash));
+        if (hashes.size === 0) continue;
+        const what = drag ? ' as a drag preview' : '';
+        console.log(`  ${s} mm results${what} across thread counts and repeats: ${hashes.size === 1 ? 'identical' : `DIFFERENT (${[...hashes].join(', ')})`}`);
+      }
     console.log(`  a superseded 1 mm run stopped ${b.cancelMs.map((ms) => ms.toFixed(0)).join(', ')} ms after its cancel (bar 100 ms)`);
     console.log(`  JS memory (measureUserAgentSpecificMemory: JS heaps and buffers): 3 s into a 1 mm run ${ua(b.memoryMidRun)}; after all runs ${ua(b.memoryAfter)}`);
 
