@@ -117,8 +117,15 @@ function samplePlans(): { name: string; plan: Plan }[] {
 }
 
 /**
- * Median wall time of `repeats` runs. At 2 mm (a live drag: runs back to back) one run first warms
- * the JIT and is reported apart (`firstS`); a 1 mm run is long enough that its warm-up is noise.
+ * 2 mm runs before the timed ones (a live drag runs them back to back): on a new thread pool the
+ * first 3 take 1.5-3x the later ones while V8 optimizes the threads' code (its compiler threads
+ * wait for a core while both are stepping), then they settle; on one thread the first 1-2.
+ */
+const WARMUP_RUNS_2MM = 3;
+
+/**
+ * Median wall time of `repeats` runs. At 2 mm WARMUP_RUNS_2MM runs first warm the JIT, the first
+ * of them reported apart (`firstS`); a 1 mm run is long enough that its warm-up is noise.
  */
 function planBench(
   plan: Plan, spacingMm: number, repeats: number, kernel: 'auto' | 'js', pool: SlabPool | null = null, multiRate = Simulation.multiRate,
@@ -129,11 +136,12 @@ function planBench(
   HeatSolver.threadPool = pool;
   const walls: number[] = [];
   let steps = 0, cells = 0, firstS: number | null = null;
-  if (spacingMm >= 2) {
-    const t0 = performance.now();
-    runPlan(plan, { spacingMm });
-    firstS = (performance.now() - t0) / 1000;
-  }
+  if (spacingMm >= 2)
+    for (let w = 0; w < WARMUP_RUNS_2MM; w++) {
+      const t0 = performance.now();
+      runPlan(plan, { spacingMm });
+      firstS ??= (performance.now() - t0) / 1000;
+    }
   for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
     const result = runPlan(plan, { spacingMm });
