@@ -118,8 +118,10 @@ function samplePlans(): { name: string; plan: Plan }[] {
 
 /**
  * 2 mm runs before the timed ones (a live drag runs them back to back): on a new thread pool the
- * first 3 take 1.5-3x the later ones while V8 optimizes the threads' code (its compiler threads
- * wait for a core while both are stepping), then they settle; on one thread the first 1-2.
+ * first 3 take 1.5-3x the later ones (every command of the threads slower) while V8 optimizes
+ * their code, then they settle; on one thread the first 1-2. Compiling on the running thread
+ * (node --no-concurrent-recompilation) shortened it (2nd and 3rd runs 217 and 169 ms against
+ * 285-294 and 219-243), so part of it is the compiler threads waiting for a core.
  */
 const WARMUP_RUNS_2MM = 3;
 
