@@ -987,6 +987,8 @@ export class HeatSolver {
     const { nx, ny, nz } = this;
     const nxy = nx * ny;
     const i0 = b[0], i1 = b[1], j0 = b[2], j1 = b[3], k0 = b[4], k1 = b[5];
+    // The whole interior already (most of a run): nothing to grow into.
+    if (i0 === 1 && i1 === nx - 1 && j0 === 1 && j1 === ny - 1 && k0 === 1 && k1 === nz - 1) return;
     // Scan the six face layers of the current box (before any moves, so moves are by one).
     let gi0 = false, gi1 = false, gj0 = false, gj1 = false, gk0 = false, gk1 = false;
     for (let k = k0; k < k1; k++) {
