@@ -32,13 +32,13 @@ export interface SlabWorker {
 /**
  * Int32 slots of the control buffer. BARRIER: parts done, counted up across fast substeps (never
  * reset, compared modulo 2³²). SOURCE_SUM: 1 when a kernel command's slabs store their plane
- * source sums (an energy tally wants them), 0 for the kernel without them. LISTS: the SLAB_LIST_SLOTS offsets of the fast substeps' lists
- * (kernelWasm.ts). ARGS: the arguments of a plane command (CMD_SCAN, CMD_FINISH, CMD_SLOW) or of
- * CMD_FAST (first substep, count, M, parts, the barrier count before it). From SLABS,
- * SLAB_STRIDE per worker: its slab's k0, k1, a claim (the step's epoch while unclaimed, −epoch
- * once the worker took it, 0 once the coordinator did), the epoch of the last step the worker
- * finished, then from RANGES the slab's (start, count) in each list of a step, or a plane
- * command's item range and results.
+ * source sums (an energy tally wants them), 0 for the kernel without them. LISTS: the
+ * SLAB_LIST_SLOTS offsets of the fast substeps' lists (kernelWasm.ts). ARGS: the arguments of a
+ * plane command (CMD_SCAN, CMD_FINISH, CMD_SLOW) or of CMD_FAST (first substep, count, M, parts,
+ * the barrier count before it). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim
+ * (the step's epoch while unclaimed, −epoch once the worker took it, 0 once the coordinator did),
+ * the epoch of the last step the worker finished, then from RANGES the slab's (start, count) in
+ * each list of a step, or a plane command's item range and results.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
 const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, SOURCE_SUM = 14, LISTS = 16, ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
@@ -55,7 +55,10 @@ const CTRL_BYTES = 4096;
 const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5, CMD_FAST = 6;
 /** Most worker threads one control buffer describes. */
 const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
-/** Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces, slow walls, slow vessel cells). */
+/**
+ * Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces, the slow
+ * step's walls, slow vessel cells).
+ */
 const LIST_COUNT = 7;
 
 /**
