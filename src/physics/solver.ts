@@ -148,10 +148,12 @@ export class HeatSolver {
   private fixedInWasm = false;
   private cutInWasm = false;
   private listsInWasm = false;
-  /** Every vessel cell and its blood temperature [°C], vessel by vessel (resetFixed). */
+  /**
+   * Every vessel cell and its blood temperature [°C], in cell order (resetFixed; the fast box's
+   * splits keep the order); a cell in two vessels keeps their order, so the last one still wins.
+   */
   private vesselCells = { cells: new Int32Array(0), blood: new Float64Array(0) };
-  /** The vessel cells (and blood [°C]) in cell order, and the wall faces' indices in their cells' order (for the fast box's splits). */
-  private vesselsByCell = { cells: new Int32Array(0), blood: new Float64Array(0) };
+  /** The wall faces' indices in their cells' order (for the fast box's splits). */
   private wallsByCell = new Int32Array(0);
   private insideCells = new Int32Array(0);
   private insideValue = new Float64Array(0);
@@ -414,9 +416,8 @@ export class HeatSolver {
         all.push(c);
         blood.push(v.bloodC);
       }
-    this.vesselCells = { cells: Int32Array.from(all), blood: Float64Array.from(blood) };
     const byCell = all.map((_, i) => i).sort((a, b) => all[a] - all[b] || a - b);
-    this.vesselsByCell = { cells: Int32Array.from(byCell, (i) => all[i]), blood: Float64Array.from(byCell, (i) => blood[i]) };
+    this.vesselCells = { cells: Int32Array.from(byCell, (i) => all[i]), blood: Float64Array.from(byCell, (i) => blood[i]) };
     const wallCell = this.wallFaces.cell;
     this.wallsByCell = Int32Array.from(wallCell.keys()).sort((a, b) => wallCell[a] - wallCell[b] || a - b);
     if (this.arena) {
@@ -589,7 +590,7 @@ export class HeatSolver {
     const { nx, ny } = this;
     // On the pool, the threads scan slabs of planes (wasm kernel): the same box.
     const box = this.scanNearFast && HeatSolver.scanNearFastBox ? this.scanBox : A;
-    const cells = box[0] < box[1] && box[2] < box[3] && box[4] < box[5] ? (box[1] - box[0]) * (box[3] - box[2]) * (box[5] - box[4]) : 0;
+    const cells = boxCells(box);
     const found = cells === 0
       ? false
       : this.team && this.wasm && cells >= this.team.pool.minParallelCells
@@ -670,8 +671,8 @@ export class HeatSolver {
       return false;
     }
     const volA = this.activeCells;
-    const fastEmpty = F[0] >= F[1];
-    const volF = fastEmpty ? 0 : (F[1] - F[0]) * (F[3] - F[2]) * (F[5] - F[4]);
+    const volF = boxCells(F);
+    const fastEmpty = volF === 0;
     if (!fastEmpty && volA - volF < MULTIRATE_MIN_SLOW_SHARE * volA) {
       this.skipGrowOnce = true;
       return false;
@@ -894,7 +895,7 @@ export class HeatSolver {
     const walls: [number[], number[]] = [[], []];
     for (const q of this.wallsByCell) walls[this.inFastBox(wallCell[q]) ? 0 : 1].push(q);
     const [faceF, faceS] = split(this.vesselFaces.tissue);
-    const { cells, blood } = this.vesselsByCell;
+    const { cells, blood } = this.vesselCells;
     const vesselCells: [number[], number[]] = [[], []], vesselBlood: [number[], number[]] = [[], []];
     for (let q = 0; q < cells.length; q++) {
       const to = this.inFastBox(cells[q]) ? 0 : 1;
@@ -951,8 +952,7 @@ export class HeatSolver {
 
   /** Cells stepped per step now (the active box volume). */
   get activeCells(): number {
-    const b = this.activeBox;
-    return b[0] < b[1] ? (b[1] - b[0]) * (b[3] - b[2]) * (b[5] - b[4]) : 0;
+    return boxCells(this.activeBox);
   }
 
   /** Extends the active box to hold cell c and its neighbours (clamped to the interior). */
@@ -1496,6 +1496,11 @@ interface FastBoxLists {
   vesselBloodF: Float64Array;
   vesselCellsS: Int32Array;
   vesselBloodS: Float64Array;
+}
+
+/** Cells in box [i0, i1, j0, j1, k0, k1] (0 when empty on any axis). */
+function boxCells(b: Int32Array): number {
+  return b[0] < b[1] && b[2] < b[3] && b[4] < b[5] ? (b[1] - b[0]) * (b[3] - b[2]) * (b[5] - b[4]) : 0;
 }
 
 /** Whether any of the cells row + [i0, i1) differs from rest by more than eps. */
