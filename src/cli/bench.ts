@@ -283,7 +283,7 @@ async function browserBench(): Promise<void> {
         console.log(`  ${s} mm results${what} across thread counts and repeats: ${hashes.size === 1 ? 'identical' : `DIFFERENT (${[...hashes].join(', ')})`}`);
       }
     console.log(`  a superseded 1 mm run stopped ${b.cancelMs.map((ms) => ms.toFixed(0)).join(', ')} ms after its cancel (bar 100 ms)`);
-    console.log(`  JS memory (measureUserAgentSpecificMemory: JS heaps and buffers): 3 s into a 1 mm run ${ua(b.memoryMidRun)}; after all runs ${ua(b.memoryAfter)}`);
+    console.log(`  JS memory (measureUserAgentSpecificMemory: JS heaps and buffers): 3 s into a 1 mm run on one thread ${ua(b.memoryMidRun)}; after all runs ${ua(b.memoryAfter)}`);
 
     // The real app (production build, vite preview) in a fresh tab on the largest sample at its own
     // 1 mm grid: what a user's tab costs.
