@@ -603,3 +603,6 @@ export function reflux(H: usize, T: usize, phi: usize, Tmin: usize, fixedKind: u
     if (tNew < <f64>load<f32>(Tmin + c)) store<f32>(Tmin + c, <f32>tNew);
   }
 }
+
+// Marching tetrahedra on the solver's fields (frames, the margin's surface).
+export { isosurface, isoLayout } from './isosurface';

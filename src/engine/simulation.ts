@@ -163,7 +163,9 @@ export class Simulation {
     const isotherms: Snapshot['isotherms'] = {};
     isothermMetricsAt(T, grid, levels, this.solver.coldCellScan()).forEach((m, l) => (isotherms[String(levels[l])] = m));
     const snap: SampleSnapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
-    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin, lethalSurface);
+    // The margin's lethal surface: the caller's, else built in wasm where the solver can.
+    const surface = withMargin && tumor ? lethalSurface ?? this.solver.isosurfaceOf('Tmin', plan.lethal_C) ?? undefined : undefined;
+    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin, surface);
     for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);
     return snap;
   }

@@ -94,13 +94,14 @@ async function frameFields(
   const T = new Float32Array(sim.solver.temperatureC);
   const Tmin = new Float32Array(sim.solver.minTemperatureC);
   const isosurfaces: IsosurfaceBuffers[] = [];
+  // In wasm on the solver's own fields where it can (the same buffers; nothing steps meanwhile).
   for (const level of isoLevels) {
     if (!(await between())) return null;
-    const s = isosurface(T, sim.grid, level);
+    const s = sim.solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level);
     isosurfaces.push({ level_C: level, field: 'current', ...s });
   }
   if (!(await between())) return null;
-  const ablation = isosurface(Tmin, sim.grid, lethal);
+  const ablation = sim.solver.isosurfaceOf('Tmin', lethal) ?? isosurface(Tmin, sim.grid, lethal);
   isosurfaces.push({ level_C: lethal, field: 'ablation', ...ablation });
   return { temperature_C: T, minTemperature_C: Tmin, isosurfaces };
 }

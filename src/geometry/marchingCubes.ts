@@ -176,7 +176,8 @@ function emit(s0: number, s1: number, s2: number, lo: number, hi: number): void 
  * edge: they point toward increasing values (the warmer side of a temperature field), and
  * triangles are wound counter-clockwise seen from that side, so a closed surface around a cold
  * region has positive enclosed volume. Values ≥ level count as above. Cubes with a NaN corner are
- * skipped. Method: marching tetrahedra (see the comment at the top of this file).
+ * skipped. Method: marching tetrahedra (see the comment at the top of this file). The reference
+ * for assembly/isosurface.ts, which builds the same buffers in wasm (keep the two in step).
  */
 export function isosurface(field: ArrayLike<number>, grid: Grid, level: number): Isosurface {
   const [nx, ny, nz] = grid.dims;

@@ -1,6 +1,8 @@
 import { type CutFaces, type InterfaceFaces, type StepFields, type VesselFaces, type WallFaces, kernelConstants } from './kernel.ts';
 import { KERNEL_WASM_BASE64, KERNEL_WASM_SHARED_BASE64 } from './kernelWasm.generated.ts';
 import type { TissueModel } from './tissueModel.ts';
+import type { Grid } from '../geometry/grid.ts';
+import type { Isosurface } from '../geometry/marchingCubes.ts';
 
 /**
  * The WebAssembly SIMD kernel (assembly/kernel.ts): the same step as kernel.ts's stepBox, bit for
@@ -43,6 +45,8 @@ interface KernelExports {
   resetInside(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, values: number, n: number): void;
   resetVessels(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, blood: number, n: number): void;
   reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
+  isosurface(field: number, nx: number, ny: number, nz: number, h: number, ox: number, oy: number, oz: number, level: number, scratch: number, bytes: number): number;
+  isoLayout(a: number): number;
 }
 
 type ArenaArray = Int32Array | Float64Array | Uint8Array | Int16Array;
@@ -62,6 +66,11 @@ export class WasmArena {
 
   get mark(): number {
     return this.top;
+  }
+
+  /** Bytes free above the mark (scratch a call may use without allocating, as isosurface does). */
+  get free(): number {
+    return this.end - this.top;
   }
 
   release(mark: number): void {
@@ -373,6 +382,24 @@ export class WasmKernel {
     const count = this.exports.coldCells(T.byteOffset, nx, ny, nz, level);
     for (let a = 0; a < 6; a++) bounds[a] = this.exports.frozenBound(a);
     return count;
+  }
+
+  /**
+   * geometry/marchingCubes.ts isosurface of `field` (this memory) on `grid`, the same buffers bit
+   * for bit, built in the scratch bytes [scratch, scratch + bytes) of this memory and copied out;
+   * null when they are too few for this surface.
+   */
+  isosurface(field: Float32Array, grid: Grid, level: number, scratch: number, bytes: number): Isosurface | null {
+    const e = this.exports;
+    const [nx, ny, nz] = grid.dims, o = grid.originMm;
+    const vertices = e.isosurface(field.byteOffset, nx, ny, nz, grid.spacingMm, o[0], o[1], o[2], level, scratch, bytes);
+    if (vertices < 0) return null;
+    const buf = this.memory.buffer;
+    return {
+      positions: new Float32Array(buf, e.isoLayout(2), 3 * vertices).slice(),
+      normals: new Int8Array(buf, e.isoLayout(3), 3 * vertices).slice(),
+      indices: new Uint32Array(buf, e.isoLayout(4), e.isoLayout(1)).slice(),
+    };
   }
 
   /** Every f-th cell of `field` (this memory) on each axis, mx × my × mz, in hundredths of a degree, into `out` (this memory). */

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isosurface } from '../../src/geometry/marchingCubes.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from '../../src/physics/kernel.ts';
 import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
@@ -205,6 +206,43 @@ describe('WebAssembly SIMD kernel', () => {
       expect(sumWasm).toBe(sumJs);
       for (const k of names) expect(Array.from(w[k])).toEqual(Array.from(js[k]));
     }
+  });
+
+  it('builds isosurfaces with the same buffers as geometry/marchingCubes.ts (borders, NaN cells, flat gradients, levels between float32 values), null when its scratch is too small', () => {
+    const dims: [number, number, number] = [23, 17, 14];
+    const grid = { dims, spacingMm: 1.5, originMm: [-4.25, 3, 0.5] as [number, number, number] };
+    const n = dims[0] * dims[1] * dims[2];
+    const wasm = new WasmKernel(wasmKernelModule()!, n, undefined, false, 0, 512 * n);
+    const f = wasm.allocateFields(...dims);
+    const scratch = f.Tmin.byteOffset + 4 * n;
+    let seed = 12345;
+    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const fields: [string, (i: number, j: number, k: number) => number, number[]][] = [
+      // A ball cut by the grid's faces (one-sided gradients there), levels between float32 values.
+      ['ball', (i, j, k) => Math.fround(Math.hypot(i - 3, j - 8, k - 7) * 1.7 - 9), [0, -1.3, 4.000000001, -0.1]],
+      // 0/1 noise: many vertices with a zero gradient (their first triangle's face normal instead).
+      ['noise', () => (random() < 0.5 ? 0 : 1), [0.5, 1]],
+      // NaN cells: cubes touching them are skipped.
+      ['nan', (i, j, k) => ((i * 7 + j * 3 + k) % 11 === 0 ? NaN : Math.sin(i * 0.7) + Math.cos(j * 0.5) * k * 0.1), [0, 0.3]],
+    ];
+    let triangles = 0;
+    for (const [name, value, levels] of fields) {
+      for (let k = 0; k < dims[2]; k++)
+        for (let j = 0; j < dims[1]; j++)
+          for (let i = 0; i < dims[0]; i++) f.Tin[i + dims[0] * (j + dims[1] * k)] = value(i, j, k);
+      const copy = new Float32Array(f.Tin);
+      for (const level of levels) {
+        const js = isosurface(copy, grid, level);
+        const w = wasm.isosurface(f.Tin, grid, level, scratch, 500 * n);
+        expect(w, `${name} at ${level}`).not.toBeNull();
+        expect(Array.from(w!.positions), `${name} at ${level}`).toEqual(Array.from(js.positions));
+        expect(Array.from(w!.normals), `${name} at ${level}`).toEqual(Array.from(js.normals));
+        expect(Array.from(w!.indices), `${name} at ${level}`).toEqual(Array.from(js.indices));
+        triangles += js.indices.length / 3;
+        if (js.indices.length > 0) expect(wasm.isosurface(f.Tin, grid, level, scratch, 4096)).toBeNull();
+      }
+    }
+    expect(triangles).toBeGreaterThan(3000);
   });
 
   it('the committed module is what assembly/kernel.ts builds (npm run build:wasm reproduces it)', () => {
