@@ -107,8 +107,9 @@ export class HeatSolver {
    * Bytes of the wasm kernel's memory a new solver sets aside for fixedKind and its per-step lists
    * (see `arena`): a byte per cell for fixedKind, two for a decimated field's scratch
    * (decimatedCentidegrees), and room for lists far longer than real ones; on top, 4 bytes a cell
-   * and 1 MiB of scratch for isosurfaceOf (a 1 mm liver's largest shell takes ~2.7 MB of the
-   * ~4.9 MB left). Tests make it small to run the TypeScript loops beside the wasm kernel.
+   * and 1 MiB of scratch for isosurfaceOf (the 1 mm liver's largest surface over its run needs
+   * 3.4 MB of the 5.3 MB left). Tests make it small to run the TypeScript loops beside the wasm
+   * kernel.
    */
   static arenaBytes = (cells: number): number => 8 * cells + 1048576;
   /** Threads a step of this solver is split across (1 without a pool). */
