@@ -606,3 +606,6 @@ export function reflux(H: usize, T: usize, phi: usize, Tmin: usize, fixedKind: u
 
 // Marching tetrahedra on the solver's fields (frames, the margin's surface).
 export { isosurface, isoLayout } from './isosurface';
+
+// Nearest-triangle distances on a bucket grid (the margin metric).
+export { triIndexBuild, triIndexNearest, triIndexNearestTriangle } from './triangleIndex';

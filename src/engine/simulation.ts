@@ -163,9 +163,11 @@ export class Simulation {
     const isotherms: Snapshot['isotherms'] = {};
     isothermMetricsAt(T, grid, levels, this.solver.coldCellScan()).forEach((m, l) => (isotherms[String(levels[l])] = m));
     const snap: SampleSnapshot = { t_s: Math.round(this.timeS * 1e6) / 1e6, isotherms, structures: {} };
-    // The margin's lethal surface: the caller's, else built in wasm where the solver can.
+    // The margin's lethal surface (the caller's, else built in wasm where the solver can) and its
+    // triangle index, in wasm where the solver can.
     const surface = withMargin && tumor ? lethalSurface ?? this.solver.isosurfaceOf('Tmin', plan.lethal_C) ?? undefined : undefined;
-    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin, surface);
+    const search = surface ? this.solver.nearestTrianglesOf(surface) : null;
+    if (tumor) snap.coverage = coverageMetrics(Tmin, grid, plan.lethal_C, tumor, withMargin, surface, search);
     for (const s of structures) snap.structures[s.name] = structureMetrics(Tmin, s.measuredCells, grid, plan.lethal_C);
     return snap;
   }

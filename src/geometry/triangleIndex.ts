@@ -231,7 +231,8 @@ export function buildTriangleIndex(mesh: TriangleMesh, bucketMm?: number): { ste
  * Uniform bucket grid over an indexed triangle mesh [mm] answering exact nearest distances. Each
  * triangle is listed in every bucket its bounding box overlaps (CSR arrays); queries visit
  * Chebyshev shells of buckets around the query point and stop once no unvisited bucket can hold
- * anything nearer. Not re-entrant (a per-triangle stamp avoids re-testing).
+ * anything nearer. Not re-entrant (a per-triangle stamp avoids re-testing). The reference for
+ * assembly/triangleIndex.ts (the engine's margin index in wasm; keep the two in step).
  */
 export class TriangleIndex {
   private readonly positions: Float32Array;

@@ -3,6 +3,8 @@ import { KERNEL_WASM_BASE64, KERNEL_WASM_SHARED_BASE64 } from './kernelWasm.gene
 import type { TissueModel } from './tissueModel.ts';
 import type { Grid } from '../geometry/grid.ts';
 import type { Isosurface } from '../geometry/marchingCubes.ts';
+import type { TriangleMesh } from '../geometry/mesh.ts';
+import type { NearestTriangleSearch } from './metrics.ts';
 
 /**
  * The WebAssembly SIMD kernel (assembly/kernel.ts): the same step as kernel.ts's stepBox, bit for
@@ -47,6 +49,9 @@ interface KernelExports {
   reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
   isosurface(field: number, nx: number, ny: number, nz: number, h: number, ox: number, oy: number, oz: number, level: number, scratch: number, bytes: number): number;
   isoLayout(a: number): number;
+  triIndexBuild(positions: number, indices: number, nTri: number, scratch: number, bytes: number): number;
+  triIndexNearest(px: number, py: number, pz: number, upperMm: number, seed: number): number;
+  triIndexNearestTriangle(): number;
 }
 
 type ArenaArray = Int32Array | Float64Array | Uint8Array | Int16Array;
@@ -399,6 +404,31 @@ export class WasmKernel {
       positions: new Float32Array(buf, e.isoLayout(2), 3 * vertices).slice(),
       normals: new Int8Array(buf, e.isoLayout(3), 3 * vertices).slice(),
       indices: new Uint32Array(buf, e.isoLayout(4), e.isoLayout(1)).slice(),
+    };
+  }
+
+  /**
+   * geometry/triangleIndex.ts's TriangleIndex over `mesh`, copied with its index into the scratch
+   * bytes [scratch, scratch + bytes) of this memory, for searches without a distance limit (the
+   * same distances and nearest triangles); null when they are too few. Valid until that memory
+   * is used for anything else.
+   */
+  nearestTriangles(mesh: TriangleMesh, scratch: number, bytes: number): NearestTriangleSearch | null {
+    const e = this.exports;
+    const nTri = Math.floor(mesh.indices.length / 3);
+    const positionsAt = align16(scratch), indicesAt = positionsAt + align16(4 * mesh.positions.length);
+    const indexAt = indicesAt + align16(4 * 3 * nTri);
+    const end = scratch + bytes;
+    if (indexAt > end) return null;
+    const buf = this.memory.buffer;
+    new Float32Array(buf, positionsAt, mesh.positions.length).set(mesh.positions);
+    new Uint32Array(buf, indicesAt, 3 * nTri).set(mesh.indices.subarray(0, 3 * nTri));
+    if (e.triIndexBuild(positionsAt, indicesAt, nTri, indexAt, end - indexAt) < 0) return null;
+    return {
+      nearestWithin: (px, py, pz, upperMm, seed) => e.triIndexNearest(px, py, pz, upperMm, seed),
+      get nearestTriangle() {
+        return e.triIndexNearestTriangle();
+      },
     };
   }
 

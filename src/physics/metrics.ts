@@ -83,19 +83,42 @@ function coveredFraction(Tmin: Float32Array, cells: Int32Array, lethalC: number)
 }
 
 /**
+ * What the margin asks of a triangle index over the lethal surface: the exact distance [mm] from
+ * a point to the nearest triangle, or `upperMm` when none is nearer (an upper bound that prunes
+ * the search), trying triangle `seed` first (−1: none); then `nearestTriangle`, the triangle found
+ * (−1 when none was nearer). geometry/triangleIndex.ts's TriangleIndex (triangleIndexSearch) or
+ * the solver's wasm copy of it (HeatSolver.nearestTrianglesOf): the same answers.
+ */
+export interface NearestTriangleSearch {
+  nearestWithin(px: number, py: number, pz: number, upperMm: number, seed: number): number;
+  readonly nearestTriangle: number;
+}
+
+/** A TriangleIndex as a NearestTriangleSearch (no distance limit). */
+export function triangleIndexSearch(index: TriangleIndex): NearestTriangleSearch {
+  return {
+    nearestWithin: (px, py, pz, upperMm, seed) => index.nearestDistanceXYZ(px, py, pz, Infinity, upperMm, seed),
+    get nearestTriangle() {
+      return index.nearestTriangle;
+    },
+  };
+}
+
+/**
  * Signed minimum margin [mm] from the tumour surface to the lethal isotherm of the minimum-
  * temperature field: at each surface point, + the distance to the isosurface where the point is
  * ablated, − where it is not; the minimum over points. Sub-cell: the isosurface is interpolated on
  * cell edges and distances are exact to its triangles. null when there is no ablation zone yet.
  * `surface`: that isosurface (`isosurface(Tmin, grid, lethalC)`) where the caller has already
- * built it (a streamed frame has), so it is not built twice.
+ * built it (a streamed frame has), so it is not built twice; `search`: an index over that surface
+ * where the caller has one (the solver's in wasm), else a TriangleIndex is built.
  */
 export function signedMinMarginMm(
   Tmin: Float32Array, grid: Grid, lethalC: number, surfacePointsMm: Float32Array,
-  surface: Isosurface = isosurface(Tmin, grid, lethalC),
+  surface: Isosurface = isosurface(Tmin, grid, lethalC), search: NearestTriangleSearch | null = null,
 ): number | null {
   if (surface.indices.length === 0) return null;
-  const index = new TriangleIndex(surface);
+  const index = search ?? triangleIndexSearch(new TriangleIndex(surface));
   // Points in order of falling minimum temperature: covered points nearest the threshold (so
   // nearest the surface) come first and give a tight bound at once, as do the uncovered points
   // farthest out; later points are bounded searches that mostly end in one bucket. The result is a
@@ -113,14 +136,14 @@ export function signedMinMarginMm(
     if (tAt[p] <= lethalC) {
       if (best <= 0) continue;
       // `upperMm` prunes without rebuilding the index's distance mask (maxMm would, per new bound).
-      const d = index.nearestDistanceXYZ(x, y, z, Infinity, best, seed);
+      const d = index.nearestWithin(x, y, z, best, seed);
       seed = index.nearestTriangle;
       if (d < best) best = d;
     } else {
       const worst = best < 0 ? -best : 0;
       // Is there a triangle within `worst`? Then this point cannot be farther out than the worst.
-      if (worst > 0 && index.nearestDistanceXYZ(x, y, z, Infinity, worst, seed) < worst) continue;
-      const d = index.nearestDistanceXYZ(x, y, z, Infinity, Infinity, seed);
+      if (worst > 0 && index.nearestWithin(x, y, z, worst, seed) < worst) continue;
+      const d = index.nearestWithin(x, y, z, Infinity, seed);
       seed = index.nearestTriangle;
       if (-d < best) best = -d;
     }
@@ -130,7 +153,7 @@ export function signedMinMarginMm(
 
 /**
  * Tumour coverage; `withMargin` false leaves out the signed minimum margin (the costly part);
- * `lethalSurface` as in signedMinMarginMm.
+ * `lethalSurface` and `search` (an index over that surface) as in signedMinMarginMm.
  */
 export function coverageMetrics(
   Tmin: Float32Array, grid: Grid, lethalC: number,
@@ -139,12 +162,12 @@ export function coverageMetrics(
 export function coverageMetrics(
   Tmin: Float32Array, grid: Grid, lethalC: number,
   tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
-  withMargin: boolean, lethalSurface?: Isosurface,
+  withMargin: boolean, lethalSurface?: Isosurface, search?: NearestTriangleSearch | null,
 ): Omit<CoverageMetrics, 'min_margin_mm'> & { min_margin_mm?: number | null };
 export function coverageMetrics(
   Tmin: Float32Array, grid: Grid, lethalC: number,
   tumor: { cells: Int32Array; marginShellCells: Int32Array; surfacePointsMm: Float32Array },
-  withMargin = true, lethalSurface?: Isosurface,
+  withMargin = true, lethalSurface?: Isosurface, search: NearestTriangleSearch | null = null,
 ): Omit<CoverageMetrics, 'min_margin_mm'> & { min_margin_mm?: number | null } {
   const fractions = {
     lethal_C: lethalC,
@@ -152,7 +175,7 @@ export function coverageMetrics(
     tumor_covered_fraction: round4(coveredFraction(Tmin, tumor.cells, lethalC)),
     margin_covered_fraction: round4(coveredFraction(Tmin, tumor.marginShellCells, lethalC)),
   };
-  return withMargin ? { ...fractions, min_margin_mm: signedMinMarginMm(Tmin, grid, lethalC, tumor.surfacePointsMm, lethalSurface) } : fractions;
+  return withMargin ? { ...fractions, min_margin_mm: signedMinMarginMm(Tmin, grid, lethalC, tumor.surfacePointsMm, lethalSurface, search) } : fractions;
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { Vec3 } from '../geometry/vec.ts';
 import type { Isosurface } from '../geometry/marchingCubes.ts';
+import type { TriangleMesh } from '../geometry/mesh.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry, surfaceDistanceBound } from './bodies.ts';
 import {
   type CutFaces, type InterfaceFaces, type KernelConstants, type StepFields, type VesselFaces, type WallFaces, accumulateFaces,
   allocateInterfaceFaces, copyBox, frozenBounds, holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
 } from './kernel.ts';
 import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
-import type { ColdCellScan } from './metrics.ts';
+import type { ColdCellScan, NearestTriangleSearch } from './metrics.ts';
 import type { SlabLists, SlabPool, SlabTeam } from './slabPool.ts';
 import {
   type TissueModel, capacityOf, conductivityOf, enthalpyOf, kirchhoffOf, sourceOf, stableStepS, temperatureOf,
@@ -365,6 +366,16 @@ export class HeatSolver {
   isosurfaceOf(field: 'T' | 'Tmin', levelC: number): Isosurface | null {
     if (!this.wasm || !this.arena) return null;
     return this.wasm.isosurface(field === 'T' ? this.fields.Tin : this.fields.Tmin, this.grid, levelC, this.arena.mark, this.arena.free);
+  }
+
+  /**
+   * A nearest-triangle search over `mesh` (metrics.ts NearestTriangleSearch: the same answers as
+   * geometry/triangleIndex.ts's TriangleIndex) built in wasm on the arena's free bytes; null where
+   * that is unavailable or too small. Valid until the solver next steps or builds a surface.
+   */
+  nearestTrianglesOf(mesh: TriangleMesh): NearestTriangleSearch | null {
+    if (!this.wasm || !this.arena) return null;
+    return this.wasm.nearestTriangles(mesh, this.arena.mark, this.arena.free);
   }
 
   /** Sets the cold sources (all probes) for the coming steps; rebuilds the cut faces. */

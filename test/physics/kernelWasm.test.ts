@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isosurface } from '../../src/geometry/marchingCubes.ts';
+import { ellipsoidMesh } from '../../src/geometry/mesh.ts';
+import { TriangleIndex } from '../../src/geometry/triangleIndex.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from '../../src/physics/kernel.ts';
 import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
-import { isothermMetricsAt } from '../../src/physics/metrics.ts';
+import { isothermMetricsAt, triangleIndexSearch } from '../../src/physics/metrics.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { enthalpyOf, makeTissueModel } from '../../src/physics/tissueModel.ts';
 import { boxGrid, fieldMismatches, tableTissue } from './helpers.ts';
@@ -243,6 +245,38 @@ describe('WebAssembly SIMD kernel', () => {
       }
     }
     expect(triangles).toBeGreaterThan(3000);
+  });
+
+  it('answers nearest-triangle searches like geometry/triangleIndex.ts (distance, nearest triangle, with bounds and seeds), null when its scratch is too small', () => {
+    const n = 20 * 20 * 20;
+    const grid = { dims: [20, 20, 20] as [number, number, number], spacingMm: 1.25, originMm: [-12, -11, -10] as [number, number, number] };
+    const wasm = new WasmKernel(wasmKernelModule()!, n, undefined, false, 0, 256 * n);
+    const f = wasm.allocateFields(...grid.dims);
+    const scratch = f.Tmin.byteOffset + 4 * n;
+    let seed = 99;
+    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let c = 0; c < n; c++) {
+      const i = c % 20, j = Math.floor(c / 20) % 20, k = Math.floor(c / 400);
+      f.Tin[c] = Math.hypot(i - 9.5, (j - 8) * 1.3, k - 10) - 6 + 0.8 * Math.sin(i * 1.7 + j);
+    }
+    const meshes = [isosurface(new Float32Array(f.Tin), grid, 0), ellipsoidMesh([1, -2, 3], [9, 5, 7], 24), { positions: new Float32Array(0), indices: new Uint32Array(0) }];
+    for (const mesh of meshes) {
+      const js = triangleIndexSearch(new TriangleIndex(mesh));
+      const w = wasm.nearestTriangles(mesh, scratch, 200 * n);
+      expect(w).not.toBeNull();
+      let prevJs = -1, prevW = -1;
+      for (let q = 0; q < 400; q++) {
+        const x = (random() - 0.5) * 50, y = (random() - 0.5) * 50, z = (random() - 0.5) * 50;
+        const upper = q % 3 === 0 ? Infinity : random() * 12;
+        const a = js.nearestWithin(x, y, z, upper, prevJs), b = w!.nearestWithin(x, y, z, upper, prevW);
+        expect(b, `query ${q}`).toBe(a);
+        expect(w!.nearestTriangle, `query ${q}`).toBe(js.nearestTriangle);
+        // The next query starts from this one's triangle (as the margin seeds its searches).
+        prevJs = js.nearestTriangle;
+        prevW = w!.nearestTriangle;
+      }
+      if (mesh.indices.length > 0) expect(wasm.nearestTriangles(mesh, scratch, 2048)).toBeNull();
+    }
   });
 
   it('the committed module is what assembly/kernel.ts builds (npm run build:wasm reproduces it)', () => {
