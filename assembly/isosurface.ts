@@ -18,12 +18,12 @@ let valAt: usize = 0, cposAt: usize = 0, gradAt: usize = 0, evAt: usize = 0, evV
 let posAt: usize = 0, nrmAt: usize = 0, keyAt: usize = 0, idxAt: usize = 0;
 // Vertex of each grid edge of the current cube slab's lower and upper planes; row value ranges.
 let edgesLo: usize = 0, edgesHi: usize = 0, rowLoAt: usize = 0, rowHiAt: usize = 0;
-// Which of the cube's corner gradients are computed (bit c), and 1 / h, 1 / 2h.
+// Which of the cube's corner gradients are computed (bit c); 1 / h and 1 / 2h [1/mm].
 let gradMask: i32 = 0;
+let invH: f64 = 0, inv2H: f64 = 0;
 // Vertices whose stored gradient is zero or not finite: emit gives them a face normal (rare, so
 // emit looks only while there are any).
 let flatVertices: i32 = 0;
-let invH: f64 = 0, inv2H: f64 = 0;
 // Per cube row: each x's "at or above the level" bit of its four cell rows, 32 cells a word.
 let bitsAt: usize = 0;
 
