@@ -16,7 +16,8 @@ let fieldAt: usize = 0;
 let valAt: usize = 0, cposAt: usize = 0, gradAt: usize = 0, evAt: usize = 0, evVertexAt: usize = 0;
 // Outputs: positions (f32 xyz), gradients then normals (f32 xyz, then i8 xyz in place), edge keys, indices.
 let posAt: usize = 0, nrmAt: usize = 0, keyAt: usize = 0, idxAt: usize = 0;
-// Vertex of each grid edge of the current cube slab's lower and upper planes; row value ranges.
+// Vertex of each grid edge of the current cube slab's lower and upper planes (never cleared: a
+// stale entry is a vertex of this call with the edge's key, or fails that check); row value ranges.
 let edgesLo: usize = 0, edgesHi: usize = 0, rowLoAt: usize = 0, rowHiAt: usize = 0;
 // Which of the cube's corner gradients are computed (bit c); 1 / h and 1 / 2h [1/mm].
 let gradMask: i32 = 0;
@@ -252,8 +253,6 @@ export function isosurface(field: usize, nx: i32, ny: i32, nz: i32, h: f64, ox: 
   gridNy = ny;
   gridNz = nz;
   fieldAt = field;
-  // Stale edge entries are harmless (a vertex of this call with the edge's key, or no match), but
-  // indices past this call's vertices must not be taken for ones: any value is checked.
   inv2H = 1 / (2 * h);
   invH = 1 / h;
   // The least f32 at or above the level: for an f32 value v, v ≥ level exactly when v ≥ l32.

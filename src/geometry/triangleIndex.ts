@@ -326,6 +326,14 @@ export class TriangleIndex {
   }
 
   /**
+   * nearestDistanceXYZ without a distance limit: the search physics/metrics.ts's margin asks for
+   * (its NearestTriangleSearch, which the solver's wasm index also answers).
+   */
+  nearestWithin(px: number, py: number, pz: number, upperMm: number, seedTriangle: number): number {
+    return this.nearestDistanceXYZ(px, py, pz, Infinity, upperMm, seedTriangle);
+  }
+
+  /**
    * As nearestDistanceMm, without a Vec3 (for hot loops). `upperMm`, when given, must be an upper
    * bound of the true distance (e.g. the previous cell's distance + spacing): it prunes the search.
    * `seedTriangle` (e.g. `nearestTriangle` after a query at a neighbouring point) only speeds up the

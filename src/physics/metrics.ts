@@ -86,22 +86,12 @@ function coveredFraction(Tmin: Float32Array, cells: Int32Array, lethalC: number)
  * What the margin asks of a triangle index over the lethal surface: the exact distance [mm] from
  * a point to the nearest triangle, or `upperMm` when none is nearer (an upper bound that prunes
  * the search), trying triangle `seed` first (−1: none); then `nearestTriangle`, the triangle found
- * (−1 when none was nearer). geometry/triangleIndex.ts's TriangleIndex (triangleIndexSearch) or
- * the solver's wasm copy of it (HeatSolver.nearestTrianglesOf): the same answers.
+ * (−1 when none was nearer). geometry/triangleIndex.ts's TriangleIndex or the solver's wasm copy
+ * of it (HeatSolver.nearestTrianglesOf): the same answers.
  */
 export interface NearestTriangleSearch {
   nearestWithin(px: number, py: number, pz: number, upperMm: number, seed: number): number;
   readonly nearestTriangle: number;
-}
-
-/** A TriangleIndex as a NearestTriangleSearch (no distance limit). */
-export function triangleIndexSearch(index: TriangleIndex): NearestTriangleSearch {
-  return {
-    nearestWithin: (px, py, pz, upperMm, seed) => index.nearestDistanceXYZ(px, py, pz, Infinity, upperMm, seed),
-    get nearestTriangle() {
-      return index.nearestTriangle;
-    },
-  };
 }
 
 /**
@@ -118,7 +108,7 @@ export function signedMinMarginMm(
   surface: Isosurface = isosurface(Tmin, grid, lethalC), search: NearestTriangleSearch | null = null,
 ): number | null {
   if (surface.indices.length === 0) return null;
-  const index = search ?? triangleIndexSearch(new TriangleIndex(surface));
+  const index = search ?? new TriangleIndex(surface);
   // Points in order of falling minimum temperature: covered points nearest the threshold (so
   // nearest the surface) come first and give a tight bound at once, as do the uncovered points
   // farthest out; later points are bounded searches that mostly end in one bucket. The result is a

@@ -6,7 +6,7 @@ import { TriangleIndex } from '../../src/geometry/triangleIndex.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from '../../src/physics/kernel.ts';
 import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
-import { isothermMetricsAt, triangleIndexSearch } from '../../src/physics/metrics.ts';
+import { isothermMetricsAt } from '../../src/physics/metrics.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { enthalpyOf, makeTissueModel } from '../../src/physics/tissueModel.ts';
 import { boxGrid, fieldMismatches, tableTissue } from './helpers.ts';
@@ -261,7 +261,7 @@ describe('WebAssembly SIMD kernel', () => {
     }
     const meshes = [isosurface(new Float32Array(f.Tin), grid, 0), ellipsoidMesh([1, -2, 3], [9, 5, 7], 24), { positions: new Float32Array(0), indices: new Uint32Array(0) }];
     for (const mesh of meshes) {
-      const js = triangleIndexSearch(new TriangleIndex(mesh));
+      const js = new TriangleIndex(mesh);
       const w = wasm.nearestTriangles(mesh, scratch, 200 * n);
       expect(w).not.toBeNull();
       let prevJs = -1, prevW = -1;
