@@ -74,13 +74,24 @@ function cell(c: i32, H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: u
 }
 
 /**
- * Steps the box [i0, i1) × [j0, j1) × [k0, k1) (already clamped to the interior) by dtS: kernel.ts
- * stepBox's fields, bit for bit. Its source sum is sourceSum's (a separate pass: the sum in the
- * loop held a register and cost one-thread liver runs 5-7 %, and only the energy tally reads it).
+ * Row (j, k)'s cells [lo, hi) of a region given as row spans (spans ≠ 0: two i32 per row of the box
+ * rows [j0, j1) from plane sk0 on; see kernel.ts stepBox), packed as lo | hi << 32, or the box's
+ * [i0, i1) (spans = 0).
+ */
+function rowRange(spans: usize, sk0: i32, j0: i32, j1: i32, j: i32, k: i32, i0: i32, i1: i32): u64 {
+  if (spans == 0) return (<u64>(<u32>i0)) | ((<u64>(<u32>i1)) << 32);
+  return load<u64>(spans + ((<usize>((k - sk0) * (j1 - j0) + (j - j0))) << 3));
+}
+
+/**
+ * Steps the box [i0, i1) × [j0, j1) × [k0, k1) (already clamped to the interior) by dtS, or with
+ * spans ≠ 0 each row's span of it (rowRange): kernel.ts stepBox's fields, bit for bit. Its source
+ * sum is sourceSum's (a separate pass: the sum in the loop held a register and cost one-thread
+ * liver runs 5-7 %, and only the energy tally reads it).
  */
 export function stepBox(
   H: usize, Tin: usize, phiIn: usize, Tout: usize, phiOut: usize, Tmin: usize,
-  nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f32, dtOverH2: f32,
+  nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f32, dtOverH2: f32, spans: usize, sk0: i32,
 ): void {
   const nxy = nx * ny;
   const sx = (<usize>nx) << 2;
@@ -92,9 +103,10 @@ export function stepBox(
   const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2), six = f32x4.splat(6);
   for (let k = k0; k < k1; k++) {
     for (let j = j0; j < j1; j++) {
+      const range = rowRange(spans, sk0, j0, j1, j, k, i0, i1);
       const row = k * nxy + j * nx;
-      let c = row + i0;
-      const end = row + i1;
+      let c = row + <i32>range;
+      const end = row + <i32>(range >> 32);
       for (; c + 3 < end; c += 4) {
         const o = (<usize>c) << 2;
         const p = phiIn + o;
@@ -142,11 +154,11 @@ export function stepBox(
 /**
  * The perfusion + metabolic heat stepBox adds to the box by stepping Tin by dtS [J/m³ summed], in
  * kernel.ts's order: per row four f32 lane sums (cell i0 + 4n + l in lane l) added as
- * (l0 + l1) + (l2 + l3), then the tail cells; the row sums added in f64 per z-plane from 0, the
- * plane sums in k order, × dtS. Where `sums` ≠ 0 each plane's sum is also stored at sums + 8k
+ * (l0 + l1) + (l2 + l3), then the tail cells (rows as stepBox takes them); the row sums added
+ * in f64 per z-plane from 0, the plane sums in k order, × dtS. Where `sums` ≠ 0 each plane's sum is also stored at sums + 8k
  * (threads step z-slabs; the coordinator adds in order). Reads Tin only.
  */
-export function sourceSum(Tin: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f32, sums: usize): f64 {
+export function sourceSum(Tin: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, dtS: f32, sums: usize, spans: usize, sk0: i32): f64 {
   const nxy = nx * ny;
   const vTs = f32x4.splat(Ts), vInvW = f32x4.splat(invW), vwc = f32x4.splat(wc), vWcTaQm = f32x4.splat(wcTaQm);
   const zero = f32x4.splat(0), one = f32x4.splat(1);
@@ -154,9 +166,10 @@ export function sourceSum(Tin: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i3
   for (let k = k0; k < k1; k++) {
     let plane: f64 = 0;
     for (let j = j0; j < j1; j++) {
+      const range = rowRange(spans, sk0, j0, j1, j, k, i0, i1);
       const row = k * nxy + j * nx;
-      let c = row + i0;
-      const end = row + i1;
+      let c = row + <i32>range;
+      const end = row + <i32>(range >> 32);
       let acc = zero;
       for (; c + 3 < end; c += 4) acc = f32x4.add(acc, sourceAt4(v128.load(Tin + ((<usize>c) << 2)), vTs, vInvW, vWcTaQm, vwc, zero, one));
       let rowSum: f32 = (f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3));
@@ -179,10 +192,11 @@ export function frozenBound(a: i32): i32 {
 /**
  * The bounding box of the cells with T < Ts in [i0, i1) × [j0, j1) × [k0, k1) as
  * [i_lo, i_hi, j_lo, j_hi, k_lo, k_hi] (inclusive; see frozenBound), or 0 when there are none:
- * the solver's multi-rate fast-box scan (solver.ts frozenBoundsJs does the same in TypeScript),
- * four cells per comparison.
+ * the solver's multi-rate fast-box scan (kernel.ts frozenBounds does the same in TypeScript),
+ * four cells per comparison. With rows ≠ 0 each scanned row's first and last such i (or −1, −1)
+ * is also stored as two i32 at rows + 8·(k·ny + j).
  */
-export function frozenBounds(T: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32): i32 {
+export function frozenBounds(T: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, rows: usize): i32 {
   const nxy = nx * ny;
   const vTs = f32x4.splat(Ts);
   let bi0 = i1, bi1 = -1, bj0 = j1, bj1 = -1, bk0 = k1, bk1 = -1;
@@ -194,11 +208,19 @@ export function frozenBounds(T: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i
       let c = row + i0;
       for (; c + 3 < end; c += 4) if (v128.any_true(f32x4.lt(v128.load(T + ((<usize>c) << 2)), vTs))) break;
       for (; c < end; c++) if (load<f32>(T + ((<usize>c) << 2)) < Ts) { lo = c; break; }
-      if (lo < 0) continue;
+      const at = rows + ((<usize>(k * ny + j)) << 3);
+      if (lo < 0) {
+        if (rows != 0) store<u64>(at, <u64>-1);
+        continue;
+      }
       let hi = lo;
       let e = end - 4;
       for (; e > lo; e -= 4) if (v128.any_true(f32x4.lt(v128.load(T + ((<usize>e) << 2)), vTs))) break;
       for (let x = min(e + 3, end - 1); x > lo; x--) if (load<f32>(T + ((<usize>x) << 2)) < Ts) { hi = x; break; }
+      if (rows != 0) {
+        store<i32>(at, lo - row);
+        store<i32>(at, hi - row, 4);
+      }
       if (lo - row < bi0) bi0 = lo - row;
       if (hi - row > bi1) bi1 = hi - row;
       if (j < bj0) bj0 = j;
@@ -281,8 +303,9 @@ export function decimate(field: usize, nx: i32, ny: i32, f: i32, mx: i32, my: i3
 }
 
 // Multi-rate interface bookkeeping (solver.ts multiRateStep; kernel.ts has the same loops in
-// TypeScript). Face q couples fast cell fast[q] (i32) to slow cell slow[q]; phi0, acc, ringT,
-// ringPhi are f64 per face. Same f64 operations in the same order as the TypeScript loops.
+// TypeScript). The ring: slow cells slow[r] (i32) next to the fast region, ringT, ringPhi f64 per
+// ring cell; its faces q in [faceStart[r], faceStart[r + 1]) couple it to fast cells fast[q] (i32),
+// phi0, acc f64 per face. Same f64 operations in the same order as the TypeScript loops.
 
 /** At the macro step's start: phi0[q] = φ(fast[q]) at t, acc[q] = 0. */
 export function startFaces(phi: usize, fast: usize, phi0: usize, acc: usize, n: i32): void {
@@ -328,13 +351,20 @@ export function restoreRing(T: usize, phi: usize, slow: usize, ringT: usize, rin
   }
 }
 
-/** Copies the box [i0, i1) × [j0, j1) × [k0, k1) of two fields (from → to, from2 → to2), a row at a time. */
-export function copyBox(from: usize, to: usize, from2: usize, to2: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32): void {
-  if (i0 >= i1) return;
-  const bytes = (<usize>(i1 - i0)) << 2;
+/**
+ * Copies the box [i0, i1) × [j0, j1) × [k0, k1) of two fields (from → to, from2 → to2), a row at a
+ * time, or each row's span of it (spans ≠ 0, as stepBox).
+ */
+export function copyBox(
+  from: usize, to: usize, from2: usize, to2: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i32, j1: i32, k0: i32, k1: i32, spans: usize, sk0: i32,
+): void {
   for (let k = k0; k < k1; k++)
     for (let j = j0; j < j1; j++) {
-      const o = (<usize>(k * nx * ny + j * nx + i0)) << 2;
+      const range = rowRange(spans, sk0, j0, j1, j, k, i0, i1);
+      const lo = <i32>range, hi = <i32>(range >> 32);
+      if (lo >= hi) continue;
+      const o = (<usize>(k * nx * ny + j * nx + lo)) << 2;
+      const bytes = (<usize>(hi - lo)) << 2;
       memory.copy(to + o, from + o, bytes);
       memory.copy(to2 + o, from2 + o, bytes);
     }
@@ -586,13 +616,16 @@ export function resetVessels(H: usize, Tout: usize, phiOut: usize, Tmin: usize, 
 }
 
 /**
- * solver.ts multiRateStep's reflux: each free slow cell of the interface takes w·acc (what the
- * fast box's substeps passed through its face beyond the slow step's estimate).
+ * solver.ts multiRateStep's reflux into ring cells [r0, r1): each free slow cell of the interface
+ * takes w·Σ acc over its faces [faceStart[r], faceStart[r + 1]) (what the fast region's substeps
+ * passed through them beyond the slow step's estimate).
  */
-export function reflux(H: usize, T: usize, phi: usize, Tmin: usize, fixedKind: usize, slow: usize, acc: usize, n: i32, w: f64): void {
-  for (let q = 0; q < n; q++) {
-    const s = <usize>load<i32>(slow + ((<usize>q) << 2));
-    const a = load<f64>(acc + ((<usize>q) << 3));
+export function reflux(H: usize, T: usize, phi: usize, Tmin: usize, fixedKind: usize, slow: usize, faceStart: usize, acc: usize, r0: i32, r1: i32, w: f64): void {
+  for (let r = r0; r < r1; r++) {
+    const s = <usize>load<i32>(slow + ((<usize>r) << 2));
+    const q1 = load<i32>(faceStart + ((<usize>r) << 2), 4);
+    let a = 0.0;
+    for (let q = load<i32>(faceStart + ((<usize>r) << 2)); q < q1; q++) a += load<f64>(acc + ((<usize>q) << 3));
     if (load<u8>(fixedKind + s) != 0 || a == 0) continue;
     const c = s << 2;
     const hNew = <f64>load<f32>(H + c) + w * a;

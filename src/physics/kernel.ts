@@ -71,11 +71,14 @@ export function kernelState(k: KernelConstants, hJ_m3: number): { T: number; phi
  * (l0 + l1) + (l2 + l3), then the row's last (length mod 4) cells: the SIMD kernel's order), the
  * row sums in float64 per z-plane from 0 and the plane sums in k order, so threads that step
  * z-slabs give the same total when their plane sums (`planeSums[k]`, if given) are added in
- * order (slabPool.ts).
+ * order (slabPool.ts). With `spans` the region is a set of row spans instead (the multi-rate
+ * fast region and the slow cells around it inside its box, solver.ts): row (j, k) of the box rows
+ * [j0, j1) steps [spans[2q], spans[2q + 1]) with q = (k − spansK0)·(j1 − j0) + (j − j0) (empty
+ * when not below), the same per-row operations.
  */
 export function stepBox(
   f: StepFields, m: KernelConstants, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
-  planeSums?: Float64Array,
+  planeSums?: Float64Array, spans?: Int32Array, spansK0 = 0,
 ): number {
   const { nx, ny, H, Tin, phiIn, Tout, phiOut, Tmin } = f;
   const nxy = nx * ny;
@@ -122,8 +125,9 @@ export function stepBox(
     let plane = 0;
     for (let j = jStart; j < jEnd; j++) {
       const row = k * nxy + j * nx;
-      const end = row + iEnd;
-      let c = row + iStart;
+      const q = 2 * ((k - spansK0) * (j1 - j0) + (j - j0));
+      const end = row + (spans ? spans[q + 1] : iEnd);
+      let c = row + (spans ? spans[q] : iStart);
       let l0 = 0, l1 = 0, l2 = 0, l3 = 0;
       for (; c + 3 < end; c += 4) {
         l0 = f32(l0 + cell(c));
@@ -144,9 +148,10 @@ export function stepBox(
 /**
  * Bounding box [i_lo, i_hi, j_lo, j_hi, k_lo, k_hi] (inclusive) of the cells with T < TsC within the
  * half-open box b, into `out`; false when there are none (the reference of the wasm kernel's frozenBounds; the solver's
- * multi-rate fast-box scan).
+ * multi-rate fast-box scan). With `rows`, each scanned row's first and last such i (or −1, −1) at
+ * rows[2·(k·ny + j)].
  */
-export function frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Array, TsC: number, out: Int32Array): boolean {
+export function frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Array, TsC: number, out: Int32Array, rows?: Int32Array): boolean {
   const nxy = nx * ny;
   let i0 = b[1], i1 = -1, j0 = b[3], j1 = -1, k0 = b[5], k1 = -1;
   for (let k = b[4]; k < b[5]; k++)
@@ -154,8 +159,12 @@ export function frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Ar
       const row = k * nxy + j * nx;
       let lo = -1, hi = -1;
       for (let i = b[0]; i < b[1]; i++) if (T[row + i] < TsC) { lo = i; break; }
+      if (lo >= 0) for (let i = b[1] - 1; i >= lo; i--) if (T[row + i] < TsC) { hi = i; break; }
+      if (rows) {
+        rows[2 * (k * ny + j)] = lo;
+        rows[2 * (k * ny + j) + 1] = hi;
+      }
       if (lo < 0) continue;
-      for (let i = b[1] - 1; i >= lo; i--) if (T[row + i] < TsC) { hi = i; break; }
       if (lo < i0) i0 = lo;
       if (hi > i1) i1 = hi;
       if (j < j0) j0 = j;
@@ -200,23 +209,38 @@ export interface VesselFaces {
 }
 
 /**
- * The multi-rate interface (solver.ts multiRateStep): face q couples fast-box cell fast[q] to its
- * slow neighbour slow[q] (the ring). Per face in f64: φ of the fast cell at the macro step's start
- * [W/m], Σ over later substeps of φ − φ0 [W/m], and the ring cell's slow-step T [°C] and φ [W/m]
- * kept while the fast box substeps. The wasm kernel has the same loops (same f64 operations).
+ * A region of a box given as row spans (stepBox's `spans`): two i32 per row of the box's rows,
+ * planes from k0 on, and the region's cells per plane (from k0).
+ */
+export interface RowSpans {
+  spans: Int32Array;
+  k0: number;
+  planeCells: Int32Array;
+}
+
+/**
+ * The multi-rate interface (solver.ts multiRateStep). The ring: the slow cells slow[r] next to the
+ * fast region, in cell order, each with its slow-step T [°C] and φ [W/m] kept (ringT, ringPhi)
+ * while the fast region substeps. Its faces q in [faceStart[r], faceStart[r + 1]) couple ring cell
+ * r to fast cells fast[q], per face in f64 φ of the fast cell at the macro step's start [W/m] and
+ * Σ over later substeps of φ − φ0 [W/m]. The wasm kernel has the same loops (same f64 operations).
  */
 export interface InterfaceFaces {
   fast: Int32Array;
-  slow: Int32Array;
   phi0: Float64Array;
   acc: Float64Array;
+  slow: Int32Array;
+  faceStart: Int32Array;
   ringT: Float64Array;
   ringPhi: Float64Array;
 }
 
 export function allocateInterfaceFaces(capacity: number): InterfaceFaces {
   const f64 = (): Float64Array => new Float64Array(capacity);
-  return { fast: new Int32Array(capacity), slow: new Int32Array(capacity), phi0: f64(), acc: f64(), ringT: f64(), ringPhi: f64() };
+  return {
+    fast: new Int32Array(capacity), phi0: f64(), acc: f64(), slow: new Int32Array(capacity), faceStart: new Int32Array(capacity + 1),
+    ringT: f64(), ringPhi: f64(),
+  };
 }
 
 /** At the macro step's start: phi0 = φ of each fast cell at t, acc = 0. */
@@ -256,16 +280,18 @@ export function restoreRing(T: Float32Array, phi: Float32Array, faces: Interface
   }
 }
 
-/** Copies the box [i0, i1) × [j0, j1) × [k0, k1) of two fields: from → to, from2 → to2. */
+/** Copies the box [i0, i1) × [j0, j1) × [k0, k1) of two fields: from → to, from2 → to2 (or its row spans, as stepBox). */
 export function copyBox(
   from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, nx: number, ny: number,
-  i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+  i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, spans?: Int32Array, spansK0 = 0,
 ): void {
   for (let k = k0; k < k1; k++)
     for (let j = j0; j < j1; j++) {
       // A plain loop: rows are short, and a subarray view per row is garbage.
       const row = k * nx * ny + j * nx;
-      for (let c = row + i0; c < row + i1; c++) {
+      const q = 2 * ((k - spansK0) * (j1 - j0) + (j - j0));
+      const end = row + (spans ? spans[q + 1] : i1);
+      for (let c = row + (spans ? spans[q] : i0); c < end; c++) {
         to[c] = from[c];
         to2[c] = from2[c];
       }

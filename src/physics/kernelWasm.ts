@@ -17,9 +17,13 @@ interface KernelExports {
   stepBox(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, dtOverH2: number,
+    spans: number, spansK0: number,
   ): void;
-  sourceSum(Tin: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, sums: number): number;
-  frozenBounds(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number;
+  sourceSum(
+    Tin: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, sums: number,
+    spans: number, spansK0: number,
+  ): number;
+  frozenBounds(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, rows: number): number;
   frozenBound(a: number): number;
   coldCells(T: number, nx: number, ny: number, nz: number, level: number): number;
   decimate(field: number, nx: number, ny: number, f: number, mx: number, my: number, mz: number, out: number): void;
@@ -27,7 +31,10 @@ interface KernelExports {
   accumulateFaces(phi: number, fast: number, phi0: number, acc: number, n: number): void;
   holdRing(Tin: number, phiIn: number, Tout: number, phiOut: number, slow: number, ringT: number, ringPhi: number, n: number): void;
   restoreRing(T: number, phi: number, slow: number, ringT: number, ringPhi: number, n: number): void;
-  copyBox(from: number, to: number, from2: number, to2: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void;
+  copyBox(
+    from: number, to: number, from2: number, to2: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+    spans: number, spansK0: number,
+  ): void;
   setModel64(...args: number[]): void;
   saveCutH(H: number, Tmin: number, cells: number, oldH: number, n: number): void;
   cutFaces(
@@ -46,7 +53,7 @@ interface KernelExports {
   outerInflow(phi: number, fixedKind: number, nx: number, ny: number, nz: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, invH2: number): number;
   resetInside(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, values: number, n: number): void;
   resetVessels(H: number, Tout: number, phiOut: number, Tmin: number, cells: number, blood: number, n: number): void;
-  reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, acc: number, n: number, w: number): void;
+  reflux(H: number, T: number, phi: number, Tmin: number, fixedKind: number, slow: number, faceStart: number, acc: number, r0: number, r1: number, w: number): void;
   isosurface(field: number, nx: number, ny: number, nz: number, h: number, ox: number, oy: number, oz: number, level: number, scratch: number, bytes: number): number;
   isoLayout(a: number): number;
   triIndexBuild(positions: number, indices: number, nTri: number, scratch: number, bytes: number): number;
@@ -156,8 +163,9 @@ export function wasmSharedKernelModule(): WebAssembly.Module | null {
 /** Page 0 holds the module's own (tiny) data; pages 1…SUMS_REGIONS the per-plane source sums; fields follow. */
 const SUMS = 65536;
 /**
- * Pages of per-plane sums: one per box of a multi-rate slow step stepped at once on threads
- * (slabPool.ts slowStep; the sums of boxes sharing planes must not mix).
+ * Pages of per-plane sums: one per region of a multi-rate slow step stepped at once on threads (four
+ * boxes and two sets of row spans, slabPool.ts slowStep; the sums of regions sharing planes must
+ * not mix).
  */
 export const SUMS_REGIONS = 6;
 const BASE = (1 + SUMS_REGIONS) * 65536;
@@ -169,12 +177,10 @@ export const MAX_PLANES = 8192;
  * faces (cells, faceStart, neighbour, inverseDistance2, blockedShare, surfacePhi), oldH, the cut
  * cells' heat, the wall faces (cell, vessel, U, bloodC) and the indices of those to apply, the
  * inside cells and their values, the vessel cells to reset and their blood temperatures, and the
- * interface faces (fast, phi0, acc, then slow, ringT, ringPhi: slabStartAt), then slabStartAt's
- * slow wall faces to apply and slow vessel cells with their blood temperatures.
+ * interface faces (fast, phi0, acc, then the ring's slow, ringT, ringPhi: slabStartAt), then
+ * slabStartAt's slow wall faces to apply and slow vessel cells with their blood temperatures.
  */
 export const SLAB_LIST_SLOTS = 33;
-/** slabListsAt flags: add this substep's φ to the interface sums; save oldH for the next substep. */
-export const SLAB_ACCUMULATE = 1, SLAB_SAVE_NEXT = 2;
 
 export class WasmKernel {
   readonly memory: WebAssembly.Memory;
@@ -199,7 +205,7 @@ export class WasmKernel {
   }
 
   private static facesEnd(cells: number, faceCapacity: number): number {
-    return BASE + 6 * align16(4 * cells) + 2 * align16(4 * faceCapacity) + 4 * align16(8 * faceCapacity);
+    return BASE + 6 * align16(4 * cells) + 2 * align16(4 * faceCapacity) + align16(4 * (faceCapacity + 1)) + 4 * align16(8 * faceCapacity);
   }
 
   /** The arena after the fields and faces (the memory was made with room for `arenaBytes`). */
@@ -226,7 +232,9 @@ export class WasmKernel {
       return a;
     };
     const fast = i32(), slow = i32();
-    return { fast, slow, phi0: f64(), acc: f64(), ringT: f64(), ringPhi: f64() };
+    const faceStart = new Int32Array(buf, at, capacity + 1);
+    at += align16(4 * (capacity + 1));
+    return { fast, slow, faceStart, phi0: f64(), acc: f64(), ringT: f64(), ringPhi: f64() };
   }
 
   /** kernel.ts startFaces on this memory's arrays. */
@@ -252,12 +260,12 @@ export class WasmKernel {
     this.exports.restoreRing(T.byteOffset, phi.byteOffset, faces.slow.byteOffset, faces.ringT.byteOffset, faces.ringPhi.byteOffset, n);
   }
 
-  /** kernel.ts copyBox on this memory's fields (a memory copy per row). */
+  /** kernel.ts copyBox on this memory's fields (a memory copy per row; `spans` on this memory). */
   copyBox(
     from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, nx: number, ny: number,
-    i0: number, i1: number, j0: number, j1: number, k0: number, k1: number,
+    i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, spans?: Int32Array, spansK0 = 0,
   ): void {
-    this.exports.copyBox(from.byteOffset, to.byteOffset, from2.byteOffset, to2.byteOffset, nx, ny, i0, i1, j0, j1, k0, k1);
+    this.exports.copyBox(from.byteOffset, to.byteOffset, from2.byteOffset, to2.byteOffset, nx, ny, i0, i1, j0, j1, k0, k1, spans ? spans.byteOffset : 0, spansK0);
   }
 
   /** Field arrays (views on this memory) initialised to nothing; the caller fills them. */
@@ -327,9 +335,12 @@ export class WasmKernel {
     this.exports.resetVessels(f.H.byteOffset, Tout.byteOffset, phiOut.byteOffset, f.Tmin.byteOffset, cells.byteOffset, blood.byteOffset, cells.length);
   }
 
-  /** solver.ts multiRateStep's reflux into the slow ring cells (T, φ: the In buffers). */
-  reflux(f: StepFields, fixedKind: Uint8Array, faces: InterfaceFaces, n: number, w: number): void {
-    this.exports.reflux(f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset, faces.slow.byteOffset, faces.acc.byteOffset, n, w);
+  /** solver.ts multiRateStep's reflux into the ring cells [0, nRing) (T, φ: the In buffers). */
+  reflux(f: StepFields, fixedKind: Uint8Array, faces: InterfaceFaces, nRing: number, w: number): void {
+    this.exports.reflux(
+      f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset, faces.slow.byteOffset,
+      faces.faceStart.byteOffset, faces.acc.byteOffset, 0, nRing, w,
+    );
   }
 
   /** solver.ts applyCutFaces's loop on arrays of this memory; returns the bodies' heat [J/m³ summed]. */
@@ -367,11 +378,11 @@ export class WasmKernel {
   stepBoxAt(
     H: number, Tin: number, phiIn: number, Tout: number, phiOut: number, Tmin: number,
     nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, dtS: number, hM: number, sums: number,
-    sourceSum = true,
+    sourceSum = true, spans = 0, spansK0 = 0,
   ): number {
     const e = this.exports;
-    const total = sourceSum ? e.sourceSum(Tin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, sums) : 0;
-    e.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, dtS / (hM * hM));
+    const total = sourceSum ? e.sourceSum(Tin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, sums, spans, spansK0) : 0;
+    e.stepBox(H, Tin, phiIn, Tout, phiOut, Tmin, nx, ny, i0, i1, j0, j1, k0, k1, dtS, dtS / (hM * hM), spans, spansK0);
     return total;
   }
 
@@ -438,14 +449,13 @@ export class WasmKernel {
   }
 
   /**
-   * A slab's share of a multi-rate fast-box substep's list work, after its kernel part, on byte
+   * A slab's share of a multi-rate fast substep's list work, after its kernel part, on byte
    * offsets (slabPool.ts): o[a …] holds the offsets in SLAB_LIST_SLOTS order, r[b …] the slab's
-   * (start, count) in the cut cells, the wall faces to apply, the inside cells, the vessel cells
-   * and the interface faces. The same loops as the solver's single-thread substep (cut faces with
-   * each cell's heat stored, walls, resets), then, as `flags` ask, the interface sums of this
-   * substep (SLAB_ACCUMULATE) and the cut cells' H for the next one (SLAB_SAVE_NEXT).
+   * (start, count) in the cut cells, the wall faces to apply, the inside cells and the vessel
+   * cells. The same loops as the solver's single-thread substep (cut faces with each cell's heat
+   * stored, walls, resets), then with `saveNext` the cut cells' H for the next substep.
    */
-  slabListsAt(o: Int32Array, a: number, r: Int32Array, b: number, flags: number, dtS: number, invH2: number, hM: number): void {
+  slabListsAt(o: Int32Array, a: number, r: Int32Array, b: number, saveNext: boolean, dtS: number, invH2: number, hM: number): void {
     const e = this.exports;
     const H = o[a], Tin = o[a + 1], phiIn = o[a + 2], Tout = o[a + 3], phiOut = o[a + 4], Tmin = o[a + 5], kind = o[a + 6];
     const c0 = r[b], cn = r[b + 1];
@@ -460,20 +470,28 @@ export class WasmKernel {
     if (inn > 0) e.resetInside(H, Tout, phiOut, Tmin, o[a + 20] + 4 * i0, o[a + 21] + 8 * i0, inn);
     const v0 = r[b + 6], vn = r[b + 7];
     if (vn > 0) e.resetVessels(H, Tout, phiOut, Tmin, o[a + 22] + 4 * v0, o[a + 23] + 8 * v0, vn);
-    const f0 = r[b + 8], fn = r[b + 9];
-    if (flags & SLAB_ACCUMULATE && fn > 0) e.accumulateFaces(phiOut, o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
-    if (flags & SLAB_SAVE_NEXT && cn > 0) e.saveCutH(H, Tmin, o[a + 7] + 4 * c0, o[a + 13] + 16 * c0, cn);
+    if (saveNext && cn > 0) e.saveCutH(H, Tmin, o[a + 7] + 4 * c0, o[a + 13] + 16 * c0, cn);
+  }
+
+  /**
+   * Before a multi-rate fast substep after the first, on slabListsAt's offsets and ranges: the
+   * slab's interface faces (r[b + 14 …], the faces of its ring cells) add the φ the previous
+   * substep left in the In buffer (kernel.ts accumulateFaces). After the barrier, so a face may
+   * read a fast cell of another slab.
+   */
+  slabAccumulateAt(o: Int32Array, a: number, r: Int32Array, b: number): void {
+    const f0 = r[b + 14], fn = r[b + 15];
+    if (fn > 0) this.exports.accumulateFaces(o[a + 2], o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
   }
 
   /**
    * A slab's share of the start of a multi-rate fast box's substeps, on the offsets and ranges of
    * slabListsAt (o: the fields as the first substep reads them): the slow step's walls (step
    * `slowDtS`) and vessel resets on its slow cells (r[b + 10 …]: after the slow step, before the
-   * ring is held, as the single thread does), its interface faces' φ at t and sums from 0
-   * (startFaces), their ring cells held at t (holdRing; each ring cell touches one face of the box,
-   * in the slab that steps that face's fast cell, and lies in that slab's planes) and its cut
-   * cells' H and Tmin (saveCutH). The single thread's loops, each entry on its own cells: the same
-   * numbers.
+   * ring is held, as the single thread does), its ring cells' faces' φ at t and sums from 0
+   * (startFaces; r[b + 14 …]), its ring cells (r[b + 8 …]: those in its planes, with their walls)
+   * held at t (holdRing) and its cut cells' H and Tmin (saveCutH). The single thread's loops,
+   * each entry on its own cells: the same numbers.
    */
   slabStartAt(o: Int32Array, a: number, r: Int32Array, b: number, slowDtS: number, invH2: number, hM: number): void {
     const e = this.exports;
@@ -482,11 +500,10 @@ export class WasmKernel {
     if (wn > 0) e.wallFaces(H, Tin, phiIn, Tout, phiOut, Tmin, o[a + 6], o[a + 15], o[a + 16], o[a + 17], o[a + 18], o[a + 30] + 4 * w0, wn, slowDtS, invH2, hM);
     const v0 = r[b + 12], vn = r[b + 13];
     if (vn > 0) e.resetVessels(H, Tout, phiOut, Tmin, o[a + 31] + 4 * v0, o[a + 32] + 8 * v0, vn);
-    const f0 = r[b + 8], fn = r[b + 9];
-    if (fn > 0) {
-      e.startFaces(o[a + 2], o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
-      e.holdRing(o[a + 1], o[a + 2], o[a + 3], o[a + 4], o[a + 27] + 4 * f0, o[a + 28] + 8 * f0, o[a + 29] + 8 * f0, fn);
-    }
+    const f0 = r[b + 14], fn = r[b + 15];
+    if (fn > 0) e.startFaces(o[a + 2], o[a + 24] + 4 * f0, o[a + 25] + 8 * f0, o[a + 26] + 8 * f0, fn);
+    const r0 = r[b + 8], rn = r[b + 9];
+    if (rn > 0) e.holdRing(o[a + 1], o[a + 2], o[a + 3], o[a + 4], o[a + 27] + 4 * r0, o[a + 28] + 8 * r0, o[a + 29] + 8 * r0, rn);
     const c0 = r[b], cn = r[b + 1];
     if (cn > 0) e.saveCutH(o[a], o[a + 5], o[a + 7] + 4 * c0, o[a + 13] + 16 * c0, cn);
   }
@@ -494,11 +511,12 @@ export class WasmKernel {
   /**
    * kernel.ts stepBox on fields from allocateFields (same clamping, same return value); `sums`:
    * also store each plane's source sum into planeSums(); `sourceSum` false: no source sum at all
-   * (returns 0; the step alone is faster), the same fields.
+   * (returns 0; the step alone is faster), the same fields; `spans` (this memory; the box inside
+   * the interior): kernel.ts stepBox's row spans.
    */
   stepBox(
     f: StepFields, dtS: number, hM: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, sums = false,
-    sourceSum = true,
+    sourceSum = true, spans?: Int32Array, spansK0 = 0,
   ): number {
     const kStart = Math.max(1, k0), kEnd = Math.min(f.nz - 1, k1);
     const jStart = Math.max(1, j0), jEnd = Math.min(f.ny - 1, j1);
@@ -506,30 +524,32 @@ export class WasmKernel {
     if (kStart >= kEnd || jStart >= jEnd || iStart >= iEnd) return 0;
     return this.stepBoxAt(
       f.H.byteOffset, f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, f.Tmin.byteOffset,
-      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, hM, sums ? SUMS : 0, sourceSum,
+      f.nx, f.ny, iStart, iEnd, jStart, jEnd, kStart, kEnd, dtS, hM, sums ? SUMS : 0, sourceSum, spans ? spans.byteOffset : 0, spansK0,
     );
   }
   /**
-   * A part of a multi-rate macro step's end on byte offsets (slabPool.ts finishMacro): F's planes
-   * [k0, k1) copied In → Out when `copy` (o[a …]: Tin, phiIn, Tout, phiOut, then F's i0, i1, j0,
-   * j1), then interface faces [q0, q1) restored and refluxed into the buffers that will be In
-   * (o[a + 8 …]: H, T, phi, Tmin, fixedKind, slow, acc, ringT, ringPhi). Each face has its own
-   * slow cell, and F's cells are none of them: parts touch disjoint cells.
+   * A part of a multi-rate macro step's end on byte offsets (slabPool.ts finishMacro): the fast
+   * region's planes [k0, k1) copied In → Out when `copy` (o[a …]: Tin, phiIn, Tout, phiOut, then
+   * F's i0, i1, j0, j1; its row spans at o[a + 19] ≠ 0 from plane o[a + 20]), then ring cells
+   * [q0, q1) restored and refluxed into the buffers that will be In (o[a + 8 …]: H, T, phi, Tmin,
+   * fixedKind, slow, acc, ringT, ringPhi; faceStart at o[a + 18]). Ring cells are not fast cells,
+   * and each is one part's: parts touch disjoint cells.
    */
   finishMacroAt(o: Int32Array, a: number, nx: number, ny: number, k0: number, k1: number, q0: number, q1: number, copy: boolean, w: number): void {
     const e = this.exports;
-    if (copy && k0 < k1) e.copyBox(o[a], o[a + 2], o[a + 1], o[a + 3], nx, ny, o[a + 4], o[a + 5], o[a + 6], o[a + 7], k0, k1);
+    if (copy && k0 < k1) e.copyBox(o[a], o[a + 2], o[a + 1], o[a + 3], nx, ny, o[a + 4], o[a + 5], o[a + 6], o[a + 7], k0, k1, o[a + 19], o[a + 20]);
     const n = q1 - q0;
     if (n <= 0) return;
-    const slow = o[a + 13] + 4 * q0;
-    e.restoreRing(o[a + 9], o[a + 10], slow, o[a + 15] + 8 * q0, o[a + 16] + 8 * q0, n);
-    e.reflux(o[a + 8], o[a + 9], o[a + 10], o[a + 11], o[a + 12], slow, o[a + 14] + 8 * q0, n, w);
+    e.restoreRing(o[a + 9], o[a + 10], o[a + 13] + 4 * q0, o[a + 15] + 8 * q0, o[a + 16] + 8 * q0, n);
+    e.reflux(o[a + 8], o[a + 9], o[a + 10], o[a + 11], o[a + 12], o[a + 13], o[a + 18], o[a + 14], q0, q1, w);
   }
 
-  /** frozenBounds on byte offsets: found (1/0), the box into out[at …]. */
-  frozenBoundsAt(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, out: Int32Array, at: number): number {
+  /** frozenBounds on byte offsets: found (1/0), the box into out[at …]; rows as the export's. */
+  frozenBoundsAt(
+    T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, out: Int32Array, at: number, rows = 0,
+  ): number {
     const e = this.exports;
-    if (k0 >= k1 || !e.frozenBounds(T, nx, ny, i0, i1, j0, j1, k0, k1)) return 0;
+    if (k0 >= k1 || !e.frozenBounds(T, nx, ny, i0, i1, j0, j1, k0, k1, rows)) return 0;
     for (let q = 0; q < 6; q++) out[at + q] = e.frozenBound(q);
     return 1;
   }
@@ -537,10 +557,11 @@ export class WasmKernel {
   /**
    * Bounding box [i_lo, i_hi, j_lo, j_hi, k_lo, k_hi] (inclusive) of the cells of T (a field of
    * this memory) colder than the solidus within the half-open box b, written to `out`; false when
-   * there are none. The same answer as solver.ts frozenBoundsJs, four cells per comparison.
+   * there are none. The same answer as kernel.ts frozenBounds, four cells per comparison, and the
+   * same `rows` (this memory).
    */
-  frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Array, out: Int32Array): boolean {
-    return this.frozenBoundsAt(T.byteOffset, nx, ny, b[0], b[1], b[2], b[3], b[4], b[5], out, 0) === 1;
+  frozenBounds(T: Float32Array, nx: number, ny: number, b: Int32Array, out: Int32Array, rows?: Int32Array): boolean {
+    return this.frozenBoundsAt(T.byteOffset, nx, ny, b[0], b[1], b[2], b[3], b[4], b[5], out, 0, rows ? rows.byteOffset : 0) === 1;
   }
 }
 

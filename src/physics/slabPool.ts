@@ -1,5 +1,5 @@
-import { type CutFaces, type InterfaceFaces, type KernelConstants, type StepFields, type WallFaces, kernelConstants, stepBox } from './kernel.ts';
-import { MAX_PLANES, SLAB_ACCUMULATE, SLAB_LIST_SLOTS, SLAB_SAVE_NEXT, SUMS_REGIONS, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
+import { type CutFaces, type InterfaceFaces, type KernelConstants, type RowSpans, type StepFields, type WallFaces, kernelConstants, stepBox } from './kernel.ts';
+import { MAX_PLANES, SLAB_LIST_SLOTS, SUMS_REGIONS, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { TissueModel } from './tissueModel.ts';
 
 /**
@@ -32,7 +32,8 @@ export interface SlabWorker {
 /**
  * Int32 slots of the control buffer. BARRIER: parts done, counted up across fast substeps (never
  * reset, compared modulo 2³²). SOURCE_SUM: 1 when a kernel command's slabs store their plane
- * source sums (an energy tally wants them), 0 for the kernel without them. LISTS: the
+ * source sums (an energy tally wants them), 0 for the kernel without them. SPANS, SPANS_K0: a
+ * kernel command's row spans (byte offset, 0 for the whole box rows) and their first plane. LISTS: the
  * SLAB_LIST_SLOTS offsets of the fast substeps' lists (kernelWasm.ts). ARGS: the arguments of a
  * plane command (CMD_SCAN, CMD_FINISH, CMD_SLOW) or of CMD_FAST (first substep, count, M, parts,
  * the barrier count before it). From SLABS, SLAB_STRIDE per worker: its slab's k0, k1, a claim
@@ -41,7 +42,10 @@ export interface SlabWorker {
  * each list of a step, or a plane command's item range and results.
  */
 const EPOCH = 0, CMD = 2, H_OFF = 3, TIN = 4, PHIIN = 5, TOUT = 6, PHIOUT = 7, TMIN = 8;
-const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, SOURCE_SUM = 14, LISTS = 16, ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 48;
+const I0 = 9, I1 = 10, J0 = 11, J1 = 12, BARRIER = 13, SOURCE_SUM = 14, SPANS = 15, SPANS_K0 = 16, LISTS = 17;
+const ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 64;
+/** CMD_SLOW: each region's row spans (byte offset, 0 for a whole box), then their first plane. */
+const SLOW_SPANS = ARGS + 6 + 6 * SUMS_REGIONS;
 const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 20;
 /** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight, the slow step. */
 const F64_AT = 3072;
@@ -56,20 +60,20 @@ const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5, 
 /** Most worker threads one control buffer describes. */
 const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
 /**
- * Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, faces, the slow
- * step's walls, slow vessel cells).
+ * Lists a slab's share is taken from (cut cells, walls, inside cells, vessel cells, ring cells, the
+ * slow step's walls, slow vessel cells, then the ring cells' faces).
  */
-const LIST_COUNT = 7;
+const LIST_COUNT = 8;
 
 /**
- * The list work of a multi-rate fast box's substeps (solver.ts multiRateStep): before the first,
- * the interface faces' start and the ring held at t (kernelWasm.ts slabStartAt); after each kernel
- * part walls, cut faces, resets, interface sums, the next substep's oldH. The thread that steps a
- * slab runs these loops for the list entries whose cells lie in the slab's planes (every list
- * ordered by z-plane): work on cells each thread has just written, and no serial pass between the
- * substeps' barriers. Every entry touches only its own cell, so the fields are those of one
- * thread; each cut cell's heat is stored (cutHeat) for the coordinator to sum in list order. All
- * arrays on the team's shared memory.
+ * The list work of a multi-rate fast region's substeps (solver.ts multiRateStep): before the
+ * first, the interface faces' start and the ring held at t (kernelWasm.ts slabStartAt); before each
+ * later one the interface sums; after each kernel part walls, cut faces, resets, the next
+ * substep's oldH. The thread that steps a slab runs these loops for the list entries whose cells
+ * lie in the slab's planes (every list ordered by z-plane; a face goes with its ring cell): work on
+ * cells each thread has just written, and no serial pass between the substeps' barriers. Every
+ * entry touches only its own cell, so the fields are those of one thread; each cut cell's heat is
+ * stored (cutHeat) for the coordinator to sum in list order. All arrays on the team's shared memory.
  */
 export interface SlabLists {
   fixedKind: Uint8Array;
@@ -85,7 +89,7 @@ export interface SlabLists {
   vesselCells: Int32Array;
   vesselBlood: Float64Array;
   faces: InterfaceFaces;
-  nFaces: number;
+  nRing: number;
   invH2: number;
   hM: number;
   /**
@@ -152,19 +156,21 @@ function arrive(ctrl: Int32Array, parts: number, target: number): void {
 
 /**
  * Fast substep m of a CMD_FAST command on planes [k0, k1) with list ranges r[b …]: the slab's
- * start first when m is the macro step's first, then its kernel part and list work. `o`: the
- * thread's own copy of the list offsets, with this substep's In and Out (swapInOut after each).
+ * start first when m is the macro step's first, else its interface sums, then its kernel part and
+ * list work. `o`: the thread's own copy of the list offsets, with this substep's In and Out
+ * (swapInOut after each).
  */
 function fastPart(wasm: WasmKernel, ctrl: Int32Array, params: Float64Array, o: Int32Array, nx: number, ny: number,
   k0: number, k1: number, r: Int32Array, b: number, m: number): void {
   if (m === 0) wasm.slabStartAt(o, 0, r, b, params[5], params[2], params[3]);
+  else wasm.slabAccumulateAt(o, 0, r, b);
   const dt = params[0];
   if (k0 < k1) {
     wasm.stepBoxAt(o[0], o[1], o[2], o[3], o[4], o[5], nx, ny, ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, params[1],
-      WasmKernel.SUMS_OFFSET, ctrl[SOURCE_SUM] !== 0);
+      WasmKernel.SUMS_OFFSET, ctrl[SOURCE_SUM] !== 0, ctrl[SPANS], ctrl[SPANS_K0]);
   }
-  // Interface sums and the next oldH after every substep of the macro step but its last.
-  wasm.slabListsAt(o, 0, r, b, m < ctrl[ARGS + 2] - 1 ? SLAB_ACCUMULATE | SLAB_SAVE_NEXT : 0, dt, params[2], params[3]);
+  // The next oldH after every substep of the macro step but its last.
+  wasm.slabListsAt(o, 0, r, b, m < ctrl[ARGS + 2] - 1, dt, params[2], params[3]);
 }
 
 /** The next substep's fields in list offsets `o` (SLAB_LIST_SLOTS order): In and Out swapped. */
@@ -240,7 +246,7 @@ function serveAttached(m: AttachMessage): void {
       const dt = params[0], h = params[1];
       if (wasm) {
         wasm.stepBoxAt(ctrl[H_OFF], ctrl[TIN], ctrl[PHIIN], ctrl[TOUT], ctrl[PHIOUT], ctrl[TMIN], nx, ny,
-          ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, h, WasmKernel.SUMS_OFFSET, ctrl[SOURCE_SUM] !== 0);
+          ctrl[I0], ctrl[I1], ctrl[J0], ctrl[J1], k0, k1, dt, h, WasmKernel.SUMS_OFFSET, ctrl[SOURCE_SUM] !== 0, ctrl[SPANS], ctrl[SPANS_K0]);
       } else if (tsFields && views) {
         tsFields.Tin = views.get(ctrl[TIN])!;
         tsFields.phiIn = views.get(ctrl[PHIIN])!;
@@ -263,16 +269,17 @@ function planePart(
   wasm: WasmKernel, ctrl: Int32Array, params: Float64Array, cmd: number, nx: number, ny: number,
   k0: number, k1: number, q0: number, q1: number, out: Int32Array, at: number,
 ): void {
-  if (cmd === CMD_SCAN) out[at] = wasm.frozenBoundsAt(ctrl[ARGS], nx, ny, ctrl[ARGS + 1], ctrl[ARGS + 2], ctrl[ARGS + 3], ctrl[ARGS + 4], k0, k1, out, at + 1);
+  if (cmd === CMD_SCAN) out[at] = wasm.frozenBoundsAt(ctrl[ARGS], nx, ny, ctrl[ARGS + 1], ctrl[ARGS + 2], ctrl[ARGS + 3], ctrl[ARGS + 4], k0, k1, out, at + 1, ctrl[ARGS + 5]);
   else if (cmd === CMD_FINISH) wasm.finishMacroAt(ctrl, ARGS, nx, ny, k0, k1, q0, q1, ctrl[ARGS + 17] !== 0, params[4]);
   else if (cmd === CMD_SLOW) {
-    // Each box's planes within [k0, k1), its plane sums on its own page.
+    // Each region's planes within [k0, k1), its plane sums on its own page.
     for (let q = 0; q < SUMS_REGIONS; q++) {
       const b = ARGS + 6 + 6 * q;
       const s0 = Math.max(k0, ctrl[b + 4]), s1 = Math.min(k1, ctrl[b + 5]);
       if (s0 >= s1 || ctrl[b] >= ctrl[b + 1] || ctrl[b + 2] >= ctrl[b + 3]) continue;
       wasm.stepBoxAt(ctrl[ARGS], ctrl[ARGS + 1], ctrl[ARGS + 2], ctrl[ARGS + 3], ctrl[ARGS + 4], ctrl[ARGS + 5], nx, ny,
-        ctrl[b], ctrl[b + 1], ctrl[b + 2], ctrl[b + 3], s0, s1, params[0], params[1], WasmKernel.sumsOffset(q), ctrl[SOURCE_SUM] !== 0);
+        ctrl[b], ctrl[b + 1], ctrl[b + 2], ctrl[b + 3], s0, s1, params[0], params[1], WasmKernel.sumsOffset(q), ctrl[SOURCE_SUM] !== 0,
+        ctrl[SLOW_SPANS + q], ctrl[SLOW_SPANS + SUMS_REGIONS]);
     }
   }
 }
@@ -328,21 +335,22 @@ export class SlabTeam {
   }
 
   /**
-   * The kernel step of the box b (clamped to the interior) split into z-slabs across the pool;
-   * returns what the single-thread kernel returns, bit for bit (`sourceSum` false: 0, and the
-   * kernel without the sum, the same fields).
+   * The kernel step of the box b (clamped to the interior; or its row spans, wasm kernel) split
+   * into z-slabs across the pool; returns what the single-thread kernel returns, bit for bit
+   * (`sourceSum` false: 0, and the kernel without the sum, the same fields).
    */
-  step(b: Int32Array, dtS: number, hM: number, sourceSum = true): number {
+  step(b: Int32Array, dtS: number, hM: number, sourceSum = true, spans?: RowSpans): number {
     const pool = this.pool;
     pool.use(this);
     const f = this.fields;
     const ctrl = this.ctrl;
     const k0 = b[4], k1 = b[5];
-    this.publishFields(b, dtS, hM, sourceSum);
+    if (spans && !this.wasm) throw new Error('row spans need the wasm kernel on threads');
+    this.publishFields(b, dtS, hM, sourceSum, spans);
     const epoch = this.publishSlabs(CMD_STEP, k0, k1, null);
     const slab = (s0: number, s1: number): void => {
       if (s0 >= s1) return;
-      if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true, sourceSum);
+      if (this.wasm) this.wasm.stepBox(f, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, true, sourceSum, spans?.spans, spans?.k0);
       else stepBox(f, this.constants, dtS, hM, b[0], b[1], b[2], b[3], s0, s1, this.sums);
     };
     if (pool.coordinatorWorks) slab(k0, this.slabBoundary(k0, k1, 1));
@@ -355,30 +363,32 @@ export class SlabTeam {
   }
 
   /**
-   * Fast-box substeps mStart … mStart + count − 1 of a multi-rate macro step of M (solver.ts
-   * multiRateStep, wasm kernel, lists on the team's memory): box F split into z-slabs as `step`
-   * splits it, each thread running its slab's kernel part and list work (SlabLists) substep after
+   * Fast substeps mStart … mStart + count − 1 of a multi-rate macro step of M (solver.ts
+   * multiRateStep, wasm kernel, lists on the team's memory): the fast region (box F's row `spans`)
+   * split into z-slabs of about equal cells, each thread running its slab's kernel part and list work (SlabLists) substep after
    * substep, with a barrier counter between substeps instead of a command each; substep 0 first
    * runs each slab's share of the interface start (kernelWasm.ts slabStartAt). The fields in use
    * now are substep mStart's; In and Out alternate from there (the caller swaps its views `count`
    * times). Fields and interface sums are those of one thread, bit for bit. Returns, for one
    * substep (count 1), the source sum `step` returns, else 0 (the energy tally steps one at a time).
    */
-  fastSubsteps(F: Int32Array, dtS: number, hM: number, lists: SlabLists, M: number, mStart: number, count: number): number {
+  fastSubsteps(F: Int32Array, dtS: number, hM: number, lists: SlabLists, M: number, mStart: number, count: number, spans: RowSpans): number {
     const pool = this.pool;
     pool.use(this);
     const ctrl = this.ctrl, wasm = this.wasm!;
     const k0 = F[4], k1 = F[5];
     const parts = pool.threads;
     // The source sum only for one substep at a time (what the energy tally asks for).
-    this.publishFields(F, dtS, hM, count === 1);
+    this.publishFields(F, dtS, hM, count === 1, spans);
     this.publishLists(lists);
     const base = Atomics.load(ctrl, BARRIER);
     ctrl[ARGS] = mStart; ctrl[ARGS + 1] = count; ctrl[ARGS + 2] = M; ctrl[ARGS + 3] = parts; ctrl[ARGS + 4] = base;
-    const epoch = this.publishSlabs(CMD_FAST, k0, k1, lists);
+    // Slabs with about equal numbers of fast cells.
+    const bounds = this.weightedBounds(k0, k1, (k) => spans.planeCells[k - k0]);
+    const epoch = this.publishSlabs(CMD_FAST, k0, k1, lists, bounds);
     const own = ctrl.slice(LISTS, LISTS + SLAB_LIST_SLOTS);
     const { nx, ny } = this.fields;
-    const ownK1 = this.slabBoundary(k0, k1, 1);
+    const ownK1 = bounds[1];
     const stolen: number[] = [];
     for (let m = mStart; m < mStart + count; m++) {
       if (pool.coordinatorWorks) fastPart(wasm, ctrl, this.params, own, nx, ny, k0, ownK1, this.ownRanges, 0, m);
@@ -408,10 +418,15 @@ export class SlabTeam {
     return k0 + Math.floor(((k1 - k0) * p) / this.pool.threads);
   }
 
-  /** A kernel command's fields, box rows (b[0…3]), dt and h, and whether to sum the source, into the control buffer. */
-  private publishFields(b: Int32Array, dtS: number, hM: number, sourceSum: boolean): void {
+  /**
+   * A kernel command's fields, box rows (b[0…3]) and row spans, dt and h, and whether to sum the
+   * source, into the control buffer.
+   */
+  private publishFields(b: Int32Array, dtS: number, hM: number, sourceSum: boolean, spans?: RowSpans): void {
     const f = this.fields, ctrl = this.ctrl;
     ctrl[SOURCE_SUM] = sourceSum ? 1 : 0;
+    ctrl[SPANS] = spans ? spans.spans.byteOffset : 0;
+    ctrl[SPANS_K0] = spans ? spans.k0 : 0;
     ctrl[H_OFF] = f.H.byteOffset; ctrl[TIN] = f.Tin.byteOffset; ctrl[PHIIN] = f.phiIn.byteOffset;
     ctrl[TOUT] = f.Tout.byteOffset; ctrl[PHIOUT] = f.phiOut.byteOffset; ctrl[TMIN] = f.Tmin.byteOffset;
     ctrl[I0] = b[0]; ctrl[I1] = b[1]; ctrl[J0] = b[2]; ctrl[J1] = b[3];
@@ -421,24 +436,25 @@ export class SlabTeam {
 
   /**
    * Splits planes [k0, k1) into the kernel command's slabs (part 0 the coordinator's when it
-   * works; with `lists`, each slab's list ranges, own ones into ownRanges), offers each worker its
-   * slab and wakes them; returns the command's epoch.
+   * works; at `bounds`, parts + 1 planes, when given; with `lists`, each slab's list ranges, own
+   * ones into ownRanges), offers each worker its slab and wakes them; returns the command's epoch.
    */
-  private publishSlabs(cmd: number, k0: number, k1: number, lists: SlabLists | null): number {
+  private publishSlabs(cmd: number, k0: number, k1: number, lists: SlabLists | null, bounds: number[] | null = null): number {
     const pool = this.pool, ctrl = this.ctrl;
     const parts = pool.threads;
     const nxy = this.fields.nx * this.fields.ny;
     const first = pool.coordinatorWorks ? 1 : 0;
     const epoch = Atomics.load(ctrl, EPOCH) + 1;
+    const boundary = (p: number): number => (bounds ? bounds[p] : this.slabBoundary(k0, k1, p));
     for (let w = 0; w < pool.workers.length; w++) {
       const p = w + first;
       const at = SLABS + SLAB_STRIDE * w;
-      ctrl[at + K0] = this.slabBoundary(k0, k1, p);
-      ctrl[at + K1] = this.slabBoundary(k0, k1, p + 1);
+      ctrl[at + K0] = boundary(p);
+      ctrl[at + K1] = boundary(p + 1);
       if (lists) slabRanges(lists, nxy, p === 0 ? -1 : ctrl[at + K0], p === parts - 1 ? -1 : ctrl[at + K1], ctrl, at + RANGES);
       Atomics.store(ctrl, at + CLAIM, epoch);
     }
-    if (lists && first === 1) slabRanges(lists, nxy, -1, parts === 1 ? -1 : this.slabBoundary(k0, k1, 1), this.ownRanges, 0);
+    if (lists && first === 1) slabRanges(lists, nxy, -1, parts === 1 ? -1 : boundary(1), this.ownRanges, 0);
     Atomics.store(ctrl, CMD, cmd);
     Atomics.store(ctrl, EPOCH, epoch);
     Atomics.notify(ctrl, EPOCH);
@@ -448,12 +464,13 @@ export class SlabTeam {
   /**
    * The bounding box (inclusive, into `out`) of the cells of T colder than the solidus within box
    * b, the box's planes split across the pool (wasm kernel): the same box as one scan; false when
-   * there are none.
+   * there are none. Each scanned row's first and last such cell into `rows` (kernel.ts frozenBounds).
    */
-  frozenBounds(T: Float32Array, b: Int32Array, out: Int32Array): boolean {
+  frozenBounds(T: Float32Array, b: Int32Array, out: Int32Array, rows: Int32Array): boolean {
     const ctrl = this.ctrl;
     ctrl[ARGS] = T.byteOffset;
     for (let a = 0; a < 4; a++) ctrl[ARGS + 1 + a] = b[a];
+    ctrl[ARGS + 5] = rows.byteOffset;
     this.planes(CMD_SCAN, b[4], b[5], 0);
     let found = false;
     const merge = (r: Int32Array, at: number): void => {
@@ -471,32 +488,34 @@ export class SlabTeam {
 
   /**
    * The end of a multi-rate macro step on the pool (solver.ts multiRateStep, wasm kernel): with
-   * `copy`, F's planes copied In → Out (split by planes); the interface faces (split evenly) get
-   * their slow cells' values back and the reflux, in the buffers that will be In (Out when
-   * copying: the caller then swaps). The same fields as the single-thread loops: every part
-   * touches its own cells.
+   * `copy`, the fast region (box F's row `spans`) copied In → Out (split by planes); the ring cells
+   * (split evenly) get their slow-step values back and the reflux, in the buffers that will be In
+   * (Out when copying: the caller then swaps). The same fields as the single-thread loops: every
+   * part touches its own cells.
    */
-  finishMacro(fixedKind: Uint8Array, faces: InterfaceFaces, nFaces: number, F: Int32Array, copy: boolean, w: number): void {
+  finishMacro(fixedKind: Uint8Array, faces: InterfaceFaces, nRing: number, F: Int32Array, spans: RowSpans, copy: boolean, w: number): void {
     const f = this.fields, ctrl = this.ctrl;
     const T = copy ? f.Tout : f.Tin, phi = copy ? f.phiOut : f.phiIn;
     const o = [
       f.Tin.byteOffset, f.phiIn.byteOffset, f.Tout.byteOffset, f.phiOut.byteOffset, F[0], F[1], F[2], F[3],
       f.H.byteOffset, T.byteOffset, phi.byteOffset, f.Tmin.byteOffset, fixedKind.byteOffset, faces.slow.byteOffset,
-      faces.acc.byteOffset, faces.ringT.byteOffset, faces.ringPhi.byteOffset, copy ? 1 : 0,
+      faces.acc.byteOffset, faces.ringT.byteOffset, faces.ringPhi.byteOffset, copy ? 1 : 0, faces.faceStart.byteOffset,
+      spans.spans.byteOffset, spans.k0,
     ];
     for (let i = 0; i < o.length; i++) ctrl[ARGS + i] = o[i];
     this.params[4] = w;
-    this.planes(CMD_FINISH, F[4], F[5], nFaces);
+    this.planes(CMD_FINISH, F[4], F[5], nRing, this.weightedBounds(F[4], F[5], (k) => spans.planeCells[k - F[4]]));
   }
 
   /**
-   * The slow boxes of a multi-rate macro step (`boxes`: six [i0, i1, j0, j1, k0, k1], inside the
-   * interior, some empty) stepped by dt at once on the pool (wasm kernel): planes split by their
-   * slow cells, one barrier instead of one per box. Returns what stepping the boxes one by one
-   * returns (each box's plane sums in k order × dt, added box by box), bit for bit; 0 with
-   * `sourceSum` false (the kernel without the sum, the same fields).
+   * The slow regions of a multi-rate macro step (`boxes`: SUMS_REGIONS boxes [i0, i1, j0, j1, k0,
+   * k1] inside the interior, some empty; region q whole, or with spans[q] its row spans) stepped by
+   * dt at once on the pool (wasm kernel): planes split by their slow cells, one barrier instead of
+   * one per region. Returns what stepping the regions one by one returns (each region's plane sums
+   * in k order × dt, added region by region), bit for bit; 0 with `sourceSum` false (the kernel
+   * without the sum, the same fields).
    */
-  slowStep(boxes: Int32Array, dtS: number, hM: number, sourceSum = true): number {
+  slowStep(boxes: Int32Array, spans: (RowSpans | null)[], dtS: number, hM: number, sourceSum = true): number {
     const f = this.fields, ctrl = this.ctrl;
     ctrl[SOURCE_SUM] = sourceSum ? 1 : 0;
     const o = [f.H, f.Tin, f.phiIn, f.Tout, f.phiOut, f.Tmin];
@@ -507,6 +526,9 @@ export class SlabTeam {
     let k0 = Infinity, k1 = -Infinity;
     const nonEmpty = (q: number): boolean => boxes[6 * q] < boxes[6 * q + 1] && boxes[6 * q + 2] < boxes[6 * q + 3] && boxes[6 * q + 4] < boxes[6 * q + 5];
     for (let q = 0; q < SUMS_REGIONS; q++) {
+      const r = spans[q];
+      ctrl[SLOW_SPANS + q] = r ? r.spans.byteOffset : 0;
+      if (r) ctrl[SLOW_SPANS + SUMS_REGIONS] = r.k0;
       if (!nonEmpty(q)) continue;
       k0 = Math.min(k0, boxes[6 * q + 4]);
       k1 = Math.max(k1, boxes[6 * q + 5]);
@@ -516,20 +538,11 @@ export class SlabTeam {
     const weight = new Float64Array(k1 - k0);
     for (let q = 0; q < SUMS_REGIONS; q++) {
       if (!nonEmpty(q)) continue;
+      const r = spans[q];
       const area = (boxes[6 * q + 1] - boxes[6 * q]) * (boxes[6 * q + 3] - boxes[6 * q + 2]);
-      for (let k = boxes[6 * q + 4]; k < boxes[6 * q + 5]; k++) weight[k - k0] += area;
+      for (let k = boxes[6 * q + 4]; k < boxes[6 * q + 5]; k++) weight[k - k0] += r ? r.planeCells[k - r.k0] : area;
     }
-    const parts = this.pool.threads;
-    let total = 0;
-    for (const w of weight) total += w;
-    const bounds = [k0];
-    let acc = 0;
-    for (let k = k0; k < k1 && bounds.length < parts; k++) {
-      acc += weight[k - k0];
-      while (bounds.length < parts && acc >= (total * bounds.length) / parts) bounds.push(k + 1);
-    }
-    while (bounds.length < parts) bounds.push(k1);
-    bounds.push(k1);
+    const bounds = this.weightedBounds(k0, k1, (k) => weight[k - k0]);
     this.planes(CMD_SLOW, k0, k1, 0, bounds);
     if (!sourceSum) return 0;
     let source = 0;
@@ -541,6 +554,22 @@ export class SlabTeam {
       source += boxTotal * Math.fround(dtS);
     }
     return source;
+  }
+
+  /** Slab boundaries (parts + 1 planes from k0 to k1) with about equal sums of weight(k) on each slab. */
+  private weightedBounds(k0: number, k1: number, weight: (k: number) => number): number[] {
+    const parts = this.pool.threads;
+    let total = 0;
+    for (let k = k0; k < k1; k++) total += weight(k);
+    const bounds = [k0];
+    let acc = 0;
+    for (let k = k0; k < k1 && bounds.length < parts; k++) {
+      acc += weight(k);
+      while (bounds.length < parts && acc >= (total * bounds.length) / parts) bounds.push(k + 1);
+    }
+    while (bounds.length < parts) bounds.push(k1);
+    bounds.push(k1);
+    return bounds;
   }
 
   /**
@@ -660,9 +689,13 @@ function slabRanges(l: SlabLists, nxy: number, k0: number, k1: number, out: Int3
   range(1, l.walls.cell, l.wallOnly, l.wallOnly.length);
   range(2, l.insideCells, null, l.insideCells.length);
   range(3, l.vesselCells, null, l.vesselCells.length);
-  range(4, l.faces.fast, null, l.nFaces);
+  range(4, l.faces.slow, null, l.nRing);
   range(5, l.walls.cell, l.slowWalls, l.slowWalls.length);
   range(6, l.slowVesselCells, null, l.slowVesselCells.length);
+  // The faces of the slab's ring cells.
+  const start = l.faces.faceStart, r0 = out[at + 8], r1 = r0 + out[at + 9];
+  out[at + 14] = start[r0];
+  out[at + 15] = start[r1] - start[r0];
 }
 
 /**

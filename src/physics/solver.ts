@@ -4,10 +4,11 @@ import type { Isosurface } from '../geometry/marchingCubes.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
 import { type Body, bodyBounds, bodyContains, segmentEntry, surfaceDistanceBound } from './bodies.ts';
 import {
-  type CutFaces, type InterfaceFaces, type KernelConstants, type StepFields, type VesselFaces, type WallFaces, accumulateFaces,
+  type CutFaces, type InterfaceFaces, type KernelConstants, type RowSpans, type StepFields, type VesselFaces, type WallFaces, accumulateFaces,
   allocateInterfaceFaces, copyBox, frozenBounds, holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
 } from './kernel.ts';
 import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
+import { FastRegion } from './fastRegion.ts';
 import type { ColdCellScan, NearestTriangleSearch } from './metrics.ts';
 import type { SlabLists, SlabPool, SlabTeam } from './slabPool.ts';
 import {
@@ -197,8 +198,11 @@ export class HeatSolver {
   multiRateBuffer = MULTIRATE_BUFFER;
   /** Slow step Δ as a fraction of the warm tissue's stable step (accuracy vs speed). */
   multiRateFraction = 1;
-  /** Macro steps taken multi-rate / single-rate (fallback) so far (diagnostics). */
-  readonly multiRateStats = { macro: 0, fallback: 0 };
+  /**
+   * Macro steps taken multi-rate / single-rate (fallback) so far, and over the multi-rate ones
+   * the fast region's cells and its box's cells summed (diagnostics).
+   */
+  readonly multiRateStats = { macro: 0, fallback: 0, fastCells: 0, fastBoxCells: 0 };
   /** Largest stable step of the warm (unfrozen, mushy) tissue alone [s]. */
   readonly warmStepS: number;
   /** The tissue constants in float32, as both kernels use them. */
@@ -221,14 +225,24 @@ export class HeatSolver {
    */
   private readonly scanBox = new Int32Array(6);
   private scanNearFast = false;
+  /** The box the last fast-box scan covered (its rows' entries in frozenRows are current). */
+  private readonly scannedBox = new Int32Array(6);
   /** Off: every fast-box scan covers the whole active box (what test/physics/multirate.test.ts compares with). */
   static scanNearFastBox = true;
   /** Bounding box (inclusive) of the cells inside active bodies and the cut-face cells; [1] = −1: none. */
   private readonly sourceBounds = Int32Array.of(0, -1, 0, -1, 0, -1);
+  /** Per grid row (k·ny + j): the first and last i of those cells (−1, −1: none). */
+  private sourceRows: Int32Array;
+  /** Per grid row: the first and last frozen i the last fast-box scan found (rows it scanned; on the kernel's memory). */
+  private readonly frozenRows: Int32Array;
+  /** The fast region: row spans of the fast box (fastRegion.ts). */
+  private readonly region: FastRegion;
+  /** Off: the fast region is the whole fast box (the region's tests compare with it). */
+  static fastSpans = true;
   /** Fast-box surface faces (room for the largest box; on the wasm memory with that kernel). */
   private readonly faces: InterfaceFaces;
-  /** splitForFastBox's cache: the fast box it was built for, and its lists. */
-  private readonly mrKey = new Int32Array(6);
+  /** splitForFastBox's cache: the fast region's version it was built for, and its lists. */
+  private mrKey = -1;
   private mrLists: FastBoxLists | null = null;
   /** slabListsFor's object, refreshed each macro step. */
   private slabListsCache: SlabLists | null = null;
@@ -260,15 +274,23 @@ export class HeatSolver {
     if (HeatSolver.kernelPreference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
     // A box inside the grid has at most this many surface faces.
     const faceCapacity = 2 * (this.nx * this.ny + this.ny * this.nz + this.nz * this.nx);
-    const arenaBytes = HeatSolver.arenaBytes(n);
+    // The fast region's row arrays (four of two i32 per grid row) come first on the arena.
+    const rowInts = 2 * this.ny * this.nz;
+    const rowBytes = 4 * 16 * Math.ceil((4 * rowInts) / 16);
+    const arenaBytes = HeatSolver.arenaBytes(n) + (module ? rowBytes : 0);
     this.wasm = module ? new WasmKernel(module, n, undefined, module === shared, faceCapacity, arenaBytes) : null;
     this.kernel = this.wasm ? 'wasm-simd' : 'js';
     this.faces = this.wasm ? this.wasm.allocateFaces(n, faceCapacity) : allocateInterfaceFaces(faceCapacity);
     // The lists' wasm loops read fixedKind: no arena unless it holds fixedKind.
     const arena = this.wasm ? this.wasm.arena(n, faceCapacity, arenaBytes) : null;
+    // Row spans and rows the wasm kernel reads, for the solver's life (room reserved above).
+    const rowArray = (length: number): Int32Array => arena?.alloc(Int32Array, 4, length) ?? new Int32Array(length);
+    this.frozenRows = rowArray(rowInts);
+    this.region = new FastRegion(this.nx, this.ny, this.nz, rowArray);
     const kinds = arena?.alloc(Uint8Array, 1, n) ?? null;
     this.arena = kinds ? arena : null;
     this.fixedKind = kinds ?? new Uint8Array(n);
+    this.sourceRows = new Int32Array(2 * this.ny * this.nz).fill(-1);
     if (this.wasm) {
       this.wasm.setModel(tissue);
       this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);
@@ -423,13 +445,17 @@ export class HeatSolver {
     this.placeCutFaces();
     for (const c of inside) this.includeInBox(c);
     for (const c of this.cut.cells) this.includeInBox(c);
-    const P = this.sourceBounds;
+    const P = this.sourceBounds, rows = this.sourceRows;
     P.set([this.nx, -1, this.ny, -1, this.nz, -1]);
+    rows.fill(-1);
     for (const cells of [this.insideCells, this.cut.cells])
       for (const c of cells) {
         const i = c % this.nx, j = Math.floor(c / this.nx) % this.ny, k = Math.floor(c / (this.nx * this.ny));
         P[0] = Math.min(P[0], i); P[1] = Math.max(P[1], i); P[2] = Math.min(P[2], j);
         P[3] = Math.max(P[3], j); P[4] = Math.min(P[4], k); P[5] = Math.max(P[5], k);
+        const g = 2 * (k * this.ny + j);
+        if (rows[g] < 0 || i < rows[g]) rows[g] = i;
+        if (i > rows[g + 1]) rows[g + 1] = i;
       }
   }
 
@@ -525,7 +551,7 @@ export class HeatSolver {
     }
     const V = this.h * this.h * this.h;
     if (this.tallyEnergy) {
-      if (b[0] < b[1]) source -= dtS * (this.insideSource + this.vesselSourceIn(b, null));
+      if (b[0] < b[1]) source -= dtS * (this.insideSource + this.vesselSourceIn(b, 'all'));
       this.energy.perfusionAndMetabolism += source * V;
     }
     // Walls first: a cut cell next to a walled vessel then takes the wall into the rate its
@@ -566,41 +592,50 @@ export class HeatSolver {
     return Math.max(1, Math.floor((this.multiRateFraction * this.warmStepS) / dtS + 1e-9));
   }
 
-  /** Σ of the vessel cells' kernel sources [W/m³] over those in box b and not in box `not`. */
-  private vesselSourceIn(b: Int32Array, not: Int32Array | null): number {
+  /**
+   * Σ of the vessel cells' kernel sources [W/m³] over those in box b: all of them, or only the
+   * fast region's or only the others.
+   */
+  private vesselSourceIn(b: Int32Array, part: 'all' | 'fast' | 'slow'): number {
     const vs = this.vesselSources;
     if (!vs) return 0;
     const { nx, ny } = this;
-    const inBox = (x: Int32Array, i: number, j: number, k: number): boolean =>
-      i >= x[0] && i < x[1] && j >= x[2] && j < x[3] && k >= x[4] && k < x[5];
     let sum = 0;
     for (let q = 0; q < vs.cells.length; q++) {
       const c = vs.cells[q];
       const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
-      if (inBox(b, i, j, k) && !(not && inBox(not, i, j, k))) sum += vs.source[q];
+      if (!(i >= b[0] && i < b[1] && j >= b[2] && j < b[3] && k >= b[4] && k < b[5])) continue;
+      if (part === 'all' || (part === 'fast') === this.region.isFast(i, j, k)) sum += vs.source[q];
     }
     return sum;
   }
 
-  private inFastBox(c: number): boolean {
+  private inFastRegion(c: number): boolean {
     const { nx, ny } = this;
-    const F = this.fastBox;
-    const i = c % nx, j = Math.floor(c / nx) % ny, k = Math.floor(c / (nx * ny));
-    return i >= F[0] && i < F[1] && j >= F[2] && j < F[3] && k >= F[4] && k < F[5];
+    return this.region.isFast(c % nx, Math.floor(c / nx) % ny, Math.floor(c / (nx * ny)));
   }
 
-  /** The kernel on a box; returns its source sum, or 0 without the energy tally (the wasm kernel then skips the sum). */
-  private kernelBox(dtS: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number {
+  /**
+   * The kernel on a box, or on its row spans; returns its source sum, or 0 without the energy
+   * tally (the wasm kernel then skips the sum).
+   */
+  private kernelBox(dtS: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, spans?: RowSpans): number {
     if (i0 >= i1 || j0 >= j1 || k0 >= k1) return 0;
-    if (this.team && (i1 - i0) * (j1 - j0) * (k1 - k0) >= this.team.pool.minParallelCells) {
+    let cells = (i1 - i0) * (j1 - j0) * (k1 - k0);
+    if (spans) {
+      cells = 0;
+      for (let k = k0; k < k1; k++) cells += spans.planeCells[k - spans.k0];
+    }
+    // Row spans on threads with the wasm kernel only (the TypeScript kernel's threads step boxes).
+    if (this.team && (!spans || this.wasm) && cells >= this.team.pool.minParallelCells) {
       // z-slabs across the pool: the same fields and source sum as one thread, bit for bit.
       const b = this.threadBox;
       b[0] = i0; b[1] = i1; b[2] = j0; b[3] = j1; b[4] = k0; b[5] = k1;
-      return this.team.step(b, dtS, this.h, this.tallyEnergy);
+      return this.team.step(b, dtS, this.h, this.tallyEnergy, spans);
     }
     return this.wasm
-      ? this.wasm.stepBox(this.fields, dtS, this.h, i0, i1, j0, j1, k0, k1, false, this.tallyEnergy)
-      : stepBox(this.fields, this.constants, dtS, this.h, i0, i1, j0, j1, k0, k1);
+      ? this.wasm.stepBox(this.fields, dtS, this.h, i0, i1, j0, j1, k0, k1, false, this.tallyEnergy, spans?.spans, spans?.k0)
+      : stepBox(this.fields, this.constants, dtS, this.h, i0, i1, j0, j1, k0, k1, undefined, spans?.spans, spans?.k0);
   }
 
   /**
@@ -616,13 +651,15 @@ export class HeatSolver {
     // On the pool, the threads scan slabs of planes (wasm kernel): the same box.
     const box = this.scanNearFast && HeatSolver.scanNearFastBox ? this.scanBox : A;
     const cells = boxCells(box);
+    this.scannedBox.set(box);
+    // Each scanned row's frozen extent too, for the fast region's spans.
     const found = cells === 0
       ? false
       : this.team && this.wasm && cells >= this.team.pool.minParallelCells
-        ? this.team.frozenBounds(this.fields.Tin, box, this.frozenScan)
+        ? this.team.frozenBounds(this.fields.Tin, box, this.frozenScan, this.frozenRows)
         : this.wasm
-          ? this.wasm.frozenBounds(this.fields.Tin, nx, ny, box, this.frozenScan)
-          : frozenBounds(this.fields.Tin, nx, ny, box, this.constants.Ts, this.frozenScan);
+          ? this.wasm.frozenBounds(this.fields.Tin, nx, ny, box, this.frozenScan, this.frozenRows)
+          : frozenBounds(this.fields.Tin, nx, ny, box, this.constants.Ts, this.frozenScan, this.frozenRows);
     const s = this.frozenScan;
     let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = this.nz, k1 = -1;
     if (found) [i0, i1, j0, j1, k0, k1] = s;
@@ -668,12 +705,14 @@ export class HeatSolver {
   /**
    * One multi-rate macro step of Δ = M·dt, or false (nothing done) when it is not safe here.
    *
-   * Slow region S = active box A minus the fast box F (≤ 6 boxes): one explicit step of Δ from the
-   * state at t (stable: S holds only unfrozen and mushy cells, whose k/C is ≤ 1/8 of frozen
-   * tissue's). F: M steps of dt with the ring of S cells around it held at their values at t,
-   * probes, walls and fixed cells applied every substep. Reflux: S computed its flux through each
-   * face onto F with φ_F(t); F saw Σ_m φ_F(t_m); the difference (dt/h²) Σ_m (φ_F(t_m) − φ_F(t))
-   * is added to the slow cell, so the heat that left F is exactly the heat that entered S.
+   * The fast region: row spans of the fast box F (fastRegion.ts). Slow region S = active box A
+   * minus the fast region (6 boxes around F and the rest of F's rows): one explicit step of Δ
+   * from the state at t (stable: S holds only unfrozen and mushy cells, whose k/C is ≤ 1/8 of
+   * frozen tissue's). The fast region: M steps of dt with the ring of S cells around it held at
+   * their values at t, probes, walls and fixed cells applied every substep. Reflux: S computed
+   * its flux through each face onto the fast region with φ_F(t); the fast cells saw Σ_m φ_F(t_m);
+   * the difference (dt/h²) Σ_m (φ_F(t_m) − φ_F(t)) is added to the slow cell, so the heat that
+   * left the fast region is exactly the heat that entered S.
    */
   private multiRateStep(dtS: number, M: number): boolean {
     if (this.outer !== 'rest' || M * dtS > this.warmStepS * (1 + 1e-9)) return false;
@@ -703,16 +742,22 @@ export class HeatSolver {
       return false;
     }
     // The macro step goes ahead: the next scan looks at F and its ring only (see scanBox).
+    const region = this.region;
+    if (!fastEmpty) region.update(F, this.multiRateBuffer, this.frozenRows, this.scannedBox, this.sourceRows, !HeatSolver.fastSpans);
     this.setScanBox(F, fastEmpty);
     const V = this.h * this.h * this.h;
     const D = M * dtS;
     const { nx, ny } = this;
     // Interface faces and the F/S split of walls and vessels depend on F only: reuse them while
     // F stays the same (it changes every few macro steps as the ice grows).
-    const lists = this.splitForFastBox(F, fastEmpty);
-    const nFaces = lists.nFaces;
+    const lists = this.splitForFastBox(fastEmpty);
+    const { nFaces, nRing } = lists;
+    if (!fastEmpty) {
+      this.multiRateStats.fastCells += region.fastCells;
+      this.multiRateStats.fastBoxCells += volF;
+    }
     const faces = this.faces;
-    const { slow, acc } = faces;
+    const { slow, acc, faceStart } = faces;
     const wasm = this.wasm;
     const { wallF, wallS, faceF, faceS, vesselCellsF, vesselBloodF } = lists;
     // Heat from fixed cells into slow cells over Δ, at t: the outer layer where S reaches it (F
@@ -723,24 +768,27 @@ export class HeatSolver {
     }
     // On threads, each slab's thread runs the fast box's substeps with their list work for its own
     // cells, and first its share of the interface start and the ring's hold (fastSubsteps).
-    const slabLists = fastEmpty ? null : this.slabListsFor(lists, volF, D);
+    const slabLists = fastEmpty ? null : this.slabListsFor(lists, region.fastCells, D);
     if (!slabLists) {
       if (wasm) wasm.startFaces(f.phiIn, faces, nFaces);
       else startFaces(f.phiIn, faces, nFaces);
     }
-    // Slow step: A \ F as six boxes (or all of A), state at t → Out buffers, H in place.
+    // Slow step: A minus the fast region as four boxes and two sets of row spans (or all of A),
+    // state at t → Out buffers, H in place.
     let source = 0;
+    if (!fastEmpty) region.slowAround(A[0], A[1]);
+    const slowSpans = [null, null, null, null, region.slowLeft, region.slowRight];
     if (fastEmpty) source += this.kernelBox(D, A[0], A[1], A[2], A[3], A[4], A[5]);
-    else if (this.team && wasm && volA - volF >= this.team.pool.minParallelCells) {
-      // All six boxes in one step of the pool (planes split by slow cells): the same numbers.
-      source += this.team.slowStep(slowBoxes(A, F), D, this.h, this.tallyEnergy);
+    else if (this.team && wasm && volA - region.fastCells >= this.team.pool.minParallelCells) {
+      // All six regions in one step of the pool (planes split by slow cells): the same numbers.
+      source += this.team.slowStep(slowRegions(A, F), slowSpans, D, this.h, this.tallyEnergy);
     } else {
-      const b = slowBoxes(A, F);
-      for (let q = 0; q < 36; q += 6) source += this.kernelBox(D, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
+      const b = slowRegions(A, F);
+      for (let q = 0; q < 6; q++) source += this.kernelBox(D, b[6 * q], b[6 * q + 1], b[6 * q + 2], b[6 * q + 3], b[6 * q + 4], b[6 * q + 5], slowSpans[q] ?? undefined);
     }
-    // Inside cells are in F whenever there are any.
+    // Inside cells are in the fast region whenever there are any.
     if (this.tallyEnergy) {
-      source -= D * (fastEmpty ? this.insideSource + this.vesselSourceIn(A, null) : this.vesselSourceIn(A, F));
+      source -= D * (fastEmpty ? this.insideSource + this.vesselSourceIn(A, 'all') : this.vesselSourceIn(A, 'slow'));
       this.energy.perfusionAndMetabolism += source * V;
     }
     // The slow cells' walls and vessel cells: on threads each slab's share before its ring is held
@@ -758,17 +806,17 @@ export class HeatSolver {
     }
     // Hold the ring of slow cells at t in both buffers while F substeps; keep their new values.
     if (!slabLists) {
-      if (wasm) wasm.holdRing(f, faces, nFaces);
-      else holdRing(f, faces, nFaces);
+      if (wasm) wasm.holdRing(f, faces, nRing);
+      else holdRing(f, faces, nRing);
     }
     const P = f.Tin;
-    const fixedSourceF = this.tallyEnergy ? dtS * (this.insideSource + this.vesselSourceIn(F, null)) : 0;
+    const fixedSourceF = this.tallyEnergy ? dtS * (this.insideSource + this.vesselSourceIn(F, 'fast')) : 0;
     // Without the energy tally the threads take all M substeps in one command.
-    if (slabLists && !this.tallyEnergy) this.team!.fastSubsteps(F, dtS, this.h, slabLists, M, 0, M);
+    if (slabLists && !this.tallyEnergy) this.team!.fastSubsteps(F, dtS, this.h, slabLists, M, 0, M, region.fast);
     for (let m = 0; m < M; m++) {
       if (slabLists) {
         if (this.tallyEnergy) {
-          const src = this.team!.fastSubsteps(F, dtS, this.h, slabLists, M, m, 1);
+          const src = this.team!.fastSubsteps(F, dtS, this.h, slabLists, M, m, 1, region.fast);
           this.energy.perfusionAndMetabolism += (src - fixedSourceF) * V;
           // The cut cells' heat in list order: applyCutFaces's sum, to the bit.
           let probeHeat = 0;
@@ -781,7 +829,7 @@ export class HeatSolver {
           else accumulateFaces(f.phiIn, faces, nFaces);
         }
         this.saveCutH();
-        const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5]);
+        const src = this.kernelBox(dtS, F[0], F[1], F[2], F[3], F[4], F[5], region.fast);
         if (this.tallyEnergy) this.energy.perfusionAndMetabolism += (src - fixedSourceF) * V;
         this.applyWallFaces(dtS, wallF);
         this.applyCutFaces(dtS);
@@ -796,45 +844,48 @@ export class HeatSolver {
     const m = this.tissue;
     const w = dtS / (this.h * this.h);
     if (slabLists) {
-      // On the pool: F copied across when M is even (always F: its planes split evenly), then
-      // the ring's restore and the reflux as below, split across the threads (each its own cells).
+      // On the pool: the fast region copied across when M is even (always it: its planes split
+      // evenly), then the ring's restore and the reflux as below, split across the threads (each
+      // its own cells).
       const copy = f.Tin === P;
-      this.team!.finishMacro(this.fixedKind, faces, nFaces, F, copy, w);
+      this.team!.finishMacro(this.fixedKind, faces, nRing, F, region.fast, copy, w);
       if (copy) {
         [f.Tin, f.Tout] = [f.Tout, f.Tin];
         [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
       }
       return true;
     }
-    // F's new values are in P when M is even (S's are in the other buffer): copy the smaller
-    // region across so that both sit in the In buffers.
+    // The fast region's new values are in P when M is even (S's are in the other buffer): copy
+    // the smaller region across so that both sit in the In buffers.
     if (f.Tin === P) {
-      const copy = (from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): void => {
-        if (wasm) wasm.copyBox(from, to, from2, to2, nx, ny, i0, i1, j0, j1, k0, k1);
-        else copyBox(from, to, from2, to2, nx, ny, i0, i1, j0, j1, k0, k1);
+      const copy = (from: Float32Array, to: Float32Array, from2: Float32Array, to2: Float32Array, b: Int32Array, q: number, spans?: RowSpans): void => {
+        const [i0, i1, j0, j1, k0, k1] = b.subarray(6 * q, 6 * q + 6);
+        if (wasm) wasm.copyBox(from, to, from2, to2, nx, ny, i0, i1, j0, j1, k0, k1, spans?.spans, spans?.k0);
+        else copyBox(from, to, from2, to2, nx, ny, i0, i1, j0, j1, k0, k1, spans?.spans, spans?.k0);
       };
-      if (volF <= volA - volF) {
-        copy(f.Tin, f.Tout, f.phiIn, f.phiOut, F[0], F[1], F[2], F[3], F[4], F[5]);
-        // The inside cells and F's vessel cells are fixed: equal in both buffers already.
+      if (region.fastCells <= volA - region.fastCells) {
+        copy(f.Tin, f.Tout, f.phiIn, f.phiOut, F, 0, region.fast);
+        // The inside cells and the fast vessel cells are fixed: equal in both buffers already.
         [f.Tin, f.Tout] = [f.Tout, f.Tin];
         [f.phiIn, f.phiOut] = [f.phiOut, f.phiIn];
       } else {
-        const o = f.Tout, op = f.phiOut, t = f.Tin, tp = f.phiIn;
-        const b = slowBoxes(A, F);
-        for (let q = 0; q < 36; q += 6) copy(o, t, op, tp, b[q], b[q + 1], b[q + 2], b[q + 3], b[q + 4], b[q + 5]);
+        const b = slowRegions(A, F);
+        for (let q = 0; q < 6; q++) copy(f.Tout, f.Tin, f.phiOut, f.phiIn, b, q, slowSpans[q] ?? undefined);
       }
     }
     // Ring back to its slow-step values, plus the reflux.
-    if (wasm) wasm.restoreRing(f.Tin, f.phiIn, faces, nFaces);
-    else restoreRing(f.Tin, f.phiIn, faces, nFaces);
+    if (wasm) wasm.restoreRing(f.Tin, f.phiIn, faces, nRing);
+    else restoreRing(f.Tin, f.phiIn, faces, nRing);
     if (wasm && this.arena) {
-      wasm.reflux(f, this.fixedKind, faces, nFaces, w);
+      wasm.reflux(f, this.fixedKind, faces, nRing, w);
       return true;
     }
-    for (let q = 0; q < nFaces; q++) {
-      const s = slow[q];
-      if (this.fixedKind[s] !== 0 || acc[q] === 0) continue;
-      const hNew = f.H[s] + w * acc[q];
+    for (let r = 0; r < nRing; r++) {
+      const s = slow[r];
+      let a = 0;
+      for (let q = faceStart[r]; q < faceStart[r + 1]; q++) a += acc[q];
+      if (this.fixedKind[s] !== 0 || a === 0) continue;
+      const hNew = f.H[s] + w * a;
       f.H[s] = hNew;
       const tNew = temperatureOf(m, hNew);
       f.Tin[s] = tNew;
@@ -845,72 +896,48 @@ export class HeatSolver {
   }
 
   /**
-   * The fast box's substep lists for the slab threads (SlabLists), or null when its substeps run
-   * on one thread (no pool, a box too small to split, or lists not on the wasm memory).
+   * The fast region's substep lists for the slab threads (SlabLists), or null when its substeps
+   * run on one thread (no pool, a region too small to split, or lists not on the wasm memory).
    */
-  private slabListsFor(lists: FastBoxLists, volF: number, slowStepS: number): SlabLists | null {
+  private slabListsFor(lists: FastBoxLists, fastCells: number, slowStepS: number): SlabLists | null {
     const team = this.team;
-    if (!team || !this.wasm || !this.cutInWasm || !this.fixedInWasm || !this.listsInWasm || volF < team.pool.minParallelCells) return null;
+    if (!team || !this.wasm || !this.cutInWasm || !this.fixedInWasm || !this.listsInWasm || fastCells < team.pool.minParallelCells) return null;
     const l = (this.slabListsCache ??= {
       fixedKind: this.fixedKind, cut: this.cut, oldH: this.oldH, cutHeat: this.cutHeat, walls: this.wallFaces, wallOnly: lists.wallF,
       insideCells: this.insideCells, insideValue: this.insideValue, vesselCells: lists.vesselCellsF, vesselBlood: lists.vesselBloodF,
-      faces: this.faces, nFaces: lists.nFaces, invH2: 1 / (this.h * this.h), hM: this.h,
+      faces: this.faces, nRing: lists.nRing, invH2: 1 / (this.h * this.h), hM: this.h,
       slowWalls: lists.wallS, slowVesselCells: lists.vesselCellsS, slowVesselBlood: lists.vesselBloodS, slowStepS: 0,
     });
     l.cut = this.cut; l.oldH = this.oldH; l.cutHeat = this.cutHeat; l.walls = this.wallFaces; l.wallOnly = lists.wallF;
     l.insideCells = this.insideCells; l.insideValue = this.insideValue; l.vesselCells = lists.vesselCellsF;
-    l.vesselBlood = lists.vesselBloodF; l.nFaces = lists.nFaces;
+    l.vesselBlood = lists.vesselBloodF; l.nRing = lists.nRing;
     l.slowWalls = lists.wallS; l.slowVesselCells = lists.vesselCellsS; l.slowVesselBlood = lists.vesselBloodS; l.slowStepS = slowStepS;
     return l;
   }
 
   /**
-   * For fast box F: its interface faces (faces.fast / faces.slow, nFaces) and which wall faces, vessel faces
-   * and vessel cells lie in F or in the slow region. Cached until F changes.
+   * For the fast region: its interface (faces and ring, fastRegion.ts) and which wall faces,
+   * vessel faces and vessel cells lie in it or in the slow region. Cached until the region changes.
    */
-  private splitForFastBox(F: Int32Array, fastEmpty: boolean): FastBoxLists {
-    const key = this.mrKey;
-    if (this.mrLists && key.every((v, a) => v === F[a])) return this.mrLists;
-    key.set(F);
-    const { nx, ny } = this;
-    const nxy = nx * ny;
-    let nFaces = 0;
+  private splitForFastBox(fastEmpty: boolean): FastBoxLists {
+    const region = this.region;
+    if (this.mrLists && this.mrKey === (fastEmpty ? -2 : region.version)) return this.mrLists;
+    let nFaces = 0, nRing = 0;
     if (!fastEmpty) {
-      let q = 0;
-      const { fast, slow } = this.faces;
-      // Sides of F on the grid's outer layer have no slow cells, so no interface faces.
-      const xLo = F[0] > 1, xHi = F[1] < nx - 1, yLo = F[2] > 1, yHi = F[3] < ny - 1, zLo = F[4] > 1, zHi = F[5] < this.nz - 1;
-      // Plane by plane (slab threads take the faces of their planes); each face touches only its
-      // own two cells, so the order changes no number.
-      for (let k = F[4]; k < F[5]; k++) {
-        for (let j = F[2]; j < F[3]; j++) {
-          const row = k * nxy + j * nx;
-          if (xLo) { fast[q] = row + F[0]; slow[q++] = row + F[0] - 1; }
-          if (xHi) { fast[q] = row + F[1] - 1; slow[q++] = row + F[1]; }
-        }
-        for (let i = F[0]; i < F[1]; i++) {
-          const lo = k * nxy + F[2] * nx + i, hi = k * nxy + (F[3] - 1) * nx + i;
-          if (yLo) { fast[q] = lo; slow[q++] = lo - nx; }
-          if (yHi) { fast[q] = hi; slow[q++] = hi + nx; }
-        }
-        if (k === F[4] && zLo)
-          for (let j = F[2]; j < F[3]; j++)
-            for (let i = F[0]; i < F[1]; i++) {
-              const lo = k * nxy + j * nx + i;
-              fast[q] = lo; slow[q++] = lo - nxy;
-            }
-        if (k === F[5] - 1 && zHi)
-          for (let j = F[2]; j < F[3]; j++)
-            for (let i = F[0]; i < F[1]; i++) {
-              const hi = k * nxy + j * nx + i;
-              fast[q] = hi; slow[q++] = hi + nxy;
-            }
+      const capacity = this.faces.fast.length;
+      let counts = region.interface(this.faces, capacity);
+      if (!counts) {
+        // More faces than a box has: the whole box (its surface always fits).
+        region.useWholeRows();
+        counts = region.interface(this.faces, capacity)!;
       }
-      nFaces = q;
+      ({ nFaces, nRing } = counts);
     }
+    this.mrKey = fastEmpty ? -2 : region.version;
+    const isFast = (c: number): boolean => !fastEmpty && this.inFastRegion(c);
     const split = (cells: Int32Array): [Int32Array, Int32Array] => {
       const inF: number[] = [], inS: number[] = [];
-      for (let q = 0; q < cells.length; q++) (this.inFastBox(cells[q]) ? inF : inS).push(q);
+      for (let q = 0; q < cells.length; q++) (isFast(cells[q]) ? inF : inS).push(q);
       return [Int32Array.from(inF), Int32Array.from(inS)];
     };
     // Walls and vessel cells of F and of S in cell order (slab threads take their planes' share),
@@ -918,17 +945,17 @@ export class HeatSolver {
     // interact here, so no number changes.
     const wallCell = this.wallFaces.cell;
     const walls: [number[], number[]] = [[], []];
-    for (const q of this.wallsByCell) walls[this.inFastBox(wallCell[q]) ? 0 : 1].push(q);
+    for (const q of this.wallsByCell) walls[isFast(wallCell[q]) ? 0 : 1].push(q);
     const [faceF, faceS] = split(this.vesselFaces.tissue);
     const { cells, blood } = this.vesselCells;
     const vesselCells: [number[], number[]] = [[], []], vesselBlood: [number[], number[]] = [[], []];
     for (let q = 0; q < cells.length; q++) {
-      const to = this.inFastBox(cells[q]) ? 0 : 1;
+      const to = isFast(cells[q]) ? 0 : 1;
       vesselCells[to].push(cells[q]);
       vesselBlood[to].push(blood[q]);
     }
     const lists: FastBoxLists = {
-      nFaces, wallF: Int32Array.from(walls[0]), wallS: Int32Array.from(walls[1]), faceF, faceS,
+      nFaces, nRing, wallF: Int32Array.from(walls[0]), wallS: Int32Array.from(walls[1]), faceF, faceS,
       vesselCellsF: Int32Array.from(vesselCells[0]), vesselBloodF: Float64Array.from(vesselBlood[0]),
       vesselCellsS: Int32Array.from(vesselCells[1]), vesselBloodS: Float64Array.from(vesselBlood[1]),
     };
@@ -1509,8 +1536,9 @@ export function warmStableStepS(m: TissueModel, h: number, wallU: ArrayLike<numb
 
 /** What a multi-rate macro step needs to know about its fast box (HeatSolver.splitForFastBox). */
 interface FastBoxLists {
-  /** Interface faces in faces.fast / faces.slow. */
+  /** Interface faces (faces.fast …) and ring cells (faces.slow …). */
   nFaces: number;
+  nRing: number;
   /** Indices into wallFaces / vesselFaces of the faces whose tissue cell is in F / in S. */
   wallF: Int32Array;
   wallS: Int32Array;
@@ -1534,24 +1562,25 @@ function disturbedRun(T: Float32Array, row: number, i0: number, i1: number, rest
   return false;
 }
 
-const slowBoxScratch = new Int32Array(36);
+const slowRegionScratch = new Int32Array(36);
 
 /**
- * The slow region A \ F (F strictly inside A) as six boxes [i0, i1, j0, j1, k0, k1] (a shared
- * scratch). The two z boxes and the two y boxes take whole rows of A, so only the x boxes have
- * short rows: the kernel runs rows in four-cell vectors plus a scalar tail, and a short row is
- * mostly tail.
+ * The slow region around fast box F (F inside A) and in its rows as six boxes [i0, i1, j0, j1,
+ * k0, k1] (a shared scratch): the two z boxes and the two y boxes of A \ F, whole rows of A; then
+ * A's x range over F's rows twice, for the row spans left and right of the fast cells (FastRegion
+ * slowLeft, slowRight). No short boxes: the kernel runs rows in four-cell vectors plus a scalar
+ * tail, and a short row is mostly tail.
  */
-function slowBoxes(A: Int32Array, F: Int32Array): Int32Array {
-  slowBoxScratch.set([
+function slowRegions(A: Int32Array, F: Int32Array): Int32Array {
+  slowRegionScratch.set([
     A[0], A[1], A[2], A[3], A[4], F[4],
     A[0], A[1], A[2], A[3], F[5], A[5],
     A[0], A[1], A[2], F[2], F[4], F[5],
     A[0], A[1], F[3], A[3], F[4], F[5],
-    A[0], F[0], F[2], F[3], F[4], F[5],
-    F[1], A[1], F[2], F[3], F[4], F[5],
+    A[0], A[1], F[2], F[3], F[4], F[5],
+    A[0], A[1], F[2], F[3], F[4], F[5],
   ]);
-  return slowBoxScratch;
+  return slowRegionScratch;
 }
 
 /** A copy of `lists` with every typed array on the arena, or null when one does not fit. */

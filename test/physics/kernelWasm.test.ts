@@ -4,6 +4,7 @@ import { isosurface } from '../../src/geometry/marchingCubes.ts';
 import { ellipsoidMesh } from '../../src/geometry/mesh.ts';
 import { TriangleIndex } from '../../src/geometry/triangleIndex.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
+import { FastRegion, SPAN_MAX_SHARE, SPAN_MIN_BOX_CELLS } from '../../src/physics/fastRegion.ts';
 import { type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from '../../src/physics/kernel.ts';
 import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
 import { isothermMetricsAt } from '../../src/physics/metrics.ts';
@@ -23,6 +24,7 @@ function solver(kernel: 'js' | 'wasm-simd'): HeatSolver {
 
 afterEach(() => {
   HeatSolver.kernelPreference = 'auto';
+  [FastRegion.minBoxCells, FastRegion.maxShare] = [SPAN_MIN_BOX_CELLS, SPAN_MAX_SHARE];
 });
 
 describe('WebAssembly SIMD kernel', () => {
@@ -45,7 +47,10 @@ describe('WebAssembly SIMD kernel', () => {
     expect(a.minTemperatureC.some((t) => t < -40)).toBe(true);
   });
 
-  it('multi-rate macro steps (interface faces, ring, box copies in wasm) stay bit-identical to the TypeScript kernel', () => {
+  for (const spans of [false, true])
+  it(`multi-rate macro steps (interface faces, ring, box copies in wasm${spans ? ', the fast region as row spans' : ''}) stay bit-identical to the TypeScript kernel`, () => {
+    // Row spans: forced on this small grid (fastRegion.ts).
+    if (spans) [FastRegion.minBoxCells, FastRegion.maxShare] = [0, 1];
     const a = solver('js'), b = solver('wasm-simd');
     for (const x of [a, b]) {
       x.multiRate = true;
@@ -61,6 +66,7 @@ describe('WebAssembly SIMD kernel', () => {
     }
     expect(a.multiRateStats.macro).toBeGreaterThan(20);
     expect(b.multiRateStats).toEqual(a.multiRateStats);
+    if (spans) expect(a.multiRateStats.fastCells).toBeLessThan(a.multiRateStats.fastBoxCells);
     expect(fieldMismatches(a, b)).toBe(0);
     expect(b.energy).toEqual(a.energy);
   });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
+import { FastRegion, SPAN_MAX_SHARE, SPAN_MIN_BOX_CELLS } from '../../src/physics/fastRegion.ts';
 import { WasmKernel } from '../../src/physics/kernelWasm.ts';
 import { SlabPool } from '../../src/physics/slabPool.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
@@ -87,12 +88,14 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     }
   }
 
-  it('multi-rate macro steps (fast box and slow boxes on the pool) stay bit-identical to one thread', () => {
+  it('multi-rate macro steps (fast box and slow boxes on the pool, whole rows and row spans) stay bit-identical to one thread', () => {
     // The fast box's substeps run their list work (cut faces, walls, resets, interface sums) on the
     // slab threads: the coordinator takes its own slab's share when it works. With the energy tally
-    // a command per substep, without it (as the engine runs) all of a macro step's in one.
+    // a command per substep, without it (as the engine runs) all of a macro step's in one. Row
+    // spans (fastRegion.ts) forced on this small grid: ring cells with faces in two slabs.
     const lists = vi.spyOn(WasmKernel.prototype, 'slabListsAt');
-    for (const [pool, tally] of pools.flatMap((p) => [[p, true], [p, false]] as const)) {
+    for (const [pool, tally, spans] of pools.flatMap((p) => [[p, true, false], [p, false, false], [p, true, true], [p, false, true]] as const)) {
+      [FastRegion.minBoxCells, FastRegion.maxShare] = spans ? [0, 1] : [SPAN_MIN_BOX_CELLS, SPAN_MAX_SHARE];
       const { one, many, dt, M } = multiRatePair(pool, tally);
       expect(many.multiRateSubsteps(dt)).toBe(M);
       expect(M).toBeGreaterThan(1);
@@ -103,9 +106,13 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
       }
       expect(many.multiRateStats.macro).toBeGreaterThan(20);
       expect(many.multiRateStats).toEqual(one.multiRateStats);
+      const { fastCells, fastBoxCells } = one.multiRateStats;
+      if (spans) expect(fastCells).toBeLessThan(fastBoxCells);
+      else expect(fastCells).toBe(fastBoxCells);
       expect(fieldMismatches(one, many)).toBe(0);
       expect(many.energy).toEqual(one.energy);
     }
+    [FastRegion.minBoxCells, FastRegion.maxShare] = [SPAN_MIN_BOX_CELLS, SPAN_MAX_SHARE];
     expect(lists.mock.calls.length).toBeGreaterThan(20);
     lists.mockRestore();
   });
