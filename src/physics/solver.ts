@@ -232,7 +232,7 @@ export class HeatSolver {
   /** Bounding box (inclusive) of the cells inside active bodies and the cut-face cells; [1] = −1: none. */
   private readonly sourceBounds = Int32Array.of(0, -1, 0, -1, 0, -1);
   /** Per grid row (k·ny + j): the first and last i of those cells (−1, −1: none). */
-  private sourceRows: Int32Array;
+  private readonly sourceRows: Int32Array;
   /** Per grid row: the first and last frozen i the last fast-box scan found (rows it scanned; on the kernel's memory). */
   private readonly frozenRows: Int32Array;
   /** The fast region: row spans of the fast box (fastRegion.ts). */
