@@ -85,18 +85,20 @@ export class FastRegion {
       return true;
     }
     const { seedLo, seedHi } = this;
-    for (let k = F[4]; k < F[5]; k++)
-      for (let j = F[2]; j < F[3]; j++) {
-        const q = (k - F[4]) * nyF + (j - F[2]), g = 2 * (k * ny + j);
-        // None: lo = nx, hi = −1.
+    // Rows within the scanned box: its frozen extents; every row: the probes' cells. None: lo = nx, hi = −1.
+    const sj0 = Math.max(F[2], scanned[2]), sj1 = Math.min(F[3], scanned[3]);
+    for (let k = F[4], q = 0; k < F[5]; k++) {
+      const scannedPlane = k >= scanned[4] && k < scanned[5];
+      for (let j = F[2], g = 2 * (k * ny + F[2]); j < F[3]; j++, q++, g += 2) {
         let lo = sourceRows[g] < 0 ? nx : sourceRows[g], hi = sourceRows[g + 1];
-        if (j >= scanned[2] && j < scanned[3] && k >= scanned[4] && k < scanned[5] && frozenRows[g] >= 0) {
+        if (scannedPlane && j >= sj0 && j < sj1 && frozenRows[g] >= 0) {
           if (frozenRows[g] < lo) lo = frozenRows[g];
           if (frozenRows[g + 1] > hi) hi = frozenRows[g + 1];
         }
         seedLo[q] = lo;
         seedHi[q] = hi;
       }
+    }
     if (sameBox && !this.wholeRows) {
       let covered = true;
       for (let q = 0; q < nyF * nzF && covered; q++)
@@ -253,27 +255,33 @@ export class FastRegion {
    * max of lo and the min of hi (rows off the grid count as empty: lo = nx, hi = −1).
    */
   private window(lo: Int32Array, hi: Int32Array, outLo: Int32Array, outHi: Int32Array, nyF: number, nzF: number, reach: number, dilate: boolean, alongK: boolean): void {
+    const nx = this.nx;
     const n = alongK ? nzF : nyF, stride = alongK ? nyF : 1, lines = alongK ? nyF : nzF, lineStride = alongK ? 1 : nyF;
-    for (let line = 0; line < lines; line++)
+    for (let line = 0; line < lines; line++) {
+      const base = line * lineStride;
       for (let a = 0; a < n; a++) {
-        let l = dilate ? this.nx : -1, h = dilate ? -1 : this.nx;
-        for (let b = a - reach; b <= a + reach; b++) {
-          if (b < 0 || b >= n) {
-            if (!dilate) { l = this.nx; h = -1; }
-            continue;
-          }
-          const q = line * lineStride + b * stride;
-          if (dilate) {
-            if (lo[q] < l) l = lo[q];
-            if (hi[q] > h) h = hi[q];
-          } else {
-            if (lo[q] > l) l = lo[q];
-            if (hi[q] < h) h = hi[q];
-          }
+        const q = base + a * stride;
+        if (!dilate && (a < reach || a + reach >= n)) {
+          outLo[q] = nx;
+          outHi[q] = -1;
+          continue;
         }
-        const q = line * lineStride + a * stride;
+        const b0 = Math.max(0, a - reach), b1 = Math.min(n - 1, a + reach);
+        let l = dilate ? nx : -1, h = dilate ? -1 : nx;
+        if (dilate)
+          for (let p = base + b0 * stride, b = b0; b <= b1; b++, p += stride) {
+            if (lo[p] < l) l = lo[p];
+            if (hi[p] > h) h = hi[p];
+          }
+        else
+          for (let p = base + b0 * stride, b = b0; b <= b1; b++, p += stride) {
+            if (lo[p] > l) l = lo[p];
+            if (hi[p] < h) h = hi[p];
+          }
         outLo[q] = l;
         outHi[q] = h;
       }
+    }
   }
+
 }
