@@ -237,18 +237,27 @@ export function frozenBounds(T: usize, nx: i32, ny: i32, i0: i32, i1: i32, j0: i
  * The cells of T with !(T > level) (the count of metrics.ts isothermMetricsAt: cells at or below
  * the level, and NaN) over the whole grid: returns how many, their inclusive index box readable
  * with frozenBound(0…5). `level` is the f32 that decides the same comparisons as the f64 level
- * (the largest f32 not above it; WasmKernel.coldCells), four cells per comparison.
+ * (the largest f32 not above it; WasmKernel.coldCells), four cells per comparison. With rows ≠ 0
+ * each row's first and last such i (or −1, −1) is stored at rows + 8·(k·ny + j); with `within`
+ * only the cells of each row between the first and last stored there are looked at (a lower
+ * level's cells lie among a higher level's).
  */
-export function coldCells(T: usize, nx: i32, ny: i32, nz: i32, level: f32): i32 {
+export function coldCells(T: usize, nx: i32, ny: i32, nz: i32, level: f32, rows: usize, within: bool): i32 {
   const nxy = nx * ny;
   const vL = f32x4.splat(level);
   let count = 0, bi0 = nx, bi1 = -1, bj0 = ny, bj1 = -1, bk0 = nz, bk1 = -1;
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++) {
+      const at = rows + ((<usize>(k * ny + j)) << 3);
       const row = k * nxy + j * nx;
-      const end = row + nx;
+      let c = row, end = row + nx;
+      if (within) {
+        const first = load<i32>(at);
+        if (first < 0) continue;
+        c = row + first;
+        end = row + load<i32>(at, 4) + 1;
+      }
       let rowCount = 0, lo = -1, hi = -1;
-      let c = row;
       for (; c + 3 < end; c += 4) {
         const bits = i32x4.bitmask(v128.not(f32x4.gt(v128.load(T + ((<usize>c) << 2)), vL)));
         if (bits == 0) continue;
@@ -261,6 +270,10 @@ export function coldCells(T: usize, nx: i32, ny: i32, nz: i32, level: f32): i32 
         rowCount++;
         if (lo < 0) lo = c - row;
         hi = c - row;
+      }
+      if (rows != 0 && !within) {
+        store<i32>(at, lo);
+        store<i32>(at, hi, 4);
       }
       if (rowCount == 0) continue;
       count += rowCount;

@@ -25,7 +25,7 @@ interface KernelExports {
   ): number;
   frozenBounds(T: number, nx: number, ny: number, i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, rows: number): number;
   frozenBound(a: number): number;
-  coldCells(T: number, nx: number, ny: number, nz: number, level: number): number;
+  coldCells(T: number, nx: number, ny: number, nz: number, level: number, rows: number, within: boolean): number;
   decimate(field: number, nx: number, ny: number, f: number, mx: number, my: number, mz: number, out: number): void;
   startFaces(phi: number, fast: number, phi0: number, acc: number, n: number): void;
   accumulateFaces(phi: number, fast: number, phi0: number, acc: number, n: number): void;
@@ -387,17 +387,22 @@ export class WasmKernel {
   }
 
   /**
-   * metrics.ts isothermMetricsAt's count for one level on a field of this memory: the cells with
-   * !(T > levelC) (at or below it, and NaN), returned, and their inclusive index box
-   * [i0, i1, j0, j1, k0, k1] into `bounds`. The same cells as the f64 comparison: levelC is
-   * taken down to the largest float32 not above it.
+   * metrics.ts isothermMetricsAt's counts for several levels on a field of this memory: for level
+   * l the cells with !(T > levelsC[l]) (at or below it, and NaN) into counts[l] and their inclusive
+   * index box [i0, i1, j0, j1, k0, k1] into bounds[6l …]. The same cells as the f64 comparison:
+   * each level is taken down to the largest float32 not above it. With `rows` (2·ny·nz i32 on this
+   * memory) the highest level is scanned over the grid and the others only between its first and
+   * last cell of each row; without, every level over the grid.
    */
-  coldCells(T: Float32Array, nx: number, ny: number, nz: number, levelC: number, bounds: Int32Array): number {
-    let level = Math.fround(levelC);
-    if (level > levelC) level = nextDownF32(level);
-    const count = this.exports.coldCells(T.byteOffset, nx, ny, nz, level);
-    for (let a = 0; a < 6; a++) bounds[a] = this.exports.frozenBound(a);
-    return count;
+  coldCells(T: Float32Array, nx: number, ny: number, nz: number, levelsC: readonly number[], counts: Float64Array, bounds: Int32Array, rows: Int32Array | null): void {
+    const e = this.exports;
+    const order = levelsC.map((_, l) => l).sort((a, b) => levelsC[b] - levelsC[a]);
+    order.forEach((l, n) => {
+      let level = Math.fround(levelsC[l]);
+      if (level > levelsC[l]) level = nextDownF32(level);
+      counts[l] = e.coldCells(T.byteOffset, nx, ny, nz, level, rows ? rows.byteOffset : 0, rows !== null && n > 0);
+      for (let a = 0; a < 6; a++) bounds[6 * l + a] = e.frozenBound(a);
+    });
   }
 
   /**

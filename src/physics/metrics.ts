@@ -16,16 +16,16 @@ export function isothermMetrics(T: ArrayLike<number>, grid: Grid, levelC: number
 }
 
 /**
- * The cells of the field with !(T > levelC) (at or below the level, and NaN): returns how many and
- * writes their inclusive index box [i0, i1, j0, j1, k0, k1] into `bounds` (meaningless when none).
- * The solver's wasm kernel has one (HeatSolver.coldCellScan).
+ * For each level l, the cells of the field with !(T > levelsC[l]) (at or below the level, and
+ * NaN): how many into counts[l], their inclusive index box [i0, i1, j0, j1, k0, k1] into
+ * bounds[6l …] (meaningless when none). The solver's wasm kernel has one (HeatSolver.coldCellScan).
  */
-export type ColdCellScan = (levelC: number, bounds: Int32Array) => number;
+export type ColdCellScan = (levelsC: readonly number[], counts: Float64Array, bounds: Int32Array) => void;
 
 /**
- * isothermMetrics for several levels: with `scan`, one scan per level; else one pass over the
- * field in which a cell above the highest level (most of the grid) costs one comparison (a
- * timeline sample measures three isotherms). Both give the same numbers (test/physics/metrics).
+ * isothermMetrics for several levels: with `scan`, the scan's; else one pass over the field in
+ * which a cell above the highest level (most of the grid) costs one comparison (a timeline sample
+ * measures three isotherms). Both give the same numbers (test/physics/kernelWasm.test.ts).
  */
 export function isothermMetricsAt(T: ArrayLike<number>, grid: Grid, levelsC: readonly number[], scan: ColdCellScan | null = null): IsothermMetrics[] {
   const [nx, ny, nz] = grid.dims;
@@ -35,14 +35,13 @@ export function isothermMetricsAt(T: ArrayLike<number>, grid: Grid, levelsC: rea
   // Per level: lowest and highest i, j, k of its cells.
   const lo = new Float64Array(3 * n).fill(Infinity), hi = new Float64Array(3 * n).fill(-Infinity);
   if (scan) {
-    const b = new Int32Array(6);
-    for (let l = 0; l < n; l++) {
-      count[l] = scan(levelsC[l], b);
+    const b = new Int32Array(6 * n);
+    scan(levelsC, count, b);
+    for (let l = 0; l < n; l++)
       for (let a = 0; a < 3; a++) {
-        lo[3 * l + a] = b[2 * a];
-        hi[3 * l + a] = b[2 * a + 1];
+        lo[3 * l + a] = b[6 * l + 2 * a];
+        hi[3 * l + a] = b[6 * l + 2 * a + 1];
       }
-    }
   } else {
     for (let k = 0; k < nz; k++)
       for (let j = 0; j < ny; j++) {

@@ -359,7 +359,13 @@ export class HeatSolver {
   coldCellScan(): ColdCellScan | null {
     const wasm = this.wasm;
     if (!wasm) return null;
-    return (levelC, bounds) => wasm.coldCells(this.fields.Tin, this.nx, this.ny, this.nz, levelC, bounds);
+    return (levelsC, counts, bounds) => {
+      // Row extents of the highest level on the arena's scratch (each level over the grid without it).
+      const mark = this.arena?.mark ?? 0;
+      const rows = this.arena?.alloc(Int32Array, 4, 2 * this.ny * this.nz) ?? null;
+      wasm.coldCells(this.fields.Tin, this.nx, this.ny, this.nz, levelsC, counts, bounds, rows);
+      this.arena?.release(mark);
+    };
   }
 
   /**
