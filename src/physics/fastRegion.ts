@@ -117,6 +117,12 @@ export class FastRegion {
       if (seedLo[q] > seedHi[q]) this.setRow(q, F[0], F[0]);
       else this.setRow(q, Math.max(F[0], seedLo[q] - reach), Math.min(F[1], seedHi[q] + 1 + reach));
     }
+    this.finish();
+    // Spans that save little cost more than they save (shorter rows, a longer interface): whole rows.
+    if (this.fastCells > FastRegion.maxShare * (F[1] - F[0]) * nyF * nzF) {
+      this.useWholeRows();
+      return true;
+    }
     // What every span within `buffer` rows covers (empty spans cover nothing).
     const s = this.fast.spans;
     for (let q = 0; q < nyF * nzF; q++) {
@@ -126,9 +132,6 @@ export class FastRegion {
     }
     this.window(tmpLo, tmpHi, seedLo, seedHi, nyF, nzF, buffer, false, false);
     this.window(seedLo, seedHi, this.coveredLo, this.coveredHi, nyF, nzF, buffer, false, true);
-    this.finish();
-    // Spans that save little cost more than they save (shorter rows, a longer interface): whole rows.
-    if (this.fastCells > FastRegion.maxShare * (F[1] - F[0]) * nyF * nzF) this.useWholeRows();
     return true;
   }
 

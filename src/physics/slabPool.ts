@@ -515,7 +515,7 @@ export class SlabTeam {
    * in k order × dt, added region by region), bit for bit; 0 with `sourceSum` false (the kernel
    * without the sum, the same fields).
    */
-  slowStep(boxes: Int32Array, spans: (RowSpans | null)[], dtS: number, hM: number, sourceSum = true): number {
+  slowStep(boxes: Int32Array, spans: readonly (RowSpans | null)[], dtS: number, hM: number, sourceSum = true): number {
     const f = this.fields, ctrl = this.ctrl;
     ctrl[SOURCE_SUM] = sourceSum ? 1 : 0;
     const o = [f.H, f.Tin, f.phiIn, f.Tout, f.phiOut, f.Tmin];

@@ -237,6 +237,8 @@ export class HeatSolver {
   private readonly frozenRows: Int32Array;
   /** The fast region: row spans of the fast box (fastRegion.ts). */
   private readonly region: FastRegion;
+  /** Row spans of each of slowRegions' six regions (null: the whole box). */
+  private readonly slowSpans: readonly (RowSpans | null)[];
   /** Off: the fast region is the whole fast box (the region's tests compare with it). */
   static fastSpans = true;
   /** Fast-box surface faces (room for the largest box; on the wasm memory with that kernel). */
@@ -287,6 +289,7 @@ export class HeatSolver {
     const rowArray = (length: number): Int32Array => arena?.alloc(Int32Array, 4, length) ?? new Int32Array(length);
     this.frozenRows = rowArray(rowInts);
     this.region = new FastRegion(this.nx, this.ny, this.nz, rowArray);
+    this.slowSpans = [null, null, null, null, this.region.slowLeft, this.region.slowRight];
     const kinds = arena?.alloc(Uint8Array, 1, n) ?? null;
     this.arena = kinds ? arena : null;
     this.fixedKind = kinds ?? new Uint8Array(n);
@@ -783,7 +786,7 @@ export class HeatSolver {
     // state at t → Out buffers, H in place.
     let source = 0;
     if (!fastEmpty) region.slowAround(A[0], A[1]);
-    const slowSpans = [null, null, null, null, region.slowLeft, region.slowRight];
+    const slowSpans = this.slowSpans;
     if (fastEmpty) source += this.kernelBox(D, A[0], A[1], A[2], A[3], A[4], A[5]);
     else if (this.team && wasm && volA - region.fastCells >= this.team.pool.minParallelCells) {
       // All six regions in one step of the pool (planes split by slow cells): the same numbers.
