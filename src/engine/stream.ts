@@ -1,9 +1,9 @@
 import type { Grid } from '../geometry/grid.ts';
-import { isosurface } from '../geometry/marchingCubes.ts';
+import { type Isosurface, isosurface } from '../geometry/marchingCubes.ts';
 import type { Plan } from '../plan/types.ts';
 import { DEFAULT_SENSOR_EVERY_S, PlanRun, reportTimes } from './run.ts';
 import { REPORTED_ISOTHERMS_C } from './simulation.ts';
-import type { RunResult } from './types.ts';
+import type { RunResult, Snapshot } from './types.ts';
 import type { IsosurfaceBuffers, RunFrame, RunOptions, RunSample, SampleSnapshot } from './workerApi.ts';
 
 /** Longest stretch of solver work between yields to the event loop (and checks for cancellation) [ms]. */
@@ -82,28 +82,63 @@ function buildSample(run: PlanRun): RunSample {
 }
 
 /**
- * Field copies (to be transferred) and isosurfaces of the run now: a frame less its metrics.
- * `between` runs before each isosurface (a 1 mm surface is 5-15 ms) and may yield; null when it
- * says the run was cancelled.
+ * Field copies (to be transferred), isosurfaces and metrics of the run now: a frame less its
+ * samples. `between` runs before each isosurface (a 1 mm surface is 2-6 ms) and before the
+ * metrics, and may yield; null when it says the run was cancelled.
  */
-async function frameFields(
+async function framePart(
   run: PlanRun, isoLevels: number[], between: () => Promise<boolean>,
-): Promise<Pick<RunFrame, 'temperature_C' | 'minTemperature_C' | 'isosurfaces'> | null> {
+): Promise<Pick<RunFrame, 'temperature_C' | 'minTemperature_C' | 'isosurfaces' | 'snapshot'> | null> {
   const sim = run.sim;
+  const solver = sim.solver;
   const lethal = sim.prepared.plan.lethal_C;
+  // The first surfaces of T on the slab workers where there are any, while this thread copies the
+  // fields and builds the rest, the ablation surface and the metrics (nothing steps meanwhile).
+  // Each surface is the same buffers wherever it is built: in wasm on the solver's own fields
+  // where it can, else in TypeScript on the copies.
+  const onWorkers = solver.startIsosurfaces(isoLevels);
+  const fromWorkers: (Isosurface | null)[] = [];
+  let own: OwnFramePart | null = null;
+  try {
+    own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between);
+  } finally {
+    // Always: the solver may not step before the workers are done.
+    if (onWorkers) fromWorkers.push(...onWorkers.take());
+  }
+  if (!own) return null;
+  const T = own.temperature_C;
+  const isosurfaces: IsosurfaceBuffers[] = isoLevels.map((level, l) => {
+    const s = l < fromWorkers.length ? fromWorkers[l] ?? solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level) : own.surfaces[l - fromWorkers.length];
+    return { level_C: level, field: 'current', ...s };
+  });
+  isosurfaces.push({ level_C: lethal, field: 'ablation', ...own.ablation });
+  return { temperature_C: T, minTemperature_C: own.minTemperature_C, snapshot: own.snapshot, isosurfaces };
+}
+
+/** This thread's part of a frame: field copies, surfaces of T at its levels, the ablation surface, metrics. */
+interface OwnFramePart {
+  temperature_C: Float32Array;
+  minTemperature_C: Float32Array;
+  surfaces: Isosurface[];
+  ablation: Isosurface;
+  snapshot: Snapshot;
+}
+
+async function ownFramePart(run: PlanRun, levels: number[], lethalC: number, between: () => Promise<boolean>): Promise<OwnFramePart | null> {
+  const sim = run.sim;
   const T = new Float32Array(sim.solver.temperatureC);
   const Tmin = new Float32Array(sim.solver.minTemperatureC);
-  const isosurfaces: IsosurfaceBuffers[] = [];
-  // In wasm on the solver's own fields where it can (the same buffers; nothing steps meanwhile).
-  for (const level of isoLevels) {
+  const surfaces: Isosurface[] = [];
+  for (const level of levels) {
     if (!(await between())) return null;
-    const s = sim.solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level);
-    isosurfaces.push({ level_C: level, field: 'current', ...s });
+    surfaces.push(sim.solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level));
   }
   if (!(await between())) return null;
-  const ablation = sim.solver.isosurfaceOf('Tmin', lethal) ?? isosurface(Tmin, sim.grid, lethal);
-  isosurfaces.push({ level_C: lethal, field: 'ablation', ...ablation });
-  return { temperature_C: T, minTemperature_C: Tmin, isosurfaces };
+  const ablation = sim.solver.isosurfaceOf('Tmin', lethalC) ?? isosurface(Tmin, sim.grid, lethalC);
+  if (!(await between())) return null;
+  // The frame's ablation surface is the margin's lethal isosurface (same Tmin, nothing stepped since).
+  const snapshot = run.currentSnapshot(ablation);
+  return { temperature_C: T, minTemperature_C: Tmin, surfaces, ablation, snapshot };
 }
 
 /** The buffers of a frame and its samples, for zero-copy transfer between threads. */
@@ -167,17 +202,12 @@ export async function streamRun(
   /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
   const sendFrame = async (): Promise<boolean> => {
     const started = performance.now();
-    const fields = await frameFields(run, levels, checkpoint);
-    if (!fields) return false;
-    let cost = performance.now() - started;
-    if (!(await checkpoint())) return false;
-    const metricsStarted = performance.now();
-    // The frame's ablation surface is the margin's lethal isosurface (same Tmin, nothing stepped since).
-    const snapshot = run.currentSnapshot(fields.isosurfaces.find((s) => s.field === 'ablation'));
-    cost += performance.now() - metricsStarted;
+    const part = await framePart(run, levels, checkpoint);
+    if (!part) return false;
+    const cost = performance.now() - started;
     const newest = pending[pending.length - 1];
     const frame: RunFrame = {
-      runId: options.runId, t_s: newest.t_s, end_s: run.endS, grid: run.sim.grid, snapshot, ...fields,
+      runId: options.runId, t_s: newest.t_s, end_s: run.endS, grid: run.sim.grid, ...part,
       sensors_C: newest.sensors_C, samples: pending,
     };
     pending = [];

@@ -89,13 +89,20 @@ export class WasmArena {
     this.top = Math.max(this.start, Math.min(mark, this.top));
   }
 
+  /** The byte offset of `bytes` scratch bytes on the arena (not zeroed), or null when they do not fit. */
+  reserve(bytes: number): number | null {
+    const at = this.top;
+    if (at + align16(bytes) > this.end) return null;
+    this.top += align16(bytes);
+    return at;
+  }
+
   /** A zeroed array of n elements on the arena, or null when it does not fit. */
   alloc<T extends ArenaArray>(make: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T, bytesPerElement: number, n: number): T | null {
-    const bytes = align16(bytesPerElement * n);
-    if (this.top + bytes > this.end) return null;
-    const a = new make(this.buffer, this.top, n);
+    const at = this.reserve(bytesPerElement * n);
+    if (at === null) return null;
+    const a = new make(this.buffer, at, n);
     a.fill(0);
-    this.top += bytes;
     return a;
   }
 
@@ -182,9 +189,13 @@ export const MAX_PLANES = 8192;
  */
 export const SLAB_LIST_SLOTS = 33;
 
+/** Int32s of an isosurfaceAt result: vertex count, index count, offsets of positions, normals, indices. */
+export const ISO_RESULT_INTS = 5;
+
 export class WasmKernel {
   readonly memory: WebAssembly.Memory;
   private readonly exports: KernelExports;
+  private readonly isoResult = new Int32Array(ISO_RESULT_INTS);
 
   /**
    * `memory`: an existing one to run on (threads share one SharedArrayBuffer-backed memory);
@@ -411,15 +422,34 @@ export class WasmKernel {
    * null when they are too few for this surface.
    */
   isosurface(field: Float32Array, grid: Grid, level: number, scratch: number, bytes: number): Isosurface | null {
-    const e = this.exports;
     const [nx, ny, nz] = grid.dims, o = grid.originMm;
-    const vertices = e.isosurface(field.byteOffset, nx, ny, nz, grid.spacingMm, o[0], o[1], o[2], level, scratch, bytes);
+    this.isosurfaceAt(field.byteOffset, nx, ny, nz, grid.spacingMm, o[0], o[1], o[2], level, scratch, bytes, this.isoResult, 0);
+    return this.isosurfaceFrom(this.isoResult, 0);
+  }
+
+  /**
+   * `isosurface` on byte offsets (a slab worker builds one for the coordinator to copy out), its
+   * result into out[at …] (ISO_RESULT_INTS): the vertex count (−1 when the scratch bytes are too
+   * few), the index count, and the byte offsets of positions, normals and indices in this memory.
+   */
+  isosurfaceAt(
+    field: number, nx: number, ny: number, nz: number, hMm: number, ox: number, oy: number, oz: number, level: number,
+    scratch: number, bytes: number, out: Int32Array, at: number,
+  ): void {
+    const e = this.exports;
+    out[at] = e.isosurface(field, nx, ny, nz, hMm, ox, oy, oz, level, scratch, bytes);
+    for (let a = 1; a < ISO_RESULT_INTS; a++) out[at + a] = e.isoLayout(a);
+  }
+
+  /** The surface an isosurfaceAt result out[at …] describes, copied out of this memory; null when it did not fit. */
+  isosurfaceFrom(out: Int32Array, at: number): Isosurface | null {
+    const vertices = out[at];
     if (vertices < 0) return null;
     const buf = this.memory.buffer;
     return {
-      positions: new Float32Array(buf, e.isoLayout(2), 3 * vertices).slice(),
-      normals: new Int8Array(buf, e.isoLayout(3), 3 * vertices).slice(),
-      indices: new Uint32Array(buf, e.isoLayout(4), e.isoLayout(1)).slice(),
+      positions: new Float32Array(buf, out[at + 2], 3 * vertices).slice(),
+      normals: new Int8Array(buf, out[at + 3], 3 * vertices).slice(),
+      indices: new Uint32Array(buf, out[at + 4], out[at + 1]).slice(),
     };
   }
 

@@ -1,6 +1,8 @@
 import { type CutFaces, type InterfaceFaces, type KernelConstants, type RowSpans, type StepFields, type WallFaces, kernelConstants, stepBox } from './kernel.ts';
-import { MAX_PLANES, SLAB_LIST_SLOTS, SUMS_REGIONS, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
+import { ISO_RESULT_INTS, MAX_PLANES, SLAB_LIST_SLOTS, SUMS_REGIONS, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { TissueModel } from './tissueModel.ts';
+import type { Grid } from '../geometry/grid.ts';
+import type { Isosurface } from '../geometry/marchingCubes.ts';
 
 /**
  * Z-slab threads for the stencil step. Fields live on shared memory (a shared WebAssembly.Memory
@@ -16,7 +18,8 @@ import type { TissueModel } from './tissueModel.ts';
  * one command with a barrier counter between them (fastSubsteps, SlabLists), and plane commands
  * without a kernel step — the frozen-cell scan (frozenBounds), the slow boxes at once (slowStep)
  * and the step's end (finishMacro). The same protocol runs them: claim, run, count done; a part no
- * worker takes within STEAL_AFTER_MS is run by the coordinator.
+ * worker takes within STEAL_AFTER_MS is run by the coordinator. Between steps the workers also
+ * build isosurfaces while the coordinator does other work (startIsosurfaces).
  *
  * Environment-free: the worker side is `serveSlabs` (workers/slab.worker.ts and
  * workers/slab.node.ts wire it to a message port); spawning is the caller's (a browser Worker or
@@ -47,16 +50,28 @@ const ARGS = LISTS + SLAB_LIST_SLOTS, SLABS = ARGS + 64;
 /** CMD_SLOW: each region's row spans (byte offset, 0 for a whole box), then their first plane. */
 const SLOW_SPANS = ARGS + 6 + 6 * SUMS_REGIONS;
 const K0 = 0, K1 = 1, CLAIM = 2, FINISHED = 3, RANGES = 4, SLAB_STRIDE = 20;
-/** Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight, the slow step. */
+/**
+ * Float64 slots (byte offset 3072): dt, h, 1/h², h of the list work, the reflux weight, the slow
+ * step; from ISO_GRID an isosurface command's cell size and origin [mm], then its jobs' levels [°C].
+ */
 const F64_AT = 3072;
-const F64_SLOTS = 6;
+const ISO_GRID = 6, ISO_LEVELS = 10;
+/**
+ * CMD_ISO: ARGS holds nz, then per job its field, scratch and scratch bytes (byte offsets into the
+ * team's memory) and its result (kernelWasm.ts isosurfaceAt).
+ */
+const ISO_JOB_INTS = 3 + ISO_RESULT_INTS;
+/** Most isosurfaces one CMD_ISO builds. */
+export const MAX_ISO_JOBS = 7;
+const F64_SLOTS = ISO_LEVELS + MAX_ISO_JOBS;
 const CTRL_BYTES = 4096;
 /**
- * Commands: a kernel step, leave, the fast box's substeps (SlabTeam.fastSubsteps), and the plane
+ * Commands: a kernel step, leave, the fast box's substeps (SlabTeam.fastSubsteps), the plane
  * commands of a multi-rate macro step: the frozen cells' bounding box (SlabTeam.frozenBounds), the
- * step's end (SlabTeam.finishMacro) and its slow boxes in one step (SlabTeam.slowStep).
+ * step's end (SlabTeam.finishMacro) and its slow boxes in one step (SlabTeam.slowStep); and
+ * isosurfaces (SlabTeam.startIsosurfaces: items, no planes).
  */
-const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5, CMD_FAST = 6;
+const CMD_STEP = 1, CMD_DETACH = 2, CMD_SCAN = 3, CMD_FINISH = 4, CMD_SLOW = 5, CMD_FAST = 6, CMD_ISO = 7;
 /** Most worker threads one control buffer describes. */
 const MAX_WORKERS = Math.floor((F64_AT / 4 - SLABS) / SLAB_STRIDE);
 /**
@@ -281,6 +296,12 @@ function planePart(
         ctrl[b], ctrl[b + 1], ctrl[b + 2], ctrl[b + 3], s0, s1, params[0], params[1], WasmKernel.sumsOffset(q), ctrl[SOURCE_SUM] !== 0,
         ctrl[SLOW_SPANS + q], ctrl[SLOW_SPANS + SUMS_REGIONS]);
     }
+  } else if (cmd === CMD_ISO) {
+    for (let q = q0; q < q1; q++) {
+      const j = ARGS + 1 + ISO_JOB_INTS * q;
+      wasm.isosurfaceAt(ctrl[j], nx, ny, ctrl[ARGS], params[ISO_GRID], params[ISO_GRID + 1], params[ISO_GRID + 2], params[ISO_GRID + 3],
+        params[ISO_LEVELS + q], ctrl[j + 1], ctrl[j + 2], ctrl, j + 3);
+    }
   }
 }
 
@@ -295,6 +316,9 @@ export class SlabTeam {
   private readonly ownRanges = new Int32Array(2 * LIST_COUNT);
   private readonly sums: Float64Array;
   private readonly constants: KernelConstants;
+  /** The last startIsosurfaces command: its epoch and job count. */
+  private isoEpoch = 0;
+  private isoJobs = 0;
 
   constructor(
     readonly pool: SlabPool,
@@ -444,17 +468,28 @@ export class SlabTeam {
     const parts = pool.threads;
     const nxy = this.fields.nx * this.fields.ny;
     const first = pool.coordinatorWorks ? 1 : 0;
-    const epoch = Atomics.load(ctrl, EPOCH) + 1;
     const boundary = (p: number): number => (bounds ? bounds[p] : this.slabBoundary(k0, k1, p));
-    for (let w = 0; w < pool.workers.length; w++) {
+    if (lists && first === 1) slabRanges(lists, nxy, -1, parts === 1 ? -1 : boundary(1), this.ownRanges, 0);
+    return this.offer(cmd, (w, at) => {
       const p = w + first;
-      const at = SLABS + SLAB_STRIDE * w;
       ctrl[at + K0] = boundary(p);
       ctrl[at + K1] = boundary(p + 1);
       if (lists) slabRanges(lists, nxy, p === 0 ? -1 : ctrl[at + K0], p === parts - 1 ? -1 : ctrl[at + K1], ctrl, at + RANGES);
+    });
+  }
+
+  /**
+   * Offers each worker w its part of command `cmd` (`part(w, at)` writes it into the worker's
+   * slots from `at`), then publishes the command and wakes the workers; returns its epoch.
+   */
+  private offer(cmd: number, part: (w: number, at: number) => void): number {
+    const ctrl = this.ctrl;
+    const epoch = Atomics.load(ctrl, EPOCH) + 1;
+    for (let w = 0; w < this.pool.workers.length; w++) {
+      const at = SLABS + SLAB_STRIDE * w;
+      part(w, at);
       Atomics.store(ctrl, at + CLAIM, epoch);
     }
-    if (lists && first === 1) slabRanges(lists, nxy, -1, parts === 1 ? -1 : boundary(1), this.ownRanges, 0);
     Atomics.store(ctrl, CMD, cmd);
     Atomics.store(ctrl, EPOCH, epoch);
     Atomics.notify(ctrl, EPOCH);
@@ -556,6 +591,47 @@ export class SlabTeam {
     return source;
   }
 
+  /**
+   * Starts isosurfaces on the workers alone (split among them) and returns at once, so that the
+   * coordinator can do other work meanwhile: job q is the surface on `grid` of the field at byte
+   * offset jobs[q].field of this team's memory at jobs[q].levelC, built in its scratch bytes
+   * [scratch, scratch + bytes), which nothing else may touch. Until finishIsosurfaces neither the
+   * fields nor the pool may be used for anything else.
+   */
+  startIsosurfaces(grid: Grid, jobs: readonly { field: number; levelC: number; scratch: number; bytes: number }[]): void {
+    if (jobs.length > MAX_ISO_JOBS) throw new Error(`at most ${MAX_ISO_JOBS} isosurfaces a command`);
+    this.pool.use(this);
+    const ctrl = this.ctrl, params = this.params;
+    ctrl[ARGS] = grid.dims[2];
+    params[ISO_GRID] = grid.spacingMm;
+    for (let a = 0; a < 3; a++) params[ISO_GRID + 1 + a] = grid.originMm[a];
+    jobs.forEach((job, q) => {
+      const j = ARGS + 1 + ISO_JOB_INTS * q;
+      ctrl[j] = job.field;
+      ctrl[j + 1] = job.scratch;
+      ctrl[j + 2] = job.bytes;
+      params[ISO_LEVELS + q] = job.levelC;
+    });
+    const workers = this.pool.workers.length;
+    this.isoJobs = jobs.length;
+    this.isoEpoch = this.offer(CMD_ISO, (w, at) => {
+      ctrl[at + RANGES] = Math.floor((jobs.length * w) / workers);
+      ctrl[at + RANGES + 1] = Math.floor((jobs.length * (w + 1)) / workers);
+    });
+  }
+
+  /**
+   * The surfaces of startIsosurfaces' jobs in job order, once the workers have built them (a
+   * worker's jobs it has not taken within STEAL_AFTER_MS are built here): each copied out of the
+   * scratch bytes, or null where they were too few.
+   */
+  finishIsosurfaces(): (Isosurface | null)[] {
+    const ctrl = this.ctrl, wasm = this.wasm!;
+    const { nx, ny } = this.fields;
+    this.awaitWorkers(this.isoEpoch, (at) => planePart(wasm, ctrl, this.params, CMD_ISO, nx, ny, 0, 0, ctrl[at + RANGES], ctrl[at + RANGES + 1], ctrl, 0));
+    return Array.from({ length: this.isoJobs }, (_, q) => wasm.isosurfaceFrom(ctrl, ARGS + 4 + ISO_JOB_INTS * q));
+  }
+
   /** Slab boundaries (parts + 1 planes from k0 to k1) with about equal sums of weight(k) on each slab. */
   private weightedBounds(k0: number, k1: number, weight: (k: number) => number): number[] {
     const parts = this.pool.threads;
@@ -582,24 +658,17 @@ export class SlabTeam {
     const pool = this.pool;
     pool.use(this);
     const ctrl = this.ctrl;
-    const workers = pool.workers.length;
     const parts = pool.threads;
     const first = pool.coordinatorWorks ? 1 : 0;
-    const epoch = Atomics.load(ctrl, EPOCH) + 1;
     const boundary = (p: number): number => (bounds ? bounds[p] : this.slabBoundary(k0, k1, p));
-    for (let w = 0; w < workers; w++) {
+    const epoch = this.offer(cmd, (w, at) => {
       const p = w + first;
-      const at = SLABS + SLAB_STRIDE * w;
       ctrl[at + K0] = boundary(p);
       ctrl[at + K1] = boundary(p + 1);
       ctrl[at + RANGES] = Math.floor((items * p) / parts);
       ctrl[at + RANGES + 1] = Math.floor((items * (p + 1)) / parts);
       ctrl[at + RANGES + 2] = 0;
-      Atomics.store(ctrl, at + CLAIM, epoch);
-    }
-    Atomics.store(ctrl, CMD, cmd);
-    Atomics.store(ctrl, EPOCH, epoch);
-    Atomics.notify(ctrl, EPOCH);
+    });
     const { nx, ny } = this.fields;
     if (first === 1) {
       this.ownPart[2] = 0;

@@ -114,6 +114,14 @@ export class HeatSolver {
    * kernel.
    */
   static arenaBytes = (cells: number): number => 8 * cells + 1048576;
+  /**
+   * Scratch bytes of each isosurface a solver on a pool has built on its workers (startIsosurfaces),
+   * and how many such surfaces it makes room for on its arena: over whole 1 mm runs of the four
+   * samples, the largest surface of T at 0, −20 or −40 °C needed 3.6–6.6 bytes a cell (this gives
+   * 5 and 1 MiB: the liver's 3.4 MB of 4.2 MB, the gel's 1.7 of 2.4).
+   */
+  static workerIsosurfaceBytes = (cells: number): number => 5 * cells + 1048576;
+  static readonly workerIsosurfaces = 3;
   /** Threads a step of this solver is split across (1 without a pool). */
   get threads(): number {
     return this.team ? this.team.pool.threads : 1;
@@ -250,6 +258,8 @@ export class HeatSolver {
   private slabListsCache: SlabLists | null = null;
   /** A declined multi-rate step already grew the active box for the step that follows. */
   private skipGrowOnce = false;
+  /** Isosurfaces started on the workers and not yet taken (startIsosurfaces): no stepping. */
+  private isosurfacesPending = false;
 
   /**
    * `outer`: 'rest' holds the outermost cell layer at the resting temperature (tissue continues
@@ -279,7 +289,9 @@ export class HeatSolver {
     // The fast region's row arrays (four of two i32 per grid row) come first on the arena.
     const rowInts = 2 * this.ny * this.nz;
     const rowBytes = 4 * 16 * Math.ceil((4 * rowInts) / 16);
-    const arenaBytes = HeatSolver.arenaBytes(n) + (module ? rowBytes : 0);
+    // Room for the isosurfaces a pool's workers build (startIsosurfaces), on a shared memory.
+    const workerIso = pool && module && module === shared ? HeatSolver.workerIsosurfaces * HeatSolver.workerIsosurfaceBytes(n) : 0;
+    const arenaBytes = HeatSolver.arenaBytes(n) + (module ? rowBytes : 0) + workerIso;
     this.wasm = module ? new WasmKernel(module, n, undefined, module === shared, faceCapacity, arenaBytes) : null;
     this.kernel = this.wasm ? 'wasm-simd' : 'js';
     this.faces = this.wasm ? this.wasm.allocateFaces(n, faceCapacity) : allocateInterfaceFaces(faceCapacity);
@@ -397,6 +409,39 @@ export class HeatSolver {
   isosurfaceOf(field: 'T' | 'Tmin', levelC: number): Isosurface | null {
     if (!this.wasm || !this.arena) return null;
     return this.wasm.isosurface(field === 'T' ? this.fields.Tin : this.fields.Tmin, this.grid, levelC, this.arena.mark, this.arena.free);
+  }
+
+  /**
+   * Starts isosurfaces of T at the first of `levelsC` [°C] on the pool's workers (as many as it
+   * makes room for, up to HeatSolver.workerIsosurfaces) and returns at once, so that this thread
+   * can build others meanwhile (isosurfaceOf: the arena's free bytes then lie above the workers').
+   * `take()` waits for them and gives them in order, each the same buffers isosurfaceOf gives, or
+   * null where its scratch was too small; the solver must not step before. Null when there are no
+   * workers (or no room): then nothing started.
+   */
+  startIsosurfaces(levelsC: readonly number[]): { count: number; take(): (Isosurface | null)[] } | null {
+    const team = this.team, arena = this.arena, wasm = this.wasm;
+    if (!team || !arena || !wasm || team.pool.workers.length === 0 || this.isosurfacesPending) return null;
+    const bytes = HeatSolver.workerIsosurfaceBytes(this.nx * this.ny * this.nz);
+    const mark = arena.mark;
+    const jobs: { field: number; levelC: number; scratch: number; bytes: number }[] = [];
+    // Each job its own scratch, leaving this thread at least as much above them.
+    while (jobs.length < Math.min(levelsC.length, HeatSolver.workerIsosurfaces) && arena.free >= 2 * bytes) {
+      jobs.push({ field: this.fields.Tin.byteOffset, levelC: levelsC[jobs.length], scratch: arena.reserve(bytes)!, bytes });
+    }
+    if (jobs.length === 0) return null;
+    team.startIsosurfaces(this.grid, jobs);
+    this.isosurfacesPending = true;
+    return {
+      count: jobs.length,
+      take: () => {
+        if (!this.isosurfacesPending) throw new Error('isosurfaces already taken');
+        const surfaces = team.finishIsosurfaces();
+        arena.release(mark);
+        this.isosurfacesPending = false;
+        return surfaces;
+      },
+    };
   }
 
   /**
@@ -541,6 +586,7 @@ export class HeatSolver {
 
   /** One explicit step of dt [s] (dt ≤ maxStepS). */
   step(dtS: number): void {
+    if (this.isosurfacesPending) throw new Error('isosurfaces are being built on the workers: take them before stepping');
     const f = this.fields;
     this.scanNearFast = false;
     this.saveCutH();
@@ -587,6 +633,7 @@ export class HeatSolver {
    * its anchors).
    */
   stepMany(dtS: number, count: number): void {
+    if (this.isosurfacesPending) throw new Error('isosurfaces are being built on the workers: take them before stepping');
     if (count >= 2 && this.multiRate && this.multiRateStep(dtS, count)) {
       this.multiRateStats.macro++;
       return;

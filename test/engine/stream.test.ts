@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
 import { PlanRun, runPlan } from '../../src/engine/run.ts';
 import { streamRun } from '../../src/engine/stream.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import type { RunFrame, SampleSnapshot } from '../../src/engine/workerApi.ts';
+import { HeatSolver } from '../../src/physics/solver.ts';
 import { parsePlanText } from '../../src/plan/parse.ts';
 import type { Plan } from '../../src/plan/types.ts';
 
@@ -24,6 +26,31 @@ async function stream(plan: Plan, options: { spacingMm: number; sampleEveryS: nu
   const frames: RunFrame[] = [];
   const result = await api.run(plan, { runId: 1, ...options }, (f) => void frames.push(f));
   return { frames, samples: frames.flatMap((f) => f.samples), result: result! };
+}
+
+/** `run` under a stopped clock (performance.now() reads 0): every frame costs 0 ms, so one is due at every sample. */
+async function underStoppedClock<T>(run: () => Promise<T>): Promise<T> {
+  const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+  try {
+    return await run();
+  } finally {
+    clock.mockRestore();
+  }
+}
+
+/** The path of the first difference between two values (typed arrays compared byte for byte), or null. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (ArrayBuffer.isView(a) && ArrayBuffer.isView(b)) {
+    const bytes = (v: ArrayBufferView): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    return a.constructor === b.constructor && bytes(a).equals(bytes(b)) ? null : path;
+  }
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? null : path;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    if (d !== null) return d;
+  }
+  return null;
 }
 
 function withoutMargin(s: Snapshot): SampleSnapshot {
@@ -75,13 +102,7 @@ describe('streaming engine (what the worker exposes)', () => {
 
   it('ends under a stopped clock (a slice shorter than one multi-rate group grows without it)', async () => {
     const plan = shortLiver();
-    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
-    let result;
-    try {
-      result = await streamRun(plan, { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 }, () => {}, () => false);
-    } finally {
-      clock.mockRestore();
-    }
+    const result = await underStoppedClock(() => streamRun(plan, { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 }, () => {}, () => false));
     expect(result!.snapshots).toEqual(runPlan(plan, { spacingMm: 2 }).snapshots);
   });
 
@@ -89,13 +110,7 @@ describe('streaming engine (what the worker exposes)', () => {
     // Freeze, then thaw: the ablation surface (minimum temperature) and the current one part.
     const plan: Plan = { ...shortLiver(), protocol: [{ phase: 'freeze', duration_s: 90 }, { phase: 'thaw', duration_s: 60, mode: 'passive' }] };
     const frames: RunFrame[] = [];
-    // A stopped clock: every frame costs 0 ms, so one is due at every sample.
-    const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
-    try {
-      await streamRun(plan, { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 }, (f) => void frames.push(f), () => false);
-    } finally {
-      clock.mockRestore();
-    }
+    await underStoppedClock(() => streamRun(plan, { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 }, (f) => void frames.push(f), () => false));
     const between = frames.filter((f) => f.t_s > 0 && !plan.report_times_s.includes(f.t_s) && f.t_s < 150);
     expect(between.map((f) => f.t_s)).toEqual([20, 40, 80, 100, 120, 140]);
     const fresh = new PlanRun(plan, { spacingMm: 2 });
@@ -104,6 +119,32 @@ describe('streaming engine (what the worker exposes)', () => {
       expect(f.snapshot).toEqual(fresh.sim.snapshot());
     }
     expect(between[between.length - 1].snapshot.coverage!.min_margin_mm).toEqual(expect.any(Number));
+  });
+
+  it('on slab threads the frames are the same, their first surfaces built on the workers', async () => {
+    const plan = shortLiver();
+    const framesOf = async (): Promise<RunFrame[]> => {
+      const frames: RunFrame[] = [];
+      await underStoppedClock(() => streamRun(plan, { runId: 1, spacingMm: 2, sampleEveryS: 30, frameEveryMs: 0 }, (f) => void frames.push(f), () => false));
+      return frames;
+    };
+    const one = await framesOf();
+    const pool = await createNodeSlabPool(2, true);
+    const started = vi.spyOn(HeatSolver.prototype, 'startIsosurfaces');
+    HeatSolver.threadPool = pool;
+    let many: RunFrame[];
+    let onWorkers: (number | undefined)[];
+    try {
+      many = await framesOf();
+      onWorkers = started.mock.results.map((r) => (r.value as { count: number } | null)?.count);
+    } finally {
+      HeatSolver.threadPool = null;
+      pool.close();
+      started.mockRestore();
+    }
+    expect(many.map((f) => f.t_s)).toEqual([0, 30, 60, 90, 120]);
+    expect(onWorkers).toEqual([3, 3, 3, 3, 3]);
+    expect(firstDifference(many, one)).toBe(null);
   });
 
   it('frames follow the wall clock: with a long wait only the first and the last, carrying every sample', async () => {

@@ -162,6 +162,56 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     }
   });
 
+  it("isosurfaces of T built on the workers while the coordinator builds others: one thread's buffers, in order; no step until taken", async () => {
+    const levels = [0, -8, -20, -3];
+    const silent = { postMessage: (): void => undefined, terminate: (): void => undefined };
+    // Two workers (jobs split between them), coordinator stepping or not, and silent workers
+    // whose jobs the coordinator builds itself when it takes them.
+    const silentPool = await SlabPool.create(1, true, async () => silent);
+    // The silent pool's steps on the coordinator alone (each would wait 20 ms for the worker).
+    silentPool.minParallelCells = Infinity;
+    for (const pool of [...pools, silentPool]) {
+      const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
+      for (let s = 0; s < 150; s++) {
+        one.step(one.maxStepS);
+        many.step(many.maxStepS);
+      }
+      for (let round = 0; round < 2; round++) {
+        const started = many.startIsosurfaces(levels)!;
+        expect(started.count).toBe(HeatSolver.workerIsosurfaces);
+        expect(() => many.step(many.maxStepS)).toThrow(/take them before stepping/);
+        expect(many.startIsosurfaces(levels)).toBeNull();
+        // Meanwhile here, on the arena above the workers' scratch: the rest and the minimum field's.
+        const own = [...levels.slice(started.count).map((l) => many.isosurfaceOf('T', l)), many.isosurfaceOf('Tmin', -20)];
+        const fromWorkers = started.take();
+        expect(() => started.take()).toThrow(/already taken/);
+        const want = [...levels.map((l) => one.isosurfaceOf('T', l)), one.isosurfaceOf('Tmin', -20)];
+        expect([...fromWorkers, ...own]).toEqual(want);
+        for (const s of want) expect(s!.indices.length).toBeGreaterThan(100);
+        one.step(one.maxStepS);
+        many.step(many.maxStepS);
+      }
+      expect(fieldMismatches(one, many)).toBe(0);
+    }
+    silentPool.close();
+  });
+
+  it('isosurface jobs whose scratch is too small come back null (the caller then builds them); a TypeScript-kernel pool starts none', () => {
+    const saved = HeatSolver.workerIsosurfaceBytes;
+    HeatSolver.workerIsosurfaceBytes = () => 4096;
+    try {
+      const many = solver('wasm-simd', pools[0], true);
+      for (let s = 0; s < 50; s++) many.step(many.maxStepS);
+      const started = many.startIsosurfaces([0, -10])!;
+      expect(started.take()).toEqual([null, null]);
+      expect(many.isosurfaceOf('T', 0)!.indices.length).toBeGreaterThan(0);
+    } finally {
+      HeatSolver.workerIsosurfaceBytes = saved;
+    }
+    expect(solver('js', pools[0], true).startIsosurfaces([0])).toBeNull();
+    expect(solver('wasm-simd', null, true).startIsosurfaces([0])).toBeNull();
+  });
+
   it('two threaded solvers stepped alternately share one pool (re-attaching) and stay identical', () => {
     const pool = pools[0];
     const a = solver('wasm-simd', pool, false), b = solver('wasm-simd', pool, false), ref = solver('wasm-simd', null, false);
