@@ -108,7 +108,9 @@ async function framePart(
   if (!own) return null;
   const T = own.temperature_C;
   const isosurfaces: IsosurfaceBuffers[] = isoLevels.map((level, l) => {
-    const s = l < fromWorkers.length ? fromWorkers[l] ?? solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level) : own.surfaces[l - fromWorkers.length];
+    if (l >= fromWorkers.length) return { level_C: level, field: 'current', ...own.surfaces[l - fromWorkers.length] };
+    // A worker's surface that did not fit its scratch is built here.
+    const s = fromWorkers[l] ?? solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level);
     return { level_C: level, field: 'current', ...s };
   });
   isosurfaces.push({ level_C: lethal, field: 'ablation', ...own.ablation });

@@ -117,8 +117,8 @@ export class HeatSolver {
   /**
    * Scratch bytes of each isosurface a solver on a pool has built on its workers (startIsosurfaces),
    * and how many such surfaces it makes room for on its arena: over whole 1 mm runs of the four
-   * samples, the largest surface of T at 0, −20 or −40 °C needed 3.6–6.6 bytes a cell (this gives
-   * 5 and 1 MiB: the liver's 3.4 MB of 4.2 MB, the gel's 1.7 of 2.4).
+   * samples, the largest surface of T at 0, −20 or −40 °C needed 3.6–6.6 bytes a cell; this gives
+   * 5 bytes a cell and 1 MiB (the liver's 3.4 MB of 4.2 MB, the gel's 1.7 of 2.4).
    */
   static workerIsosurfaceBytes = (cells: number): number => 5 * cells + 1048576;
   static readonly workerIsosurfaces = 3;
