@@ -147,6 +147,28 @@ describe('streaming engine (what the worker exposes)', () => {
     expect(firstDifference(many, one)).toBe(null);
   });
 
+  it('on slab threads a run cancelled while the workers build its frame leaves the pool ready: the next run ends as on one thread', async () => {
+    const plan = shortLiver();
+    const one = await streamRun(plan, { runId: 1, spacingMm: 2, frameEveryMs: 0 }, () => {}, () => false);
+    const pool = await createNodeSlabPool(2, true);
+    HeatSolver.threadPool = pool;
+    try {
+      // Cancelled at the frame's first question, after its surfaces went to the workers.
+      const started = vi.spyOn(HeatSolver.prototype, 'startIsosurfaces');
+      let asked = 0;
+      const cancelled = await streamRun(plan, { runId: 2, spacingMm: 2, frameEveryMs: 0 }, () => {}, () => ++asked >= 1);
+      const onWorkers = (started.mock.results[0]?.value as { count: number } | null)?.count;
+      started.mockRestore();
+      expect(cancelled).toBeNull();
+      expect(onWorkers).toBe(3);
+      const next = await streamRun(plan, { runId: 3, spacingMm: 2, frameEveryMs: 0 }, () => {}, () => false);
+      expect({ ...next!, solver: { ...next!.solver, wall_s: 0 } }).toEqual({ ...one!, solver: { ...one!.solver, wall_s: 0 } });
+    } finally {
+      HeatSolver.threadPool = null;
+      pool.close();
+    }
+  });
+
   it('frames follow the wall clock: with a long wait only the first and the last, carrying every sample', async () => {
     const { frames } = await stream(shortLiver(), { spacingMm: 2, sampleEveryS: 30, frameEveryMs: 1e9 });
     expect(frames.map((f) => f.t_s)).toEqual([0, 120]);
