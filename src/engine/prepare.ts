@@ -1,4 +1,4 @@
-import { type Grid, gridCovering } from '../geometry/grid.ts';
+import { type CellBox, type Grid, cellsWithin, gridCovering } from '../geometry/grid.ts';
 import { ellipsoidMesh, cylinderMesh, inlineToMesh, meshToSoup, type TriangleMesh } from '../geometry/mesh.ts';
 import { type ResolvedShape, shapeBounds } from '../geometry/shapes.ts';
 import type { Vec3 } from '../geometry/vec.ts';
@@ -139,11 +139,15 @@ export function preparePlan(plan: Plan, options: PrepareOptions = {}): PreparedP
   const structures: PreparedStructure[] = plan.structures.map((s, i) => {
     const shape = structureShapes[i];
     const mask = voxelize(grid, shape);
+    // The mask is 0 farther than a cell from the shape's bounds (voxelize): only that box is read.
+    const b = shapeBounds(shape);
+    const box = cellsWithin(grid, b.minMm, b.maxMm, spacingMm);
     if (s.role === 'vessel') {
-      vessels.push({ cells: indicesOf(mask), bloodC: s.blood_C ?? 37, wallH: s.wall_h_W_m2K ?? null });
-      return { name: s.name, role: s.role, shape, measuredCells: indicesOf(dilationRing(mask, grid)) };
+      vessels.push({ cells: indicesOf(mask, grid, box), bloodC: s.blood_C ?? 37, wallH: s.wall_h_W_m2K ?? null });
+      const ringBox = cellsWithin(grid, b.minMm, b.maxMm, 2 * spacingMm);
+      return { name: s.name, role: s.role, shape, measuredCells: indicesOf(dilationRing(mask, grid, ringBox), grid, ringBox) };
     }
-    return { name: s.name, role: s.role, shape, measuredCells: indicesOf(mask) };
+    return { name: s.name, role: s.role, shape, measuredCells: indicesOf(mask, grid, box) };
   });
 
   let tumor: PreparedTumor | null = null;
@@ -152,10 +156,16 @@ export function preparePlan(plan: Plan, options: PrepareOptions = {}): PreparedP
     const sdf = signedDistanceField(grid, tumorShape, band);
     const inside: number[] = [];
     const shell: number[] = [];
-    for (let c = 0; c < sdf.length; c++) {
-      if (sdf[c] <= 0) inside.push(c);
-      else if (sdf[c] <= plan.margin_mm) shell.push(c);
-    }
+    // Farther than the band from the shape's bounds the field is +band, past the margin.
+    const b = shapeBounds(tumorShape);
+    const [i0, i1, j0, j1, k0, k1] = cellsWithin(grid, b.minMm, b.maxMm, band + spacingMm);
+    const [nx, ny] = grid.dims;
+    for (let k = k0; k <= k1; k++)
+      for (let j = j0; j <= j1; j++)
+        for (let c = i0 + nx * (j + ny * k), end = c + i1 - i0; c <= end; c++) {
+          if (sdf[c] <= 0) inside.push(c);
+          else if (sdf[c] <= plan.margin_mm) shell.push(c);
+        }
     tumor = {
       shape: tumorShape,
       cells: Int32Array.from(inside),
@@ -202,22 +212,27 @@ function denseMeshPoints(mesh: TriangleMesh, stepMm: number): Float32Array {
   return Float32Array.from(out);
 }
 
-function indicesOf(mask: Uint8Array): Int32Array {
-  let n = 0;
-  for (let c = 0; c < mask.length; c++) if (mask[c]) n++;
-  const out = new Int32Array(n);
-  n = 0;
-  for (let c = 0; c < mask.length; c++) if (mask[c]) out[n++] = c;
-  return out;
+/** The cells of `mask` (0 outside `box`) in ascending order. */
+function indicesOf(mask: Uint8Array, grid: Grid, box: CellBox): Int32Array {
+  const [nx, ny] = grid.dims;
+  const [i0, i1, j0, j1, k0, k1] = box;
+  const cells: number[] = [];
+  for (let k = k0; k <= k1; k++)
+    for (let j = j0; j <= j1; j++)
+      for (let c = i0 + nx * (j + ny * k), end = c + i1 - i0; c <= end; c++) if (mask[c]) cells.push(c);
+  return Int32Array.from(cells);
 }
 
-/** Cells outside `mask` that touch it through a face (the tissue layer around a vessel). */
-function dilationRing(mask: Uint8Array, grid: Grid): Uint8Array {
+/**
+ * Cells outside `mask` that touch it through a face (the tissue layer around a vessel), looked for
+ * within `box` (which must hold the mask grown by a cell).
+ */
+function dilationRing(mask: Uint8Array, grid: Grid, box: CellBox): Uint8Array {
   const [nx, ny, nz] = grid.dims;
   const out = new Uint8Array(mask.length);
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
+  for (let k = box[4]; k <= box[5]; k++)
+    for (let j = box[2]; j <= box[3]; j++)
+      for (let i = box[0]; i <= box[1]; i++) {
         const c = i + nx * (j + ny * k);
         if (mask[c]) continue;
         if ((i > 0 && mask[c - 1]) || (i < nx - 1 && mask[c + 1]) || (j > 0 && mask[c - nx]) || (j < ny - 1 && mask[c + nx]) ||

@@ -28,3 +28,18 @@ export function gridCovering(minMm: Vec3, maxMm: Vec3, spacingMm: number): Grid 
   }
   return { dims, spacingMm, originMm };
 }
+
+/** Inclusive cell index ranges [i0, i1, j0, j1, k0, k1] (empty on an axis where i1 < i0). */
+export type CellBox = [number, number, number, number, number, number];
+
+/** The cells whose centres lie within [minMm − padMm, maxMm + padMm] on every axis, clamped to the grid. */
+export function cellsWithin(grid: Grid, minMm: Vec3, maxMm: Vec3, padMm = 0): CellBox {
+  const h = grid.spacingMm;
+  const out: CellBox = [0, 0, 0, 0, 0, 0];
+  for (let a = 0; a < 3; a++) {
+    const o = grid.originMm[a], n = grid.dims[a];
+    out[2 * a] = Math.max(0, Math.ceil((minMm[a] - padMm - o) / h - 1e-9));
+    out[2 * a + 1] = Math.min(n - 1, Math.floor((maxMm[a] + padMm - o) / h + 1e-9));
+  }
+  return out;
+}

@@ -1,17 +1,9 @@
-import type { Grid } from './grid.ts';
+import { type CellBox, type Grid, cellsWithin } from './grid.ts';
 import type { TriangleMesh } from './mesh.ts';
 import {
   RAY_JITTER_Y, RAY_JITTER_Z, cylinderSdfXYZ, ellipsoidSdfXYZ, meshTriangleIndex, shapeBounds,
   type ResolvedShape,
 } from './shapes.ts';
-
-/** Cell index range [lo, hi] (inclusive, clamped) whose centres may lie in [minMm, maxMm] on one axis. */
-function cellRange(grid: Grid, axis: number, minMm: number, maxMm: number): [number, number] {
-  const h = grid.spacingMm, o = grid.originMm[axis], n = grid.dims[axis];
-  const lo = Math.max(0, Math.ceil((minMm - o) / h - 1e-9));
-  const hi = Math.min(n - 1, Math.floor((maxMm - o) / h + 1e-9));
-  return [lo, hi];
-}
 
 /**
  * Occupancy of the grid by a shape: 1 where the cell centre is inside (or on) the shape, else 0.
@@ -27,9 +19,7 @@ export function voxelize(grid: Grid, shape: ResolvedShape): Uint8Array {
     return out;
   }
   const b = shapeBounds(shape);
-  const [i0, i1] = cellRange(grid, 0, b.minMm[0], b.maxMm[0]);
-  const [j0, j1] = cellRange(grid, 1, b.minMm[1], b.maxMm[1]);
-  const [k0, k1] = cellRange(grid, 2, b.minMm[2], b.maxMm[2]);
+  const [i0, i1, j0, j1, k0, k1] = cellsWithin(grid, b.minMm, b.maxMm);
   const h = grid.spacingMm, ox = grid.originMm[0], oy = grid.originMm[1], oz = grid.originMm[2];
   if (shape.kind === 'ellipsoid') {
     const [cx, cy, cz] = shape.centerMm;
@@ -154,18 +144,29 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
   const n = nx * ny * nz;
   const out = new Float32Array(n);
   const h = grid.spacingMm, ox = grid.originMm[0], oy = grid.originMm[1], oz = grid.originMm[2];
+  /**
+   * The cells to compute: with a finite band, those within the band and a cell of the shape's
+   * bounds; every other cell is farther than the band from the shape, outside it, so +band.
+   */
+  const computed = (band: number): CellBox => {
+    if (band === Infinity) return [0, nx - 1, 0, ny - 1, 0, nz - 1];
+    out.fill(band);
+    const b = shapeBounds(shape);
+    return cellsWithin(grid, b.minMm, b.maxMm, band + h);
+  };
   if (shape.kind === 'mesh') {
     const band = bandMm !== undefined && bandMm > 0 ? bandMm : DEFAULT_MESH_BAND_MM;
     const inside = new Uint8Array(n);
     voxelizeMeshInto(grid, shape.mesh, inside);
     const index = meshTriangleIndex(shape.mesh);
-    for (let k = 0; k < nz; k++) {
+    const [i0, i1, j0, j1, k0, k1] = computed(band);
+    for (let k = k0; k <= k1; k++) {
       const z = oz + k * h;
-      for (let j = 0; j < ny; j++) {
+      for (let j = j0; j <= j1; j++) {
         const y = oy + j * h;
         const row = nx * (j + ny * k);
         let seed = -1;
-        for (let i = 0; i < nx; i++) {
+        for (let i = i0; i <= i1; i++) {
           // Neighbour coherence: the previous cell's nearest triangle gives a tight starting bound.
           const d = index.nearestDistanceXYZ(ox + i * h, y, z, band, Infinity, seed);
           seed = index.nearestTriangle;
@@ -180,13 +181,14 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
     const [cx, cy, cz] = shape.centerMm;
     const [a, b, c] = shape.radiiMm;
     const rMin = Math.min(a, b, c);
-    for (let k = 0; k < nz; k++) {
+    const [i0, i1, j0, j1, k0, k1] = computed(band);
+    for (let k = k0; k <= k1; k++) {
       const z = oz + k * h;
-      for (let j = 0; j < ny; j++) {
+      for (let j = j0; j <= j1; j++) {
         const y = oy + j * h;
         const row = nx * (j + ny * k);
         const yz = ((y - cy) / b) ** 2 + ((z - cz) / c) ** 2;
-        for (let i = 0; i < nx; i++) {
+        for (let i = i0; i <= i1; i++) {
           const x = ox + i * h;
           if (band !== Infinity) {
             // Cheap clamp: p lies on s·E (s = sqrt(k)), and E ± |s − 1|·r_min-balls nest between
@@ -209,12 +211,13 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
   const dx = shape.toMm[0] - fx, dy = shape.toMm[1] - fy, dz = shape.toMm[2] - fz;
   const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
   const r = shape.radiusMm;
-  for (let k = 0; k < nz; k++) {
+  const [i0, i1, j0, j1, k0, k1] = computed(band);
+  for (let k = k0; k <= k1; k++) {
     const z = oz + k * h;
-    for (let j = 0; j < ny; j++) {
+    for (let j = j0; j <= j1; j++) {
       const y = oy + j * h;
       const row = nx * (j + ny * k);
-      for (let i = 0; i < nx; i++) {
+      for (let i = i0; i <= i1; i++) {
         const d = cylinderSdfXYZ(ox + i * h, y, z, fx, fy, fz, dx, dy, dz, len, r);
         out[row + i] = d > band ? band : d < -band ? -band : d;
       }

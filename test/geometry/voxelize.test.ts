@@ -116,6 +116,27 @@ describe('signedDistanceField', () => {
   });
 });
 
+describe('signedDistanceField with a band on a grid much larger than the shape', () => {
+  it('computes only near the shape and gives the clamped exact field, cell for cell', () => {
+    const grid: Grid = { dims: [44, 40, 42], spacingMm: 1, originMm: [-20, -21, -19.5] };
+    const shapes: ResolvedShape[] = [
+      { kind: 'ellipsoid', centerMm: [4.3, -2, 1.2], radiiMm: [6, 3.5, 5] },
+      { kind: 'cylinder', fromMm: [-6, -3, -4], toMm: [5, 2.3, 6], radiusMm: 2.7 },
+      { kind: 'mesh', mesh: ellipsoidMesh([4.3, -2, 1.2], [6, 3.5, 5], 40) },
+    ];
+    for (const s of shapes) {
+      const exact = signedDistanceField(grid, s, Infinity);
+      const banded = signedDistanceField(grid, s, 2.5);
+      let far = 0;
+      for (let i = 0; i < exact.length; i++) {
+        expect(banded[i]).toBe(Math.fround(Math.max(-2.5, Math.min(2.5, exact[i]))));
+        if (exact[i] > 10) far++;
+      }
+      expect(far).toBeGreaterThan(exact.length / 2);
+    }
+  });
+});
+
 describe('signedDistanceField band clamp (ellipsoid fast path)', () => {
   it('equals the clamped exact field', () => {
     const grid: Grid = { dims: [30, 24, 28], spacingMm: 1, originMm: [-15, -12, -14] };
