@@ -122,6 +122,13 @@ export class HeatSolver {
    */
   static workerIsosurfaceBytes = (cells: number): number => 5 * cells + 1048576;
   static readonly workerIsosurfaces = 3;
+  /**
+   * Grids smaller than this build their surfaces on the solver's thread alone (startIsosurfaces
+   * returns null, and no room is reserved): a 2 mm frame's surfaces take ~1 ms, and waking a worker
+   * for them gained nothing (Chromium, the liver at 2 mm on 2 threads: 10–12 ms of frames a run
+   * either way); at 1 mm (627 k cells) a frame saved ~5 ms. Tests lower it.
+   */
+  static workerIsosurfaceMinCells = 200_000;
   /** Threads a step of this solver is split across (1 without a pool). */
   get threads(): number {
     return this.team ? this.team.pool.threads : 1;
@@ -260,6 +267,8 @@ export class HeatSolver {
   private skipGrowOnce = false;
   /** Isosurfaces started on the workers and not yet taken (startIsosurfaces): no stepping. */
   private isosurfacesPending = false;
+  /** The arena has room for the workers' isosurfaces (a pool, shared wasm memory, a grid of workerIsosurfaceMinCells or more). */
+  private readonly roomForWorkerIsosurfaces: boolean;
 
   /**
    * `outer`: 'rest' holds the outermost cell layer at the resting temperature (tissue continues
@@ -290,7 +299,9 @@ export class HeatSolver {
     const rowInts = 2 * this.ny * this.nz;
     const rowBytes = 4 * 16 * Math.ceil((4 * rowInts) / 16);
     // Room for the isosurfaces a pool's workers build (startIsosurfaces), on a shared memory.
-    const workerIso = pool && module && module === shared ? HeatSolver.workerIsosurfaces * HeatSolver.workerIsosurfaceBytes(n) : 0;
+    const workerIso = pool && module && module === shared && n >= HeatSolver.workerIsosurfaceMinCells
+      ? HeatSolver.workerIsosurfaces * HeatSolver.workerIsosurfaceBytes(n) : 0;
+    this.roomForWorkerIsosurfaces = workerIso > 0;
     const arenaBytes = HeatSolver.arenaBytes(n) + (module ? rowBytes : 0) + workerIso;
     this.wasm = module ? new WasmKernel(module, n, undefined, module === shared, faceCapacity, arenaBytes) : null;
     this.kernel = this.wasm ? 'wasm-simd' : 'js';
@@ -417,11 +428,11 @@ export class HeatSolver {
    * can build others meanwhile (isosurfaceOf: the arena's free bytes then lie above the workers').
    * `take()` waits for them and gives them in order, each the same buffers isosurfaceOf gives, or
    * null where its scratch was too small; the solver must not step before. Null when there are no
-   * workers (or no room): then nothing started.
+   * workers, no room, or fewer cells than workerIsosurfaceMinCells: then nothing started.
    */
   startIsosurfaces(levelsC: readonly number[]): { count: number; take(): (Isosurface | null)[] } | null {
     const team = this.team, arena = this.arena, wasm = this.wasm;
-    if (!team || !arena || !wasm || team.pool.workers.length === 0 || this.isosurfacesPending) return null;
+    if (!team || !arena || !wasm || team.pool.workers.length === 0 || !this.roomForWorkerIsosurfaces || this.isosurfacesPending) return null;
     const bytes = HeatSolver.workerIsosurfaceBytes(this.nx * this.ny * this.nz);
     const mark = arena.mark;
     const jobs: { field: number; levelC: number; scratch: number; bytes: number }[] = [];

@@ -132,6 +132,9 @@ describe('streaming engine (what the worker exposes)', () => {
     const pool = await createNodeSlabPool(2, true);
     const started = vi.spyOn(HeatSolver.prototype, 'startIsosurfaces');
     HeatSolver.threadPool = pool;
+    // This 2 mm grid is under the size whose frames go to the workers by default.
+    const minCells = HeatSolver.workerIsosurfaceMinCells;
+    HeatSolver.workerIsosurfaceMinCells = 0;
     let many: RunFrame[];
     let onWorkers: (number | undefined)[];
     try {
@@ -139,6 +142,7 @@ describe('streaming engine (what the worker exposes)', () => {
       onWorkers = started.mock.results.map((r) => (r.value as { count: number } | null)?.count);
     } finally {
       HeatSolver.threadPool = null;
+      HeatSolver.workerIsosurfaceMinCells = minCells;
       pool.close();
       started.mockRestore();
     }
@@ -152,6 +156,8 @@ describe('streaming engine (what the worker exposes)', () => {
     const one = await streamRun(plan, { runId: 1, spacingMm: 2, frameEveryMs: 0 }, () => {}, () => false);
     const pool = await createNodeSlabPool(2, true);
     HeatSolver.threadPool = pool;
+    const minCells = HeatSolver.workerIsosurfaceMinCells;
+    HeatSolver.workerIsosurfaceMinCells = 0;
     try {
       // Cancelled at the frame's first question, after its surfaces went to the workers.
       const started = vi.spyOn(HeatSolver.prototype, 'startIsosurfaces');
@@ -165,6 +171,7 @@ describe('streaming engine (what the worker exposes)', () => {
       expect({ ...next!, solver: { ...next!.solver, wall_s: 0 } }).toEqual({ ...one!, solver: { ...one!.solver, wall_s: 0 } });
     } finally {
       HeatSolver.threadPool = null;
+      HeatSolver.workerIsosurfaceMinCells = minCells;
       pool.close();
     }
   });

@@ -25,6 +25,17 @@ function solver(kernel: 'js' | 'wasm-simd', pool: SlabPool | null, active: boole
   }
 }
 
+/** A solver made while grids of any size build their surfaces on the workers (this test box is small). */
+function workerIsosurfacesOn(make: () => HeatSolver): HeatSolver {
+  const saved = HeatSolver.workerIsosurfaceMinCells;
+  HeatSolver.workerIsosurfaceMinCells = 0;
+  try {
+    return make();
+  } finally {
+    HeatSolver.workerIsosurfaceMinCells = saved;
+  }
+}
+
 /** The same solver on one thread and on `pool`, multi-rate, tally as asked; dt and M of its macro steps. */
 function multiRatePair(pool: SlabPool, tally: boolean): { one: HeatSolver; many: HeatSolver; dt: number; M: number } {
   const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
@@ -171,7 +182,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     // The silent pool's steps on the coordinator alone (each would wait 20 ms for the worker).
     silentPool.minParallelCells = Infinity;
     for (const pool of [...pools, silentPool]) {
-      const one = solver('wasm-simd', null, true), many = solver('wasm-simd', pool, true);
+      const one = solver('wasm-simd', null, true), many = workerIsosurfacesOn(() => solver('wasm-simd', pool, true));
       for (let s = 0; s < 150; s++) {
         one.step(one.maxStepS);
         many.step(many.maxStepS);
@@ -200,7 +211,7 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     const saved = HeatSolver.workerIsosurfaceBytes;
     HeatSolver.workerIsosurfaceBytes = () => 4096;
     try {
-      const many = solver('wasm-simd', pools[0], true);
+      const many = workerIsosurfacesOn(() => solver('wasm-simd', pools[0], true));
       for (let s = 0; s < 50; s++) many.step(many.maxStepS);
       const started = many.startIsosurfaces([0, -10])!;
       expect(started.take()).toEqual([null, null]);
@@ -208,8 +219,15 @@ describe('z-slab threads (shared memory, Atomics barrier per step)', () => {
     } finally {
       HeatSolver.workerIsosurfaceBytes = saved;
     }
-    expect(solver('js', pools[0], true).startIsosurfaces([0])).toBeNull();
-    expect(solver('wasm-simd', null, true).startIsosurfaces([0])).toBeNull();
+    expect(workerIsosurfacesOn(() => solver('js', pools[0], true)).startIsosurfaces([0])).toBeNull();
+    expect(workerIsosurfacesOn(() => solver('wasm-simd', null, true)).startIsosurfaces([0])).toBeNull();
+  });
+
+  it('a grid under workerIsosurfaceMinCells builds its surfaces on its own thread (and reserves no room for the workers)', () => {
+    const small = solver('wasm-simd', pools[0], true);
+    for (let s = 0; s < 50; s++) small.step(small.maxStepS);
+    expect(small.startIsosurfaces([0])).toBeNull();
+    expect(small.isosurfaceOf('T', 0)!.indices.length).toBeGreaterThan(0);
   });
 
   it('two threaded solvers stepped alternately share one pool (re-attaching) and stay identical', () => {
