@@ -61,6 +61,8 @@ const ISO_GRID = 6, ISO_LEVELS = 10;
  * team's memory) and its result (kernelWasm.ts isosurfaceAt).
  */
 const ISO_JOB_INTS = 3 + ISO_RESULT_INTS;
+/** Where CMD_ISO job q starts in the control buffer (its result at + 3). */
+const isoJobAt = (q: number): number => ARGS + 1 + ISO_JOB_INTS * q;
 /** Most isosurfaces one CMD_ISO builds. */
 export const MAX_ISO_JOBS = 7;
 const F64_SLOTS = ISO_LEVELS + MAX_ISO_JOBS;
@@ -298,7 +300,7 @@ function planePart(
     }
   } else if (cmd === CMD_ISO) {
     for (let q = q0; q < q1; q++) {
-      const j = ARGS + 1 + ISO_JOB_INTS * q;
+      const j = isoJobAt(q);
       wasm.isosurfaceAt(ctrl[j], nx, ny, ctrl[ARGS], params[ISO_GRID], params[ISO_GRID + 1], params[ISO_GRID + 2], params[ISO_GRID + 3],
         params[ISO_LEVELS + q], ctrl[j + 1], ctrl[j + 2], ctrl, j + 3);
     }
@@ -606,7 +608,7 @@ export class SlabTeam {
     params[ISO_GRID] = grid.spacingMm;
     for (let a = 0; a < 3; a++) params[ISO_GRID + 1 + a] = grid.originMm[a];
     jobs.forEach((job, q) => {
-      const j = ARGS + 1 + ISO_JOB_INTS * q;
+      const j = isoJobAt(q);
       ctrl[j] = job.field;
       ctrl[j + 1] = job.scratch;
       ctrl[j + 2] = job.bytes;
@@ -629,7 +631,7 @@ export class SlabTeam {
     const ctrl = this.ctrl, wasm = this.wasm!;
     const { nx, ny } = this.fields;
     this.awaitWorkers(this.isoEpoch, (at) => planePart(wasm, ctrl, this.params, CMD_ISO, nx, ny, 0, 0, ctrl[at + RANGES], ctrl[at + RANGES + 1], ctrl, 0));
-    return Array.from({ length: this.isoJobs }, (_, q) => wasm.isosurfaceFrom(ctrl, ARGS + 4 + ISO_JOB_INTS * q));
+    return Array.from({ length: this.isoJobs }, (_, q) => wasm.isosurfaceFrom(ctrl, isoJobAt(q) + 3));
   }
 
   /** Slab boundaries (parts + 1 planes from k0 to k1) with about equal sums of weight(k) on each slab. */
