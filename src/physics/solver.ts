@@ -1380,11 +1380,15 @@ export class HeatSolver {
 
   private markOuterLayer(): void {
     const { nx, ny, nz } = this;
+    const kind = this.fixedKind;
+    // The first and last plane whole, the first and last row of the others, and the end cells of
+    // their other rows.
     for (let k = 0; k < nz; k++)
-      for (let j = 0; j < ny; j++)
-        for (let i = 0; i < nx; i++)
-          if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1)
-            this.fixedKind[i + nx * (j + ny * k)] = 1;
+      for (let j = 0; j < ny; j++) {
+        const row = nx * (j + ny * k);
+        if (k === 0 || k === nz - 1 || j === 0 || j === ny - 1) kind.fill(1, row, row + nx);
+        else kind[row] = kind[row + nx - 1] = 1;
+      }
   }
 
   private buildVesselFaces(): void {

@@ -38,3 +38,36 @@ describe('active region (cells the cold has not reached are not stepped)', () =>
     expect(Math.abs(a.energy.fixedCells - b.energy.fixedCells)).toBeLessThan(1e-6 * Math.abs(b.energy.probes));
   });
 });
+
+describe('the outer cell layer (the "rest" boundary)', () => {
+  it('holds the resting temperature on all six sides, even where a probe crosses it', () => {
+    for (const kernel of ['js', 'wasm-simd'] as const) {
+      HeatSolver.kernelPreference = kernel;
+      try {
+        const dims: [number, number, number] = [13, 11, 9];
+        const s = new HeatSolver(boxGrid(dims, 1, [-6, -5, -4]), makeTissueModel(tableTissue()));
+        const rest = s.temperatureC[0];
+        // Probes along x, y and z through the whole grid, each crossing two faces of the layer.
+        s.setSources([
+          { body: cylinderBody([-0.01, 0.0004, -0.0003], [0.01, 0.0004, -0.0003], 0.0012), surfaceC: -145 },
+          { body: cylinderBody([0.0021, -0.01, 0.0011], [0.0021, 0.01, 0.0011], 0.0012), surfaceC: -145 },
+          { body: cylinderBody([-0.0031, -0.0022, -0.01], [-0.0031, -0.0022, 0.01], 0.0012), surfaceC: -145 },
+        ]);
+        for (let n = 0; n < 60; n++) s.step(s.maxStepS);
+        const [nx, ny, nz] = dims;
+        let outer = 0;
+        for (let k = 0; k < nz; k++)
+          for (let j = 0; j < ny; j++)
+            for (let i = 0; i < nx; i++) {
+              if (i > 0 && j > 0 && k > 0 && i < nx - 1 && j < ny - 1 && k < nz - 1) continue;
+              expect(s.temperatureC[i + nx * (j + ny * k)], `${kernel} cell ${i},${j},${k}`).toBe(rest);
+              outer++;
+            }
+        expect(outer).toBe(nx * ny * nz - (nx - 2) * (ny - 2) * (nz - 2));
+        expect(Math.min(...s.temperatureC)).toBeLessThan(-100);
+      } finally {
+        HeatSolver.kernelPreference = 'auto';
+      }
+    }
+  });
+});
