@@ -146,9 +146,10 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
   const h = grid.spacingMm, ox = grid.originMm[0], oy = grid.originMm[1], oz = grid.originMm[2];
   /**
    * The cells to compute: with a finite band, those within the band and a cell of the shape's
-   * bounds; every other cell is farther than the band from the shape, outside it, so +band.
+   * bounds, after setting every cell to +band (the others are farther than the band from the
+   * shape, outside it); with none, every cell.
    */
-  const computed = (band: number): CellBox => {
+  const cellsToCompute = (band: number): CellBox => {
     if (band === Infinity) return [0, nx - 1, 0, ny - 1, 0, nz - 1];
     out.fill(band);
     const b = shapeBounds(shape);
@@ -159,7 +160,7 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
     const inside = new Uint8Array(n);
     voxelizeMeshInto(grid, shape.mesh, inside);
     const index = meshTriangleIndex(shape.mesh);
-    const [i0, i1, j0, j1, k0, k1] = computed(band);
+    const [i0, i1, j0, j1, k0, k1] = cellsToCompute(band);
     for (let k = k0; k <= k1; k++) {
       const z = oz + k * h;
       for (let j = j0; j <= j1; j++) {
@@ -181,7 +182,7 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
     const [cx, cy, cz] = shape.centerMm;
     const [a, b, c] = shape.radiiMm;
     const rMin = Math.min(a, b, c);
-    const [i0, i1, j0, j1, k0, k1] = computed(band);
+    const [i0, i1, j0, j1, k0, k1] = cellsToCompute(band);
     for (let k = k0; k <= k1; k++) {
       const z = oz + k * h;
       for (let j = j0; j <= j1; j++) {
@@ -211,7 +212,7 @@ export function signedDistanceField(grid: Grid, shape: ResolvedShape, bandMm?: n
   const dx = shape.toMm[0] - fx, dy = shape.toMm[1] - fy, dz = shape.toMm[2] - fz;
   const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
   const r = shape.radiusMm;
-  const [i0, i1, j0, j1, k0, k1] = computed(band);
+  const [i0, i1, j0, j1, k0, k1] = cellsToCompute(band);
   for (let k = k0; k <= k1; k++) {
     const z = oz + k * h;
     for (let j = j0; j <= j1; j++) {

@@ -595,9 +595,14 @@ export class HeatSolver {
     this.timeS = target;
   }
 
+  /** Stepping would change the fields the workers are reading (startIsosurfaces). */
+  private refuseWhileIsosurfacesOut(): void {
+    if (this.isosurfacesPending) throw new Error('isosurfaces are being built on the workers: take them before stepping');
+  }
+
   /** One explicit step of dt [s] (dt ≤ maxStepS). */
   step(dtS: number): void {
-    if (this.isosurfacesPending) throw new Error('isosurfaces are being built on the workers: take them before stepping');
+    this.refuseWhileIsosurfacesOut();
     const f = this.fields;
     this.scanNearFast = false;
     this.saveCutH();
@@ -644,7 +649,7 @@ export class HeatSolver {
    * its anchors).
    */
   stepMany(dtS: number, count: number): void {
-    if (this.isosurfacesPending) throw new Error('isosurfaces are being built on the workers: take them before stepping');
+    this.refuseWhileIsosurfacesOut();
     if (count >= 2 && this.multiRate && this.multiRateStep(dtS, count)) {
       this.multiRateStats.macro++;
       return;
