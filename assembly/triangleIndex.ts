@@ -8,6 +8,7 @@
 
 let posAt: usize = 0, idxAt: usize = 0, boxesAt: usize = 0, startAt: usize = 0, itemsAt: usize = 0, stampAt: usize = 0;
 let triangleCount: i32 = 0;
+let rangesAt: usize = 0;
 let nbx: i32 = 1, nby: i32 = 1, nbz: i32 = 1;
 let minX: f64 = 0, minY: f64 = 0, minZ: f64 = 0, bucket: f64 = 0;
 let query: u32 = 0;
@@ -98,25 +99,37 @@ function pointTriangleDistSq(px: f64, py: f64, pz: f64, a: i32, b: i32, c: i32):
   return dx * dx + dy * dy + dz * dz;
 }
 
-/** The buckets triangle t's box overlaps: counted (fill false, into count[bi + 1]) or listed. */
-function bucketTriangle(t: i32, count: usize, fill: bool): void {
+/**
+ * The buckets triangle t's box overlaps: counted into count[bi + 1], its bucket ranges kept at
+ * rangesAt + 6t (u8: at most 129 buckets an axis) for the fill.
+ */
+function countTriangle(t: i32, count: usize): void {
   const o = boxesAt + (<usize>t) * 24;
   const i0 = clampBucket((<f64>load<f32>(o) - minX) / bucket, nbx), i1 = clampBucket((<f64>load<f32>(o + 12) - minX) / bucket, nbx);
   const j0 = clampBucket((<f64>load<f32>(o + 4) - minY) / bucket, nby), j1 = clampBucket((<f64>load<f32>(o + 16) - minY) / bucket, nby);
   const k0 = clampBucket((<f64>load<f32>(o + 8) - minZ) / bucket, nbz), k1 = clampBucket((<f64>load<f32>(o + 20) - minZ) / bucket, nbz);
+  const r = rangesAt + (<usize>t) * 6;
+  store<u8>(r, i0); store<u8>(r, i1, 1); store<u8>(r, j0, 2); store<u8>(r, j1, 3); store<u8>(r, k0, 4); store<u8>(r, k1, 5);
+  for (let k = k0; k <= k1; k++)
+    for (let j = j0; j <= j1; j++)
+      for (let i = i0; i <= i1; i++) {
+        const c = count + ((<usize>(i + nbx * (j + nby * k) + 1)) << 2);
+        store<u32>(c, load<u32>(c) + 1);
+      }
+}
+
+/** Lists triangle t in the buckets countTriangle found for it. */
+function fillTriangle(t: i32, count: usize): void {
+  const r = rangesAt + (<usize>t) * 6;
+  const i0 = <i32>load<u8>(r), i1 = <i32>load<u8>(r, 1), j0 = <i32>load<u8>(r, 2), j1 = <i32>load<u8>(r, 3), k0 = <i32>load<u8>(r, 4), k1 = <i32>load<u8>(r, 5);
   for (let k = k0; k <= k1; k++)
     for (let j = j0; j <= j1; j++)
       for (let i = i0; i <= i1; i++) {
         const bi = i + nbx * (j + nby * k);
-        if (fill) {
-          const c = count + ((<usize>bi) << 2);
-          const n = load<u32>(c);
-          store<u32>(itemsAt + ((<usize>(load<u32>(startAt + ((<usize>bi) << 2)) + n)) << 2), t);
-          store<u32>(c, n + 1);
-        } else {
-          const c = count + ((<usize>(bi + 1)) << 2);
-          store<u32>(c, load<u32>(c) + 1);
-        }
+        const c = count + ((<usize>bi) << 2);
+        const n = load<u32>(c);
+        store<u32>(itemsAt + ((<usize>(load<u32>(startAt + ((<usize>bi) << 2)) + n)) << 2), t);
+        store<u32>(c, n + 1);
       }
 }
 
@@ -177,10 +190,11 @@ export function triIndexBuild(positions: usize, indices: usize, nTri: i32, scrat
   const listBytes = (<usize>(nBuckets + 1)) << 2;
   const count = at;
   startAt = count + listBytes;
-  at = startAt + listBytes;
+  rangesAt = startAt + listBytes;
+  at = rangesAt + (((<usize>nTri) * 6 + 3) & ~(<usize>3));
   if (at > end) return -1;
   memory.fill(count, 0, listBytes);
-  for (let t = 0; t < nTri; t++) bucketTriangle(t, count, false);
+  for (let t = 0; t < nTri; t++) countTriangle(t, count);
   for (let i = 0; i < nBuckets; i++) {
     const c = count + ((<usize>(i + 1)) << 2);
     store<u32>(c, load<u32>(c) + load<u32>(c - 4));
@@ -189,7 +203,7 @@ export function triIndexBuild(positions: usize, indices: usize, nTri: i32, scrat
   itemsAt = at;
   if (itemsAt + ((<usize>load<u32>(count + ((<usize>nBuckets) << 2))) << 2) > end) return -1;
   memory.fill(count, 0, listBytes);
-  for (let t = 0; t < nTri; t++) bucketTriangle(t, count, true);
+  for (let t = 0; t < nTri; t++) fillTriangle(t, count);
   return 0;
 }
 

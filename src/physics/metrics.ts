@@ -115,7 +115,7 @@ export function signedMinMarginMm(
   const n = surfacePointsMm.length / 3;
   const tAt = new Float64Array(n);
   for (let p = 0; p < n; p++) tAt[p] = sampleTrilinear(Tmin, grid, surfacePointsMm[3 * p], surfacePointsMm[3 * p + 1], surfacePointsMm[3 * p + 2]);
-  const order = Array.from({ length: n }, (_, p) => p).sort((a, b) => tAt[b] - tAt[a]);
+  const order = roughlyFalling(tAt);
   // best = the lowest signed value so far. Covered points (+d) matter only while best > 0 and only
   // if nearer than best; uncovered points (−d) only if farther than −best.
   let best = Infinity;
@@ -138,6 +138,34 @@ export function signedMinMarginMm(
     }
   }
   return round3(best);
+}
+
+/** Bins of roughlyFalling. */
+const ORDER_BINS = 256;
+
+/**
+ * Indices of `values` from the highest to the lowest, roughly: counted into ORDER_BINS equal bins
+ * between their extremes, in index order within a bin (O(n); a comparison sort of the margin's
+ * points took ~0.7 ms of a 1 mm frame's 4.4 ms metrics).
+ */
+function roughlyFalling(values: Float64Array): Uint32Array {
+  const n = values.length;
+  let lo = Infinity, hi = -Infinity;
+  for (let p = 0; p < n; p++) {
+    if (values[p] < lo) lo = values[p];
+    if (values[p] > hi) hi = values[p];
+  }
+  const scale = hi > lo ? (ORDER_BINS - 1) / (hi - lo) : 0;
+  const bin = new Uint8Array(n);
+  const start = new Uint32Array(ORDER_BINS + 1);
+  for (let p = 0; p < n; p++) {
+    bin[p] = Math.min(ORDER_BINS - 1, Math.floor((hi - values[p]) * scale));
+    start[bin[p] + 1]++;
+  }
+  for (let b = 0; b < ORDER_BINS; b++) start[b + 1] += start[b];
+  const order = new Uint32Array(n);
+  for (let p = 0; p < n; p++) order[start[bin[p]]++] = p;
+  return order;
 }
 
 /**

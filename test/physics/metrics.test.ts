@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { isosurface } from '../../src/geometry/marchingCubes.ts';
 import { ellipsoidMesh } from '../../src/geometry/mesh.ts';
+import { sampleTrilinear } from '../../src/geometry/sample.ts';
+import { pointTriangleDistSq } from '../../src/geometry/triangleIndex.ts';
 import { boxGrid } from './helpers.ts';
 import { coverageMetrics, isothermMetrics, isothermMetricsAt, signedMinMarginMm, structureMetrics } from '../../src/physics/metrics.ts';
 
@@ -56,6 +59,37 @@ describe('metrics', () => {
     expect(Math.abs((signedMinMarginMm(Tmin, grid, -40, poking) as number) + 2.2)).toBeLessThan(0.1);
     // No ablation zone at all.
     expect(signedMinMarginMm(new Float32Array(Tmin.length).fill(37), grid, -40, inside)).toBeNull();
+  });
+
+  it('signed minimum margin equals the brute-force minimum over every point and triangle, whatever order it visits the points in', () => {
+    // A lumpy ablation zone (two overlapping spheres), tumours partly inside and partly outside.
+    const grid = boxGrid([40, 40, 40], 1, [-19.5, -19.5, -19.5]);
+    const Tmin = new Float32Array(40 ** 3);
+    for (let k = 0; k < 40; k++)
+      for (let j = 0; j < 40; j++)
+        for (let i = 0; i < 40; i++) {
+          const x = grid.originMm[0] + i, y = grid.originMm[1] + j, z = grid.originMm[2] + k;
+          const r = Math.min(Math.hypot(x - 4, y, z) - 9, Math.hypot(x + 5, y - 2, z + 1) - 7);
+          Tmin[i + 40 * (j + 40 * k)] = -40 + 6 * r + Math.sin(0.7 * x + 0.3 * y) * 2;
+        }
+    const surface = isosurface(Tmin, grid, -40);
+    const bruteForce = (points: Float32Array): number => {
+      let best = Infinity;
+      for (let p = 0; p < points.length; p += 3) {
+        let d2 = Infinity;
+        for (let t = 0; t < surface.indices.length; t += 3) {
+          d2 = Math.min(d2, pointTriangleDistSq(points[p], points[p + 1], points[p + 2], surface.positions,
+            3 * surface.indices[t], 3 * surface.indices[t + 1], 3 * surface.indices[t + 2]));
+        }
+        const covered = sampleTrilinear(Tmin, grid, points[p], points[p + 1], points[p + 2]) <= -40;
+        best = Math.min(best, covered ? Math.sqrt(d2) : -Math.sqrt(d2));
+      }
+      return Math.round(best * 1000) / 1000;
+    };
+    for (const [centre, radius] of [[[3, 0, 0], 5], [[-1, 1, 0], 9], [[8, -3, 2], 6]] as [[number, number, number], number][]) {
+      const points = ellipsoidMesh(centre, [radius, radius * 0.8, radius * 1.1], 40).positions;
+      expect(signedMinMarginMm(Tmin, grid, -40, points, surface)).toBe(bruteForce(points));
+    }
   });
 
   it('isotherm volume and box, coverage of tumour and margin shell, structure figures', () => {
