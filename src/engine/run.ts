@@ -86,6 +86,11 @@ export class PlanRun {
     return this.reportSnapshotNow() ?? this.sim.snapshot(lethalSurface);
   }
 
+  /** Done with this run (its result taken): the solver's memory goes to the next run. */
+  dispose(): void {
+    this.sim.dispose();
+  }
+
   /** The result file; complete once `done`. */
   result(): RunResult {
     const g = this.sim.grid;
@@ -116,10 +121,14 @@ export class PlanRun {
 /** Runs a plan straight through (command line, golden tests). */
 export function runPlan(plan: Plan, options: PlanRunOptions & { onProgress?: (tS: number, endS: number) => void } = {}): RunResult {
   const run = new PlanRun(plan, options);
-  const chunkS = Math.max(10, run.endS / 100);
-  while (!run.done) {
-    run.advanceTo(run.sim.timeS + chunkS);
-    options.onProgress?.(run.sim.timeS, run.endS);
+  try {
+    const chunkS = Math.max(10, run.endS / 100);
+    while (!run.done) {
+      run.advanceTo(run.sim.timeS + chunkS);
+      options.onProgress?.(run.sim.timeS, run.endS);
+    }
+    return run.result();
+  } finally {
+    run.dispose();
   }
-  return run.result();
 }

@@ -172,6 +172,11 @@ export class Simulation {
     return snap;
   }
 
+  /** Done with this simulation: its solver's memory goes to the next (HeatSolver.dispose). */
+  dispose(): void {
+    this.solver.dispose();
+  }
+
   private applyPhase(index: number): void {
     if (index === this.phaseIndex) return;
     this.phaseIndex = index;

@@ -180,71 +180,76 @@ export async function streamRun(
   // Sensors at the sample times, which are then the only anchors between report times: a drag's
   // preview sampling every 120 s takes fewer, fuller multi-rate groups (2 mm: ~7 % of the run).
   const run = new PlanRun(plan, { spacingMm: options.spacingMm, sensorEveryS: sampleEveryS });
-  const frameEveryMs = options.frameEveryMs ?? DEFAULT_FRAME_EVERY_MS;
-  const levels = options.isoLevels_C ?? [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
-  const times = sampleTimes(plan, run.endS, sampleEveryS);
-  let pending: RunSample[] = [];
-  let lastFrameEndMs = 0;
-  let frameCostMs = 0;
-  // At most one frame in flight: the run goes on while the page takes a frame, and waits only if
-  // the page has not taken the previous one when the next is due.
-  let delivered: Promise<void> = Promise.resolve();
-  // Yield (and look for a cancel) once per SLICE_MS of work, not per piece of work: even an
-  // unclamped yield lets the page's other messages in.
-  let lastYieldMs = performance.now();
-  /** Yields when SLICE_MS of work has passed since the last yield; false once cancelled. */
-  const checkpoint = async (): Promise<boolean> => {
-    if (performance.now() - lastYieldMs >= SLICE_MS) {
-      await yieldToEventLoop();
-      lastYieldMs = performance.now();
-    }
-    return !isCancelled();
-  };
-
-  /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
-  const sendFrame = async (): Promise<boolean> => {
-    const started = performance.now();
-    const part = await framePart(run, levels, checkpoint);
-    if (!part) return false;
-    const cost = performance.now() - started;
-    const newest = pending[pending.length - 1];
-    const frame: RunFrame = {
-      runId: options.runId, t_s: newest.t_s, end_s: run.endS, grid: run.sim.grid, ...part,
-      sensors_C: newest.sensors_C, samples: pending,
+  // The solver's memory goes to the next run however this one ends.
+  try {
+    const frameEveryMs = options.frameEveryMs ?? DEFAULT_FRAME_EVERY_MS;
+    const levels = options.isoLevels_C ?? [...new Set([...REPORTED_ISOTHERMS_C, plan.lethal_C])];
+    const times = sampleTimes(plan, run.endS, sampleEveryS);
+    let pending: RunSample[] = [];
+    let lastFrameEndMs = 0;
+    let frameCostMs = 0;
+    // At most one frame in flight: the run goes on while the page takes a frame, and waits only if
+    // the page has not taken the previous one when the next is due.
+    let delivered: Promise<void> = Promise.resolve();
+    // Yield (and look for a cancel) once per SLICE_MS of work, not per piece of work: even an
+    // unclamped yield lets the page's other messages in.
+    let lastYieldMs = performance.now();
+    /** Yields when SLICE_MS of work has passed since the last yield; false once cancelled. */
+    const checkpoint = async (): Promise<boolean> => {
+      if (performance.now() - lastYieldMs >= SLICE_MS) {
+        await yieldToEventLoop();
+        lastYieldMs = performance.now();
+      }
+      return !isCancelled();
     };
-    pending = [];
-    await delivered;
-    if (isCancelled()) return false;
-    delivered = Promise.resolve(onFrame(frame));
-    frameCostMs = cost;
-    lastFrameEndMs = performance.now();
-    return true;
-  };
 
-  pending.push(buildSample(run));
-  if (!(await sendFrame())) return null;
-  let next = 1;
-  // Simulated seconds per slice, adapted so each slice takes about SLICE_MS.
-  let sliceS = 1;
-  while (!run.done) {
-    if (!(await checkpoint())) return null;
-    const target = Math.min(times[next], run.sim.timeS + sliceS);
-    const before = run.sim.timeS;
-    const started = performance.now();
-    run.advanceTo(target);
-    const ms = performance.now() - started;
-    // A slice shorter than one multi-rate group does nothing: lengthen it without the clock (a
-    // coarse or stopped one reads 0 ms, and the loop would never end).
-    if (run.sim.timeS <= before) sliceS = Math.min(sampleEveryS, sliceS * 2);
-    else if (ms > 0) sliceS = Math.max(0.1, Math.min(sampleEveryS, sliceS * Math.min(2, SLICE_MS / ms)));
-    if (run.sim.timeS < times[next] - 1e-9) continue;
-    next++;
+    /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
+    const sendFrame = async (): Promise<boolean> => {
+      const started = performance.now();
+      const part = await framePart(run, levels, checkpoint);
+      if (!part) return false;
+      const cost = performance.now() - started;
+      const newest = pending[pending.length - 1];
+      const frame: RunFrame = {
+        runId: options.runId, t_s: newest.t_s, end_s: run.endS, grid: run.sim.grid, ...part,
+        sensors_C: newest.sensors_C, samples: pending,
+      };
+      pending = [];
+      await delivered;
+      if (isCancelled()) return false;
+      delivered = Promise.resolve(onFrame(frame));
+      frameCostMs = cost;
+      lastFrameEndMs = performance.now();
+      return true;
+    };
+
     pending.push(buildSample(run));
-    const waitMs = Math.max(frameEveryMs, frameCostMs / FRAME_SHARE);
-    if (run.done || performance.now() - lastFrameEndMs >= waitMs) {
-      if (!(await sendFrame())) return null;
+    if (!(await sendFrame())) return null;
+    let next = 1;
+    // Simulated seconds per slice, adapted so each slice takes about SLICE_MS.
+    let sliceS = 1;
+    while (!run.done) {
+      if (!(await checkpoint())) return null;
+      const target = Math.min(times[next], run.sim.timeS + sliceS);
+      const before = run.sim.timeS;
+      const started = performance.now();
+      run.advanceTo(target);
+      const ms = performance.now() - started;
+      // A slice shorter than one multi-rate group does nothing: lengthen it without the clock (a
+      // coarse or stopped one reads 0 ms, and the loop would never end).
+      if (run.sim.timeS <= before) sliceS = Math.min(sampleEveryS, sliceS * 2);
+      else if (ms > 0) sliceS = Math.max(0.1, Math.min(sampleEveryS, sliceS * Math.min(2, SLICE_MS / ms)));
+      if (run.sim.timeS < times[next] - 1e-9) continue;
+      next++;
+      pending.push(buildSample(run));
+      const waitMs = Math.max(frameEveryMs, frameCostMs / FRAME_SHARE);
+      if (run.done || performance.now() - lastFrameEndMs >= waitMs) {
+        if (!(await sendFrame())) return null;
+      }
     }
+    await delivered;
+    return isCancelled() ? null : run.result();
+  } finally {
+    run.dispose();
   }
-  await delivered;
-  return isCancelled() ? null : run.result();
 }

@@ -192,10 +192,31 @@ export const SLAB_LIST_SLOTS = 33;
 /** Int32s of an isosurfaceAt result: vertex count, index count, offsets of positions, normals, indices. */
 export const ISO_RESULT_INTS = 5;
 
+/**
+ * Memories of released kernels (WasmKernel.release), newest last, for the next kernel of the same
+ * size and sharedness: in Chromium a new memory's pages cost a fault each on first touch (a 1 mm
+ * liver solver's shared memory, made and filled: 62 ms against 1 ms for a kept one; Node 6 ms).
+ */
+const spareMemories: { memory: WebAssembly.Memory; shared: boolean }[] = [];
+/** Most memories kept: a drag's coarse runs and the fine run after it each find theirs. */
+const SPARE_MEMORIES = 2;
+
+/** A memory of `pages` pages, all zero: a kept one when there is one of that size, else a new one. */
+function zeroedMemory(pages: number, shared: boolean): WebAssembly.Memory {
+  const i = spareMemories.findIndex((m) => m.shared === shared && m.memory.buffer.byteLength === pages * PAGE);
+  if (i < 0) return shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages });
+  const [{ memory }] = spareMemories.splice(i, 1);
+  new Uint8Array(memory.buffer).fill(0);
+  return memory;
+}
+
 export class WasmKernel {
   readonly memory: WebAssembly.Memory;
   private readonly exports: KernelExports;
   private readonly isoResult = new Int32Array(ISO_RESULT_INTS);
+  /** Whether this kernel made its memory (only then may release() hand it on), and not yet released. */
+  private ownsMemory: boolean;
+  private readonly shared: boolean;
 
   /**
    * `memory`: an existing one to run on (threads share one SharedArrayBuffer-backed memory);
@@ -205,9 +226,23 @@ export class WasmKernel {
    */
   constructor(module: WebAssembly.Module, cells: number, memory?: WebAssembly.Memory, shared = false, faceCapacity = 0, arenaBytes = 0) {
     const pages = WasmKernel.pagesFor(cells, faceCapacity, arenaBytes);
-    this.memory = memory ?? (shared ? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }) : new WebAssembly.Memory({ initial: pages }));
+    this.ownsMemory = !memory;
+    this.shared = shared;
+    // Zeroed before instantiation, which writes the module's data into page 0.
+    this.memory = memory ?? zeroedMemory(pages, shared);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => {} } });
     this.exports = instance.exports as unknown as KernelExports;
+  }
+
+  /**
+   * Hands this kernel's memory to the next kernel of the same size (it is zeroed then); a memory
+   * it was given stays with its owner. Nothing may use this kernel, or views on its memory, after.
+   */
+  release(): void {
+    if (!this.ownsMemory) return;
+    this.ownsMemory = false;
+    spareMemories.push({ memory: this.memory, shared: this.shared });
+    if (spareMemories.length > SPARE_MEMORIES) spareMemories.shift();
   }
 
   /** Memory pages for the fields of `cells` cells (6 Float32 arrays) and `faceCapacity` interface faces. */

@@ -267,6 +267,8 @@ export class HeatSolver {
   private skipGrowOnce = false;
   /** Isosurfaces started on the workers and not yet taken (startIsosurfaces): no stepping. */
   private isosurfacesPending = false;
+  /** Set by dispose(). */
+  private disposed = false;
   /** The arena has room for the workers' isosurfaces (a pool, shared wasm memory, a grid of workerIsosurfaceMinCells or more). */
   private readonly roomForWorkerIsosurfaces: boolean;
 
@@ -369,11 +371,13 @@ export class HeatSolver {
 
   /** Current temperature [°C] per cell (a live view: do not keep across steps). */
   get temperatureC(): Float32Array {
+    if (this.disposed) throw new Error('this solver was disposed');
     return this.fields.Tin;
   }
 
   /** Minimum temperature reached so far [°C] per cell. */
   get minTemperatureC(): Float32Array {
+    if (this.disposed) throw new Error('this solver was disposed');
     return this.fields.Tmin;
   }
 
@@ -595,14 +599,28 @@ export class HeatSolver {
     this.timeS = target;
   }
 
-  /** Stepping would change the fields the workers are reading (startIsosurfaces). */
-  private refuseWhileIsosurfacesOut(): void {
+  /**
+   * Stepping would change the fields the workers are reading (startIsosurfaces); after dispose()
+   * the memory is another solver's.
+   */
+  private refuseToStep(): void {
     if (this.isosurfacesPending) throw new Error('isosurfaces are being built on the workers: take them before stepping');
+    if (this.disposed) throw new Error('this solver was disposed');
+  }
+
+  /**
+   * Done with this solver: its kernel memory goes to the next solver of the same grid (see
+   * WasmKernel.release), unless workers may still be reading it (isosurfaces not taken). Its
+   * fields and every view on them are invalid after; stepping and the field getters throw.
+   */
+  dispose(): void {
+    this.disposed = true;
+    if (!this.isosurfacesPending) this.wasm?.release();
   }
 
   /** One explicit step of dt [s] (dt ≤ maxStepS). */
   step(dtS: number): void {
-    this.refuseWhileIsosurfacesOut();
+    this.refuseToStep();
     const f = this.fields;
     this.scanNearFast = false;
     this.saveCutH();
@@ -649,7 +667,7 @@ export class HeatSolver {
    * its anchors).
    */
   stepMany(dtS: number, count: number): void {
-    this.refuseWhileIsosurfacesOut();
+    this.refuseToStep();
     if (count >= 2 && this.multiRate && this.multiRateStep(dtS, count)) {
       this.multiRateStats.macro++;
       return;

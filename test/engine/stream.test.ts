@@ -234,6 +234,21 @@ describe('streaming engine (what the worker exposes)', () => {
     }
   });
 
+  it('a run hands its solver memory on however it ends: finished, cancelled, or failing in a frame', async () => {
+    const dispose = vi.spyOn(PlanRun.prototype, 'dispose');
+    try {
+      const plan = shortLiver();
+      await streamRun(plan, { runId: 1, spacingMm: 2 }, () => {}, () => false);
+      expect(dispose).toHaveBeenCalledTimes(1);
+      expect(await streamRun(plan, { runId: 2, spacingMm: 2 }, () => {}, () => true)).toBeNull();
+      expect(dispose).toHaveBeenCalledTimes(2);
+      await expect(streamRun(plan, { runId: 3, spacingMm: 2, frameEveryMs: 0 }, () => { throw new Error('page gone'); }, () => false)).rejects.toThrow('page gone');
+      expect(dispose).toHaveBeenCalledTimes(3);
+    } finally {
+      dispose.mockRestore();
+    }
+  });
+
   it('a new run supersedes the old one, which stops at once, sends nothing more and resolves null', async () => {
     const plan = sample('liver-3probe');
     const api = createEngineApi((f) => f);

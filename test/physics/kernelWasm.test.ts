@@ -285,6 +285,44 @@ describe('WebAssembly SIMD kernel', () => {
     }
   });
 
+  it("a released kernel's memory goes, zeroed, to the next kernel of its size; other sizes and lent memories are left alone", () => {
+    const module = wasmKernelModule()!;
+    const first = new WasmKernel(module, 5000);
+    const fields = first.allocateFields(20, 25, 10);
+    fields.H.fill(NaN);
+    fields.Tmin.fill(-7);
+    first.release();
+    first.release();
+    const other = new WasmKernel(module, 9000);
+    expect(other.memory).not.toBe(first.memory);
+    const next = new WasmKernel(module, 5000);
+    expect(next.memory).toBe(first.memory);
+    const again = next.allocateFields(20, 25, 10);
+    expect([again.H.every((v) => v === 0), again.Tmin.every((v) => v === 0)]).toEqual([true, true]);
+    // Released twice, handed on once.
+    expect(new WasmKernel(module, 5000).memory).not.toBe(first.memory);
+    // A kernel on a memory it was lent (a slab thread's) never hands it on.
+    const lent = new WasmKernel(module, 5000, other.memory);
+    lent.release();
+    expect(new WasmKernel(module, 9000).memory).not.toBe(other.memory);
+  });
+
+  it('a disposed solver refuses to step or show its fields; the solver that gets its memory starts and steps exactly as a fresh one', () => {
+    const a = solver('wasm-simd');
+    for (let s = 0; s < 200; s++) a.step(a.maxStepS);
+    a.dispose();
+    expect(() => a.step(a.maxStepS)).toThrow(/disposed/);
+    expect(() => a.temperatureC).toThrow(/disposed/);
+    const reused = solver('wasm-simd');
+    const fresh = solver('wasm-simd');
+    const memoryOf = (x: HeatSolver): WebAssembly.Memory => (x as unknown as { wasm: WasmKernel }).wasm.memory;
+    expect(memoryOf(reused)).toBe(memoryOf(a));
+    expect(memoryOf(fresh)).not.toBe(memoryOf(a));
+    for (let s = 0; s < 300; s++) for (const x of [reused, fresh]) x.step(x.maxStepS);
+    expect(fieldMismatches(reused, fresh)).toBe(0);
+    expect(reused.temperatureC.some((t) => t < -20)).toBe(true);
+  });
+
   it('the committed module is what assembly/kernel.ts builds (npm run build:wasm reproduces it)', () => {
     const out = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
     expect(out).toContain('up to date');
