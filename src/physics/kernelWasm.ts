@@ -195,7 +195,8 @@ export const ISO_RESULT_INTS = 5;
 /**
  * Memories of released kernels (WasmKernel.release), newest last, for the next kernel of the same
  * size and sharedness: in Chromium a new memory's pages cost a fault each on first touch (a 1 mm
- * liver solver's shared memory, made and filled: 62 ms against 1 ms for a kept one; Node 6 ms).
+ * liver solver's shared memory, made and filled: 62 ms; a kept one, zeroed and filled: 1.7 ms;
+ * Node 6 ms for a new one).
  */
 const spareMemories: { memory: WebAssembly.Memory; shared: boolean }[] = [];
 /** Most memories kept: a drag's coarse runs and the fine run after it each find theirs. */
