@@ -371,13 +371,13 @@ export class HeatSolver {
 
   /** Current temperature [°C] per cell (a live view: do not keep across steps). */
   get temperatureC(): Float32Array {
-    if (this.disposed) throw new Error('this solver was disposed');
+    this.refuseIfDisposed();
     return this.fields.Tin;
   }
 
   /** Minimum temperature reached so far [°C] per cell. */
   get minTemperatureC(): Float32Array {
-    if (this.disposed) throw new Error('this solver was disposed');
+    this.refuseIfDisposed();
     return this.fields.Tmin;
   }
 
@@ -605,6 +605,11 @@ export class HeatSolver {
    */
   private refuseToStep(): void {
     if (this.isosurfacesPending) throw new Error('isosurfaces are being built on the workers: take them before stepping');
+    this.refuseIfDisposed();
+  }
+
+  /** After dispose() the kernel memory may be another solver's. */
+  private refuseIfDisposed(): void {
     if (this.disposed) throw new Error('this solver was disposed');
   }
 

@@ -6,18 +6,19 @@ import { pointTriangleDistSq } from '../../src/geometry/triangleIndex.ts';
 import { boxGrid } from './helpers.ts';
 import { coverageMetrics, isothermMetrics, isothermMetricsAt, signedMinMarginMm, structureMetrics } from '../../src/physics/metrics.ts';
 
+/** A field on an n³ grid of 1 mm cells from origin `o` [mm]: tAt(x, y, z) at each cell centre. */
+function fieldOn(n: number, o: [number, number, number], tAt: (x: number, y: number, z: number) => number) {
+  const grid = boxGrid([n, n, n], 1, o);
+  const Tmin = new Float32Array(n ** 3);
+  for (let k = 0; k < n; k++)
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < n; i++) Tmin[i + n * (j + n * k)] = tAt(o[0] + i, o[1] + j, o[2] + k);
+  return { grid, Tmin };
+}
+
 /** A minimum-temperature field whose lethal (−40 °C) isotherm is a sphere of radius R [mm]. */
 function sphericalField(R: number, centre: [number, number, number]) {
-  const grid = boxGrid([50, 50, 50], 1, [-24.6, -24.3, -24.8]);
-  const Tmin = new Float32Array(50 ** 3);
-  for (let k = 0; k < 50; k++)
-    for (let j = 0; j < 50; j++)
-      for (let i = 0; i < 50; i++) {
-        const x = grid.originMm[0] + i, y = grid.originMm[1] + j, z = grid.originMm[2] + k;
-        const r = Math.hypot(x - centre[0], y - centre[1], z - centre[2]);
-        Tmin[i + 50 * (j + 50 * k)] = -40 + 8 * (r - R);
-      }
-  return { grid, Tmin };
+  return fieldOn(50, [-24.6, -24.3, -24.8], (x, y, z) => -40 + 8 * (Math.hypot(x - centre[0], y - centre[1], z - centre[2]) - R));
 }
 
 describe('metrics', () => {
@@ -63,15 +64,8 @@ describe('metrics', () => {
 
   it('signed minimum margin equals the brute-force minimum over every point and triangle, whatever order it visits the points in', () => {
     // A lumpy ablation zone (two overlapping spheres), tumours partly inside and partly outside.
-    const grid = boxGrid([40, 40, 40], 1, [-19.5, -19.5, -19.5]);
-    const Tmin = new Float32Array(40 ** 3);
-    for (let k = 0; k < 40; k++)
-      for (let j = 0; j < 40; j++)
-        for (let i = 0; i < 40; i++) {
-          const x = grid.originMm[0] + i, y = grid.originMm[1] + j, z = grid.originMm[2] + k;
-          const r = Math.min(Math.hypot(x - 4, y, z) - 9, Math.hypot(x + 5, y - 2, z + 1) - 7);
-          Tmin[i + 40 * (j + 40 * k)] = -40 + 6 * r + Math.sin(0.7 * x + 0.3 * y) * 2;
-        }
+    const { grid, Tmin } = fieldOn(40, [-19.5, -19.5, -19.5], (x, y, z) =>
+      -40 + 6 * Math.min(Math.hypot(x - 4, y, z) - 9, Math.hypot(x + 5, y - 2, z + 1) - 7) + Math.sin(0.7 * x + 0.3 * y) * 2);
     const surface = isosurface(Tmin, grid, -40);
     const bruteForce = (points: Float32Array): number => {
       let best = Infinity;
