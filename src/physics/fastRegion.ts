@@ -2,12 +2,13 @@ import type { InterfaceFaces, RowSpans } from './kernel.ts';
 
 /**
  * The multi-rate fast region as row spans of the fast box F (solver.ts multiRateStep): each row of
- * F steps only the cells within `buffer` cells (in every axis, Chebyshev distance) of a seed cell
- * (frozen, inside an active body, or cut by one), instead of the whole box. The ice ball is
- * roughly an ellipsoid, about half its bounding box: on the liver sample at 1 mm the spans hold
- * 0.75–0.78 of the box's cells (0.67 without the slack below). The rest of each row, with the
- * active box's cells left and right of F (slowAround), is slow: slowLeft / slowRight, the parts of
- * each row left and right of its span (the whole row in slowLeft when the span is empty).
+ * F steps only the cells within `buffer` cells (a ball: Euclidean distance) of a seed cell (frozen,
+ * inside an active body, or cut by one), instead of the whole box. The ice ball is roughly an
+ * ellipsoid, about half its bounding box: on the liver sample at 1 mm the spans hold 0.63 of the
+ * box's cells (a cube-shaped buffer, which reaches √3 × farther along the diagonals than along the
+ * axes, held 0.75–0.78). The rest of each row, with the active box's cells left and right of F
+ * (slowAround), is slow: slowLeft / slowRight, the parts of each row left and right of its span
+ * (the whole row in slowLeft when the span is empty).
  *
  * Spans are rebuilt only when the box changes or a seed comes within `buffer` cells of a slow cell;
  * a rebuild adds SPAN_SLACK cells more, so the lists built on the region (interface faces, walls,
@@ -18,10 +19,11 @@ export const SPAN_SLACK = 1;
 /**
  * Spans only for a box of at least SPAN_MIN_BOX_CELLS cells holding at most SPAN_MAX_SHARE of them
  * in spans, else the whole box: a span row costs a kernel row's set-up (about eight cells' worth)
- * and the region's upkeep costs its scans, so small boxes (the 2 mm grid's) and little savings do
- * not pay (measured on the liver sample).
+ * and the region's upkeep costs its scans, so little savings do not pay (measured on the liver
+ * sample). The 2 mm grid's boxes (~27 k cells on the liver) gain from spans; below 4 096 cells (16³,
+ * the first seconds of a freeze) whole boxes were as fast.
  */
-export const SPAN_MIN_BOX_CELLS = 32768, SPAN_MAX_SHARE = 0.85;
+export const SPAN_MIN_BOX_CELLS = 4096, SPAN_MAX_SHARE = 0.85;
 
 export class FastRegion {
   /** SPAN_MIN_BOX_CELLS and SPAN_MAX_SHARE; tests change them to put spans on small grids. */
@@ -50,6 +52,8 @@ export class FastRegion {
   private readonly seedHi: Int32Array;
   private readonly tmpLo: Int32Array;
   private readonly tmpHi: Int32Array;
+  /** Per plane of the box: its first and last row (j) that holds seeds or a span (scratch). */
+  private readonly planeRows: Int32Array;
 
   /** `alloc(n)`: a zeroed Int32Array of n (on the kernel's memory with the wasm kernel). */
   constructor(private readonly nx: number, private readonly ny: number, private readonly nz: number, alloc: (n: number) => Int32Array) {
@@ -64,6 +68,7 @@ export class FastRegion {
     this.seedHi = new Int32Array(rows);
     this.tmpLo = new Int32Array(rows);
     this.tmpHi = new Int32Array(rows);
+    this.planeRows = new Int32Array(2 * nz);
   }
 
   /**
@@ -103,19 +108,18 @@ export class FastRegion {
     if (sameBox && !this.wholeRows) {
       let covered = true;
       for (let q = 0; q < nyF * nzF && covered; q++)
-        covered = seedHi[q] < 0 || (seedLo[q] - buffer >= this.coveredLo[q] && seedHi[q] + buffer < this.coveredHi[q]);
+        covered = seedHi[q] < 0 || (seedLo[q] >= this.coveredLo[q] && seedHi[q] < this.coveredHi[q]);
       if (covered) return false;
     }
     this.box.set(F);
     this.wholeRows = false;
-    // Dilate the seeds by `reach` rows in j, then in k (a square neighbourhood), then in i.
-    const reach = buffer + SPAN_SLACK;
+    // Every cell within a ball of `buffer + SPAN_SLACK` cells of a seed: per row, the seeds of the
+    // rows within that distance in (j, k), each reaching out along i by what the ball leaves.
     const { tmpLo, tmpHi } = this;
-    this.window(seedLo, seedHi, tmpLo, tmpHi, nyF, nzF, reach, true, false);
-    this.window(tmpLo, tmpHi, seedLo, seedHi, nyF, nzF, reach, true, true);
+    this.dilate(seedLo, seedHi, tmpLo, tmpHi, nyF, nzF, ballOffsets(buffer + SPAN_SLACK));
     for (let q = 0; q < nyF * nzF; q++) {
-      if (seedLo[q] > seedHi[q]) this.setRow(q, F[0], F[0]);
-      else this.setRow(q, Math.max(F[0], seedLo[q] - reach), Math.min(F[1], seedHi[q] + 1 + reach));
+      if (tmpLo[q] > tmpHi[q]) this.setRow(q, F[0], F[0]);
+      else this.setRow(q, Math.max(F[0], tmpLo[q]), Math.min(F[1], tmpHi[q] + 1));
     }
     this.finish();
     // Spans that save little cost more than they save (shorter rows, a longer interface): whole rows.
@@ -123,15 +127,7 @@ export class FastRegion {
       this.useWholeRows();
       return true;
     }
-    // What every span within `buffer` rows covers (empty spans cover nothing).
-    const s = this.fast.spans;
-    for (let q = 0; q < nyF * nzF; q++) {
-      const empty = s[2 * q] >= s[2 * q + 1];
-      tmpLo[q] = empty ? nx : s[2 * q];
-      tmpHi[q] = empty ? -1 : s[2 * q + 1];
-    }
-    this.window(tmpLo, tmpHi, seedLo, seedHi, nyF, nzF, buffer, false, false);
-    this.window(seedLo, seedHi, this.coveredLo, this.coveredHi, nyF, nzF, buffer, false, true);
+    this.cover(nyF, nzF, ballOffsets(buffer));
     return true;
   }
 
@@ -254,38 +250,105 @@ export class FastRegion {
   }
 
   /**
-   * Per row q of an nyF × nzF grid of rows, over the rows within `reach` along j (or along k):
-   * `dilate`: out = the min of lo and the max of hi (rows off the grid add nothing); else the
-   * max of lo and the min of hi (rows off the grid count as empty: lo = nx, hi = −1).
+   * Per row q of the box's nyF × nzF rows: the smallest `lo` − e and the largest `hi` + e over
+   * the rows at each offset (dj, dk, e) of `ball` (rows without seeds, hi < 0, and rows off the
+   * box add nothing; none: out lo > out hi). `lo` and `hi` of rows without seeds are overwritten.
    */
-  private window(lo: Int32Array, hi: Int32Array, outLo: Int32Array, outHi: Int32Array, nyF: number, nzF: number, reach: number, dilate: boolean, alongK: boolean): void {
-    const nx = this.nx;
-    const n = alongK ? nzF : nyF, stride = alongK ? nyF : 1, lines = alongK ? nyF : nzF, lineStride = alongK ? 1 : nyF;
-    for (let line = 0; line < lines; line++) {
-      const base = line * lineStride;
-      for (let a = 0; a < n; a++) {
-        const q = base + a * stride;
-        if (!dilate && (a < reach || a + reach >= n)) {
-          outLo[q] = nx;
-          outHi[q] = -1;
-          continue;
+  private dilate(lo: Int32Array, hi: Int32Array, outLo: Int32Array, outHi: Int32Array, nyF: number, nzF: number, ball: Int32Array): void {
+    const rows = nyF * nzF;
+    // Rows without seeds far enough out that no offset brings them into a row's range.
+    const far = this.nx + 64;
+    for (let q = 0; q < rows; q++)
+      if (hi[q] < 0) {
+        lo[q] = far;
+        hi[q] = -far;
+      }
+    const planes = this.planeRows;
+    this.rowsHolding(hi, 0, nyF, nzF);
+    outLo.fill(far, 0, rows);
+    outHi.fill(-far, 0, rows);
+    for (let o = 0; o < ball.length; o += 3) {
+      const dj = ball[o], dk = ball[o + 1], e = ball[o + 2], shift = dk * nyF + dj;
+      for (let k = Math.max(0, -dk), kEnd = Math.min(nzF, nzF - dk); k < kEnd; k++) {
+        // Only the rows whose source row lies among its plane's seeded rows.
+        const j0 = Math.max(0, planes[2 * (k + dk)] - dj), j1 = Math.min(nyF, planes[2 * (k + dk) + 1] - dj);
+        for (let q = k * nyF + j0, end = k * nyF + j1; q < end; q++) {
+          const l = lo[q + shift] - e, h = hi[q + shift] + e;
+          if (l < outLo[q]) outLo[q] = l;
+          if (h > outHi[q]) outHi[q] = h;
         }
-        const b0 = Math.max(0, a - reach), b1 = Math.min(n - 1, a + reach);
-        let l = dilate ? nx : -1, h = dilate ? -1 : nx;
-        if (dilate)
-          for (let p = base + b0 * stride, b = b0; b <= b1; b++, p += stride) {
-            if (lo[p] < l) l = lo[p];
-            if (hi[p] > h) h = hi[p];
-          }
-        else
-          for (let p = base + b0 * stride, b = b0; b <= b1; b++, p += stride) {
-            if (lo[p] > l) l = lo[p];
-            if (hi[p] < h) h = hi[p];
-          }
-        outLo[q] = l;
-        outHi[q] = h;
       }
     }
   }
 
+  /**
+   * planeRows ← per plane k of the box, [first, last + 1) of the rows j with hi[q] ≥ bound
+   * (empty: [0, 0)).
+   */
+  private rowsHolding(hi: Int32Array, bound: number, nyF: number, nzF: number): void {
+    const planes = this.planeRows;
+    for (let k = 0; k < nzF; k++) {
+      let j0 = 0, j1 = nyF;
+      while (j0 < nyF && hi[k * nyF + j0] < bound) j0++;
+      while (j1 > j0 && hi[k * nyF + j1 - 1] < bound) j1--;
+      planes[2 * k] = j0;
+      planes[2 * k + 1] = j1;
+    }
+  }
+
+  /**
+   * coveredLo / coveredHi per row of the box: a seed at i in row q has every cell within the ball
+   * fast when coveredLo ≤ i < coveredHi, the largest span lo + e and the smallest span hi − e over
+   * the rows at `ball`'s offsets (an empty span, or a row off the box, covers nothing).
+   */
+  private cover(nyF: number, nzF: number, ball: Int32Array): void {
+    const { coveredLo, coveredHi, tmpLo: spanLo, tmpHi: spanHi } = this;
+    const s = this.fast.spans, rows = nyF * nzF, none = this.nx + 64;
+    for (let q = 0; q < rows; q++) {
+      const empty = s[2 * q] >= s[2 * q + 1];
+      spanLo[q] = empty ? none : s[2 * q];
+      spanHi[q] = empty ? -none : s[2 * q + 1];
+    }
+    // A row within the ball's reach of the box's side has offsets off the box, and a row without
+    // a span has none itself: covered nowhere.
+    const r = ball[ball.length - 2];
+    for (let k = 0; k < nzF; k++)
+      for (let j = 0, q = k * nyF; j < nyF; j++, q++) {
+        const inside = j >= r && j < nyF - r && k >= r && k < nzF - r;
+        coveredLo[q] = inside ? spanLo[q] : none;
+        coveredHi[q] = inside ? spanHi[q] : -none;
+      }
+    const planes = this.planeRows;
+    this.rowsHolding(spanHi, 0, nyF, nzF);
+    for (let o = 0; o < ball.length; o += 3) {
+      const dj = ball[o], dk = ball[o + 1], e = ball[o + 2], shift = dk * nyF + dj;
+      for (let k = r; k < nzF - r; k++)
+        for (let q = k * nyF + Math.max(r, planes[2 * k]), end = k * nyF + Math.min(nyF - r, planes[2 * k + 1]); q < end; q++) {
+          const l = spanLo[q + shift] + e, h = spanHi[q + shift] - e;
+          if (l > coveredLo[q]) coveredLo[q] = l;
+          if (h < coveredHi[q]) coveredHi[q] = h;
+        }
+    }
+  }
+}
+
+const balls = new Map<number, Int32Array>();
+
+/**
+ * The rows (dj, dk) within `radius` cells of a row and each one's reach along i, e =
+ * floor(√(radius² − dj² − dk²)), as triples: a ball of cells, the buffer's shape.
+ */
+export function ballOffsets(radius: number): Int32Array {
+  let ball = balls.get(radius);
+  if (!ball) {
+    const triples: number[] = [];
+    for (let dk = -radius; dk <= radius; dk++)
+      for (let dj = -radius; dj <= radius; dj++) {
+        const left = radius * radius - dj * dj - dk * dk;
+        if (left >= 0) triples.push(dj, dk, Math.floor(Math.sqrt(left)));
+      }
+    ball = Int32Array.from(triples);
+    balls.set(radius, ball);
+  }
+  return ball;
 }

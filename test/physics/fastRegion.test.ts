@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FastRegion, SPAN_MAX_SHARE, SPAN_MIN_BOX_CELLS } from '../../src/physics/fastRegion.ts';
+import { FastRegion, SPAN_MAX_SHARE, SPAN_MIN_BOX_CELLS, SPAN_SLACK } from '../../src/physics/fastRegion.ts';
 import { allocateInterfaceFaces } from '../../src/physics/kernel.ts';
 
 /**
@@ -64,7 +64,7 @@ afterEach(() => {
 });
 
 describe('fast region (row spans of the fast box)', () => {
-  it('holds every cell within the buffer of a seed and fewer cells than its box; the interface is every fast–slow pair, ring cells once, in cell order', () => {
+  it('holds every cell within the buffer (a ball) of a seed, spans no wider than the ball with its slack, fewer cells than its box; the interface is every fast–slow pair, ring cells once, in cell order', () => {
     FastRegion.minBoxCells = 0;
     const rand = random(7);
     let spansUsed = 0;
@@ -81,7 +81,7 @@ describe('fast region (row spans of the fast box)', () => {
       for (let k = 0; k < nz; k++)
         for (let j = 0; j < ny; j++)
           for (let i = 0; i < nx; i++) {
-            const near = seeds.some((p) => Math.max(Math.abs(p[0] - i), Math.abs(p[1] - j), Math.abs(p[2] - k)) <= BUFFER);
+            const near = seeds.some((p) => (p[0] - i) ** 2 + (p[1] - j) ** 2 + (p[2] - k) ** 2 <= BUFFER ** 2);
             if (near) expect(r.isFast(i, j, k), `${i},${j},${k}`).toBe(true);
             if (r.isFast(i, j, k)) {
               fast++;
@@ -90,6 +90,20 @@ describe('fast region (row spans of the fast box)', () => {
           }
       expect(r.fastCells).toBe(fast);
       if (fast < (F[1] - F[0]) * (F[3] - F[2]) * (F[5] - F[4])) spansUsed++;
+      // No wider than a ball: each span's first and last cells lie within buffer + slack of a
+      // seed (a cube-shaped buffer reaches its corners and fails this).
+      const reach = BUFFER + SPAN_SLACK;
+      const nearSeed = (i: number, j: number, k: number): boolean =>
+        seeds.some((p) => (p[0] - i) ** 2 + (p[1] - j) ** 2 + (p[2] - k) ** 2 <= reach ** 2);
+      for (let k = F[4]; k < F[5]; k++)
+        for (let j = F[2]; j < F[3]; j++) {
+          let lo = F[0];
+          while (lo < F[1] && !r.isFast(lo, j, k)) lo++;
+          if (lo === F[1]) continue;
+          let hi = F[1] - 1;
+          while (!r.isFast(hi, j, k)) hi--;
+          expect(nearSeed(lo, j, k) && nearSeed(hi, j, k), `row ${j},${k}: span ${lo}..${hi}`).toBe(true);
+        }
       // The interface against brute force.
       const faces = allocateInterfaceFaces(20000);
       const counts = r.interface(faces, 20000)!;
@@ -135,7 +149,8 @@ describe('fast region (row spans of the fast box)', () => {
     const needs = (cells: [number, number, number][]): boolean => cells.some((p) => {
       for (let dk = -BUFFER; dk <= BUFFER; dk++)
         for (let dj = -BUFFER; dj <= BUFFER; dj++)
-          for (let di = -BUFFER; di <= BUFFER; di++) if (!r.isFast(p[0] + di, p[1] + dj, p[2] + dk)) return true;
+          for (let di = -BUFFER; di <= BUFFER; di++)
+            if (di * di + dj * dj + dk * dk <= BUFFER * BUFFER && !r.isFast(p[0] + di, p[1] + dj, p[2] + dk)) return true;
       return false;
     });
     expect(r.update(F, BUFFER, rowsOf(grown), whole, none)).toBe(needs(grown));
@@ -154,13 +169,15 @@ describe('fast region (row spans of the fast box)', () => {
   });
 
   it('is the whole box at the grid edge, for a small box, or when spans would hold most of it', () => {
-    const seeds = randomSeeds(random(3), 40, [10, 10, 10], [28, 26, 24]);
-    const F = boxOf(seeds);
-    const cells = (F[1] - F[0]) * (F[3] - F[2]) * (F[5] - F[4]);
+    const small = randomSeeds(random(3), 40, [12, 12, 12], [20, 19, 18]);
+    const S = boxOf(small);
+    const cells = (S[1] - S[0]) * (S[3] - S[2]) * (S[5] - S[4]);
     expect(cells).toBeLessThan(SPAN_MIN_BOX_CELLS);
     const r = region();
-    r.update(F, BUFFER, rowsOf(seeds), whole, none);
+    r.update(S, BUFFER, rowsOf(small), whole, none);
     expect(r.fastCells).toBe(cells);
+    const seeds = randomSeeds(random(3), 40, [10, 10, 10], [28, 26, 24]);
+    const F = boxOf(seeds);
     FastRegion.minBoxCells = 0;
     const edge = Int32Array.from(F);
     edge[0] = 1;
