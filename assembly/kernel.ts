@@ -655,3 +655,6 @@ export { isosurface, isoLayout } from './isosurface';
 
 // Nearest-triangle distances on a bucket grid (the margin metric).
 export { triIndexBuild, triIndexNearest, triIndexNearestTriangle } from './triangleIndex';
+
+// The multi-rate fast region's upkeep (seeds, coverage, the ball's dilation).
+export { regionSeeds, regionCovered, regionDilate, regionCover } from './fastRegion';

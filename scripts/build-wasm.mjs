@@ -1,4 +1,4 @@
-// Builds the WebAssembly SIMD kernel (assembly/kernel.ts with isosurface.ts and triangleIndex.ts, AssemblyScript) into
+// Builds the WebAssembly SIMD kernel (assembly/kernel.ts with isosurface.ts, triangleIndex.ts and fastRegion.ts, AssemblyScript) into
 // src/physics/kernelWasm.generated.ts (base64, so Node, workers and tests load it synchronously
 // without fetch or bundler plugins). Offline: only the `assemblyscript` npm package.
 //   node scripts/build-wasm.mjs          write the generated module

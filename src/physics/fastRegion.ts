@@ -25,6 +25,25 @@ export const SPAN_SLACK = 1;
  */
 export const SPAN_MIN_BOX_CELLS = 4096, SPAN_MAX_SHARE = 0.85;
 
+/**
+ * The region's row loops in WebAssembly (kernelWasm.ts `regionOps`, assembly/fastRegion.ts), the
+ * same integer operations as FastRegion's own: used when every array of the region lies on the
+ * kernel's memory (`owns`).
+ */
+export interface RegionOps {
+  owns(a: Int32Array): boolean;
+  seeds(
+    sourceRows: Int32Array, frozenRows: Int32Array, seedLo: Int32Array, seedHi: Int32Array, nx: number, ny: number,
+    F: Int32Array, sj0: number, sj1: number, sk0: number, sk1: number,
+  ): void;
+  covered(seedLo: Int32Array, seedHi: Int32Array, coveredLo: Int32Array, coveredHi: Int32Array, rows: number): boolean;
+  dilate(lo: Int32Array, hi: Int32Array, outLo: Int32Array, outHi: Int32Array, nyF: number, nzF: number, radius: number, planes: Int32Array, far: number): void;
+  cover(
+    spans: Int32Array, spanLo: Int32Array, spanHi: Int32Array, coveredLo: Int32Array, coveredHi: Int32Array,
+    nyF: number, nzF: number, radius: number, planes: Int32Array, none: number,
+  ): void;
+}
+
 export class FastRegion {
   /** SPAN_MIN_BOX_CELLS and SPAN_MAX_SHARE; tests change them to put spans on small grids. */
   static minBoxCells = SPAN_MIN_BOX_CELLS;
@@ -55,20 +74,33 @@ export class FastRegion {
   /** Per plane of the box: its first and last row (j) that holds seeds or a span (scratch). */
   private readonly planeRows: Int32Array;
 
-  /** `alloc(n)`: a zeroed Int32Array of n (on the kernel's memory with the wasm kernel). */
-  constructor(private readonly nx: number, private readonly ny: number, private readonly nz: number, alloc: (n: number) => Int32Array) {
+  /** The wasm loops, when all of the region's row arrays are on their memory. */
+  private readonly ops: RegionOps | null;
+
+  /**
+   * `alloc(n)`: a zeroed Int32Array of n (on the kernel's memory with the wasm kernel, then `ops`
+   * runs the row loops there). FastRegion.rowInts(ny, nz) i32s in all.
+   */
+  constructor(private readonly nx: number, private readonly ny: number, private readonly nz: number, alloc: (n: number) => Int32Array, ops: RegionOps | null = null) {
     const rows = ny * nz;
     const spans = (): RowSpans => ({ spans: alloc(2 * rows), k0: 0, planeCells: new Int32Array(nz) });
     this.fast = spans();
     this.slowLeft = spans();
     this.slowRight = spans();
-    this.coveredLo = new Int32Array(rows);
-    this.coveredHi = new Int32Array(rows);
-    this.seedLo = new Int32Array(rows);
-    this.seedHi = new Int32Array(rows);
-    this.tmpLo = new Int32Array(rows);
-    this.tmpHi = new Int32Array(rows);
-    this.planeRows = new Int32Array(2 * nz);
+    this.coveredLo = alloc(rows);
+    this.coveredHi = alloc(rows);
+    this.seedLo = alloc(rows);
+    this.seedHi = alloc(rows);
+    this.tmpLo = alloc(rows);
+    this.tmpHi = alloc(rows);
+    this.planeRows = alloc(2 * nz);
+    const arrays = [this.fast.spans, this.slowLeft.spans, this.slowRight.spans, this.coveredLo, this.coveredHi, this.seedLo, this.seedHi, this.tmpLo, this.tmpHi, this.planeRows];
+    this.ops = ops && arrays.every((a) => ops.owns(a)) ? ops : null;
+  }
+
+  /** The i32s a region's constructor allocates for a grid of ny × nz rows. */
+  static rowInts(ny: number, nz: number): number {
+    return 12 * ny * nz + 2 * nz;
   }
 
   /**
@@ -90,10 +122,11 @@ export class FastRegion {
       this.useWholeRows();
       return true;
     }
-    const { seedLo, seedHi } = this;
+    const { seedLo, seedHi, ops } = this;
     // Rows within the scanned box: its frozen extents; every row: the probes' cells. None: lo = nx, hi = −1.
     const sj0 = Math.max(F[2], scanned[2]), sj1 = Math.min(F[3], scanned[3]);
-    for (let k = F[4], q = 0; k < F[5]; k++) {
+    if (ops && ops.owns(sourceRows) && ops.owns(frozenRows)) ops.seeds(sourceRows, frozenRows, seedLo, seedHi, nx, ny, F, sj0, sj1, scanned[4], scanned[5]);
+    else for (let k = F[4], q = 0; k < F[5]; k++) {
       const scannedPlane = k >= scanned[4] && k < scanned[5];
       for (let j = F[2], g = 2 * (k * ny + F[2]); j < F[3]; j++, q++, g += 2) {
         let lo = sourceRows[g] < 0 ? nx : sourceRows[g], hi = sourceRows[g + 1];
@@ -107,8 +140,10 @@ export class FastRegion {
     }
     if (sameBox && !this.wholeRows) {
       let covered = true;
-      for (let q = 0; q < nyF * nzF && covered; q++)
-        covered = seedHi[q] < 0 || (seedLo[q] >= this.coveredLo[q] && seedHi[q] < this.coveredHi[q]);
+      if (ops) covered = ops.covered(seedLo, seedHi, this.coveredLo, this.coveredHi, nyF * nzF);
+      else
+        for (let q = 0; q < nyF * nzF && covered; q++)
+          covered = seedHi[q] < 0 || (seedLo[q] >= this.coveredLo[q] && seedHi[q] < this.coveredHi[q]);
       if (covered) return false;
     }
     this.box.set(F);
@@ -116,7 +151,7 @@ export class FastRegion {
     // Every cell within a ball of `buffer + SPAN_SLACK` cells of a seed: per row, the seeds of the
     // rows within that distance in (j, k), each reaching out along i by what the ball leaves.
     const { tmpLo, tmpHi } = this;
-    this.dilate(seedLo, seedHi, tmpLo, tmpHi, nyF, nzF, ballOffsets(buffer + SPAN_SLACK));
+    this.dilate(seedLo, seedHi, tmpLo, tmpHi, nyF, nzF, buffer + SPAN_SLACK);
     for (let q = 0; q < nyF * nzF; q++) {
       if (tmpLo[q] > tmpHi[q]) this.setRow(q, F[0], F[0]);
       else this.setRow(q, Math.max(F[0], tmpLo[q]), Math.min(F[1], tmpHi[q] + 1));
@@ -127,7 +162,7 @@ export class FastRegion {
       this.useWholeRows();
       return true;
     }
-    this.cover(nyF, nzF, ballOffsets(buffer));
+    this.cover(nyF, nzF, buffer);
     return true;
   }
 
@@ -251,13 +286,15 @@ export class FastRegion {
 
   /**
    * Per row q of the box's nyF × nzF rows: the smallest `lo` − e and the largest `hi` + e over
-   * the rows at each offset (dj, dk, e) of `ball` (rows without seeds, hi < 0, and rows off the
-   * box add nothing; none: out lo > out hi). `lo` and `hi` of rows without seeds are overwritten.
+   * the rows at each offset (dj, dk) of a ball of `radius` cells, e its reach (ballOffsets; rows
+   * without seeds, hi < 0, and rows off the box add nothing; none: out lo > out hi). `lo` and `hi`
+   * of rows without seeds are overwritten.
    */
-  private dilate(lo: Int32Array, hi: Int32Array, outLo: Int32Array, outHi: Int32Array, nyF: number, nzF: number, ball: Int32Array): void {
-    const rows = nyF * nzF;
+  private dilate(lo: Int32Array, hi: Int32Array, outLo: Int32Array, outHi: Int32Array, nyF: number, nzF: number, radius: number): void {
     // Rows without seeds far enough out that no offset brings them into a row's range.
     const far = this.nx + 64;
+    if (this.ops) return this.ops.dilate(lo, hi, outLo, outHi, nyF, nzF, radius, this.planeRows, far);
+    const rows = nyF * nzF, ball = ballOffsets(radius);
     for (let q = 0; q < rows; q++)
       if (hi[q] < 0) {
         lo[q] = far;
@@ -299,11 +336,14 @@ export class FastRegion {
   /**
    * coveredLo / coveredHi per row of the box: a seed at i in row q has every cell within the ball
    * fast when coveredLo ≤ i < coveredHi, the largest span lo + e and the smallest span hi − e over
-   * the rows at `ball`'s offsets (an empty span, or a row off the box, covers nothing).
+   * the rows at the offsets of a ball of `radius` cells (an empty span, or a row off the box,
+   * covers nothing).
    */
-  private cover(nyF: number, nzF: number, ball: Int32Array): void {
+  private cover(nyF: number, nzF: number, radius: number): void {
     const { coveredLo, coveredHi, tmpLo: spanLo, tmpHi: spanHi } = this;
     const s = this.fast.spans, rows = nyF * nzF, none = this.nx + 64;
+    if (this.ops) return this.ops.cover(s, spanLo, spanHi, coveredLo, coveredHi, nyF, nzF, radius, this.planeRows, none);
+    const ball = ballOffsets(radius), r = radius;
     for (let q = 0; q < rows; q++) {
       const empty = s[2 * q] >= s[2 * q + 1];
       spanLo[q] = empty ? none : s[2 * q];
@@ -311,7 +351,6 @@ export class FastRegion {
     }
     // A row within the ball's reach of the box's side has offsets off the box, and a row without
     // a span has none itself: covered nowhere.
-    const r = ball[ball.length - 2];
     for (let k = 0; k < nzF; k++)
       for (let j = 0, q = k * nyF; j < nyF; j++, q++) {
         const inside = j >= r && j < nyF - r && k >= r && k < nzF - r;

@@ -5,6 +5,7 @@ import type { Grid } from '../geometry/grid.ts';
 import type { Isosurface } from '../geometry/marchingCubes.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
 import type { NearestTriangleSearch } from './metrics.ts';
+import type { RegionOps } from './fastRegion.ts';
 
 /**
  * The WebAssembly SIMD kernel (assembly/kernel.ts): the same step as kernel.ts's stepBox, bit for
@@ -59,6 +60,15 @@ interface KernelExports {
   triIndexBuild(positions: number, indices: number, nTri: number, scratch: number, bytes: number): number;
   triIndexNearest(px: number, py: number, pz: number, upperMm: number, seed: number): number;
   triIndexNearestTriangle(): number;
+  regionSeeds(
+    sourceRows: number, frozenRows: number, seedLo: number, seedHi: number, nx: number, ny: number,
+    j0: number, j1: number, k0: number, k1: number, sj0: number, sj1: number, sk0: number, sk1: number,
+  ): void;
+  regionCovered(seedLo: number, seedHi: number, coveredLo: number, coveredHi: number, rows: number): number;
+  regionDilate(lo: number, hi: number, outLo: number, outHi: number, nyF: number, nzF: number, radius: number, planes: number, far: number): void;
+  regionCover(
+    spans: number, spanLo: number, spanHi: number, coveredLo: number, coveredHi: number, nyF: number, nzF: number, radius: number, planes: number, none: number,
+  ): void;
 }
 
 type ArenaArray = Int32Array | Float64Array | Uint8Array | Int16Array;
@@ -282,6 +292,22 @@ export class WasmKernel {
     const faceStart = new Int32Array(buf, at, capacity + 1);
     at += align16(4 * (capacity + 1));
     return { fast, slow, faceStart, phi0: f64(), acc: f64(), ringT: f64(), ringPhi: f64() };
+  }
+
+  /** fastRegion.ts FastRegion's row loops on this memory's arrays (assembly/fastRegion.ts). */
+  regionOps(): RegionOps {
+    const e = this.exports, memory = this.memory;
+    return {
+      owns: (a) => a.buffer === memory.buffer,
+      seeds: (sourceRows, frozenRows, seedLo, seedHi, nx, ny, F, sj0, sj1, sk0, sk1) =>
+        e.regionSeeds(sourceRows.byteOffset, frozenRows.byteOffset, seedLo.byteOffset, seedHi.byteOffset, nx, ny, F[2], F[3], F[4], F[5], sj0, sj1, sk0, sk1),
+      covered: (seedLo, seedHi, coveredLo, coveredHi, rows) =>
+        e.regionCovered(seedLo.byteOffset, seedHi.byteOffset, coveredLo.byteOffset, coveredHi.byteOffset, rows) !== 0,
+      dilate: (lo, hi, outLo, outHi, nyF, nzF, radius, planes, far) =>
+        e.regionDilate(lo.byteOffset, hi.byteOffset, outLo.byteOffset, outHi.byteOffset, nyF, nzF, radius, planes.byteOffset, far),
+      cover: (spans, spanLo, spanHi, coveredLo, coveredHi, nyF, nzF, radius, planes, none) =>
+        e.regionCover(spans.byteOffset, spanLo.byteOffset, spanHi.byteOffset, coveredLo.byteOffset, coveredHi.byteOffset, nyF, nzF, radius, planes.byteOffset, none),
+    };
   }
 
   /** kernel.ts startFaces on this memory's arrays. */

@@ -297,9 +297,10 @@ export class HeatSolver {
     if (HeatSolver.kernelPreference === 'wasm-simd' && !module) throw new Error('WebAssembly SIMD is not available here');
     // A box inside the grid has at most this many surface faces.
     const faceCapacity = 2 * (this.nx * this.ny + this.ny * this.nz + this.nz * this.nx);
-    // The fast region's row arrays (four of two i32 per grid row) come first on the arena.
+    // The frozen and the sources' rows (two i32 per grid row each) and the fast region's row
+    // arrays come first on the arena (each array's start 16-byte aligned).
     const rowInts = 2 * this.ny * this.nz;
-    const rowBytes = 4 * 16 * Math.ceil((4 * rowInts) / 16);
+    const rowBytes = 4 * (2 * rowInts + FastRegion.rowInts(this.ny, this.nz)) + 16 * 12;
     // Room for the isosurfaces a pool's workers build (startIsosurfaces), on a shared memory.
     const workerIso = pool && module && module === shared && n >= HeatSolver.workerIsosurfaceMinCells
       ? HeatSolver.workerIsosurfaces * HeatSolver.workerIsosurfaceBytes(n) : 0;
@@ -313,12 +314,13 @@ export class HeatSolver {
     // Row spans and rows the wasm kernel reads, for the solver's life (room reserved above).
     const rowArray = (length: number): Int32Array => arena?.alloc(Int32Array, 4, length) ?? new Int32Array(length);
     this.frozenRows = rowArray(rowInts);
-    this.region = new FastRegion(this.nx, this.ny, this.nz, rowArray);
+    this.sourceRows = rowArray(rowInts).fill(-1);
+    this.region = new FastRegion(this.nx, this.ny, this.nz, rowArray, this.wasm?.regionOps() ?? null);
     this.slowSpans = [null, null, null, null, this.region.slowLeft, this.region.slowRight];
     const kinds = arena?.alloc(Uint8Array, 1, n) ?? null;
     this.arena = kinds ? arena : null;
     this.fixedKind = kinds ?? new Uint8Array(n);
-    this.sourceRows = new Int32Array(2 * this.ny * this.nz).fill(-1);
+
     if (this.wasm) {
       this.wasm.setModel(tissue);
       this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);

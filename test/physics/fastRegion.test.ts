@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FastRegion, SPAN_MAX_SHARE, SPAN_MIN_BOX_CELLS, SPAN_SLACK } from '../../src/physics/fastRegion.ts';
 import { allocateInterfaceFaces } from '../../src/physics/kernel.ts';
+import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
 
 /**
  * The multi-rate fast region as row spans (src/physics/fastRegion.ts), checked against brute
@@ -198,6 +199,57 @@ describe('fast region (row spans of the fast box)', () => {
     let slow = 0;
     for (let q = 0; q < rows; q++) slow += s.slowLeft.spans[2 * q + 1] - s.slowLeft.spans[2 * q] + s.slowRight.spans[2 * q + 1] - s.slowRight.spans[2 * q];
     expect(slow + s.fastCells).toBe(rows * (nx - 2));
+  });
+
+  it('gives the same regions with its row loops in wasm as in TypeScript, update by update', () => {
+    FastRegion.minBoxCells = 0;
+    // The region's arrays and, as the solver has them, the frozen and the sources' rows.
+    const bytes = 4 * (FastRegion.rowInts(ny, nz) + 4 * ny * nz) + 16 * 12;
+    const wasm = new WasmKernel(wasmKernelModule()!, 1, undefined, false, 0, bytes);
+    const arena = wasm.arena(1, 0, bytes);
+    const ops = wasm.regionOps();
+    const calls = (['seeds', 'covered', 'dilate', 'cover'] as const).map((name) => vi.spyOn(ops, name));
+    const inWasm = new FastRegion(nx, ny, nz, (n) => arena.alloc(Int32Array, 4, n)!, ops);
+    const inTs = region();
+    const onMemory = (rows: Int32Array): Int32Array => {
+      const a = arena.alloc(Int32Array, 4, rows.length)!;
+      a.set(rows);
+      return a;
+    };
+    const rand = random(13);
+    let seeds = randomSeeds(rand, 20, [12, 12, 12], [24, 22, 20]);
+    let rebuilt = 0, kept = 0;
+    for (let step = 0; step < 60; step++) {
+      // The ice grows by a cell here and there, now and then thaws back; the scan sometimes
+      // misses planes, and the probes' rows come and go.
+      if (step % 15 === 14) seeds = seeds.slice(0, Math.max(5, seeds.length - 12));
+      else if (rand() < 0.6) {
+        const [i, j, k] = seeds[Math.floor(rand() * seeds.length)];
+        const grow = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v + Math.floor(rand() * 5) - 2));
+        seeds = [...seeds, [grow(i, 6, nx - 7), grow(j, 6, ny - 7), grow(k, 6, nz - 7)]];
+      }
+      const F = boxOf(seeds);
+      const scanned = step % 7 === 3 ? Int32Array.of(0, nx, 0, ny, 0, Math.floor(nz / 2)) : whole;
+      const sources = step % 5 === 0 ? rowsOf(seeds.slice(0, 3)) : none;
+      const mark = arena.mark;
+      const a = inWasm.update(F, BUFFER, onMemory(rowsOf(seeds)), scanned, onMemory(sources));
+      arena.release(mark);
+      const b = inTs.update(F, BUFFER, rowsOf(seeds), scanned, sources);
+      expect(a, `step ${step}`).toBe(b);
+      if (a) rebuilt++;
+      else kept++;
+      expect(inWasm.fastCells).toBe(inTs.fastCells);
+      const rows = 2 * (F[3] - F[2]) * (F[5] - F[4]);
+      expect(Array.from(inWasm.fast.spans.subarray(0, rows)), `step ${step}`).toEqual(Array.from(inTs.fast.spans.subarray(0, rows)));
+      // What the next update checks seeds against (private: read for this comparison only).
+      for (const name of ['coveredLo', 'coveredHi']) {
+        const covered = (r: FastRegion): number[] => Array.from((Reflect.get(r, name) as Int32Array).subarray(0, rows / 2));
+        expect(covered(inWasm), `step ${step} ${name}`).toEqual(covered(inTs));
+      }
+    }
+    expect(rebuilt).toBeGreaterThan(10);
+    expect(kept).toBeGreaterThan(10);
+    for (const spy of calls) expect(spy).toHaveBeenCalled();
   });
 
   it('gives the mirrored region for mirrored seeds (x → nx − 1 − x)', () => {

@@ -1,0 +1,147 @@
+// The multi-rate fast region's row loops (src/physics/fastRegion.ts, FastRegion.update): the same
+// integer operations on the same arrays, four rows at a time where rows are independent. Arrays
+// are i32; a row q of the box's nyF × nzF rows is q = k·nyF + j.
+
+/** FastRegion's seeds: per row of the box [j0, j1) × [k0, k1), the probes' and (rows scanned) the frozen first and last i. */
+export function regionSeeds(
+  sourceRows: usize, frozenRows: usize, seedLo: usize, seedHi: usize, nx: i32, ny: i32,
+  j0: i32, j1: i32, k0: i32, k1: i32, sj0: i32, sj1: i32, sk0: i32, sk1: i32,
+): void {
+  let q: usize = 0;
+  for (let k = k0; k < k1; k++) {
+    const scannedPlane = k >= sk0 && k < sk1;
+    for (let j = j0; j < j1; j++, q += 4) {
+      const g = (<usize>(k * ny + j)) << 3;
+      const s0 = load<i32>(sourceRows + g);
+      let lo = s0 < 0 ? nx : s0;
+      let hi = load<i32>(sourceRows + g + 4);
+      if (scannedPlane && j >= sj0 && j < sj1) {
+        const f0 = load<i32>(frozenRows + g);
+        if (f0 >= 0) {
+          if (f0 < lo) lo = f0;
+          const f1 = load<i32>(frozenRows + g + 4);
+          if (f1 > hi) hi = f1;
+        }
+      }
+      store<i32>(seedLo + q, lo);
+      store<i32>(seedHi + q, hi);
+    }
+  }
+}
+
+/** 1 when every row's seeds lie in its covered range (or it has none), else 0. */
+export function regionCovered(seedLo: usize, seedHi: usize, coveredLo: usize, coveredHi: usize, rows: i32): i32 {
+  for (let q: usize = 0; q < (<usize>rows) << 2; q += 4) {
+    const hi = load<i32>(seedHi + q);
+    if (hi >= 0 && (load<i32>(seedLo + q) < load<i32>(coveredLo + q) || hi >= load<i32>(coveredHi + q))) return 0;
+  }
+  return 1;
+}
+
+/** planes ← per plane of the box, [first, last + 1) of its rows with hi ≥ 0 (none: [0, 0)). */
+function rowsHolding(hi: usize, nyF: i32, nzF: i32, planes: usize): void {
+  for (let k = 0; k < nzF; k++) {
+    const row = hi + ((<usize>(k * nyF)) << 2);
+    let j0 = 0, j1 = nyF;
+    while (j0 < nyF && load<i32>(row + ((<usize>j0) << 2)) < 0) j0++;
+    while (j1 > j0 && load<i32>(row + ((<usize>(j1 - 1)) << 2)) < 0) j1--;
+    store<i32>(planes + ((<usize>k) << 3), j0);
+    store<i32>(planes + ((<usize>k) << 3) + 4, j1);
+  }
+}
+
+/** The reach along i of row offset (dj, dk) in a ball of `radius` cells, or −1 outside it. */
+function ballReach(radius: i32, dj: i32, dk: i32): i32 {
+  const left = radius * radius - dj * dj - dk * dk;
+  return left < 0 ? -1 : <i32>Math.floor(Math.sqrt(<f64>left));
+}
+
+/**
+ * FastRegion's dilate: outLo / outHi per row = the smallest lo − e and the largest hi + e over the
+ * rows at each offset (dj, dk) of the ball, e its reach; rows without seeds (hi < 0) are first set
+ * to lo = far, hi = −far so that they add nothing.
+ */
+export function regionDilate(lo: usize, hi: usize, outLo: usize, outHi: usize, nyF: i32, nzF: i32, radius: i32, planes: usize, far: i32): void {
+  const rows = nyF * nzF;
+  for (let q: usize = 0; q < (<usize>rows) << 2; q += 4)
+    if (load<i32>(hi + q) < 0) {
+      store<i32>(lo + q, far);
+      store<i32>(hi + q, -far);
+    }
+  rowsHolding(hi, nyF, nzF, planes);
+  for (let q: usize = 0; q < (<usize>rows) << 2; q += 4) {
+    store<i32>(outLo + q, far);
+    store<i32>(outHi + q, -far);
+  }
+  for (let dk = -radius; dk <= radius; dk++)
+    for (let dj = -radius; dj <= radius; dj++) {
+      const e = ballReach(radius, dj, dk);
+      if (e < 0) continue;
+      const ve = i32x4.splat(e);
+      const shift = dk * nyF + dj;
+      const kEnd = min(nzF, nzF - dk);
+      for (let k = max(0, -dk); k < kEnd; k++) {
+        const src = planes + ((<usize>(k + dk)) << 3);
+        const j0 = max(0, load<i32>(src) - dj), j1 = min(nyF, load<i32>(src + 4) - dj);
+        let q = k * nyF + j0;
+        const end = k * nyF + j1;
+        for (; q + 3 < end; q += 4) {
+          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
+          v128.store(outLo + o, i32x4.min_s(v128.load(outLo + o), i32x4.sub(v128.load(lo + p), ve)));
+          v128.store(outHi + o, i32x4.max_s(v128.load(outHi + o), i32x4.add(v128.load(hi + p), ve)));
+        }
+        for (; q < end; q++) {
+          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
+          const l = load<i32>(lo + p) - e, h = load<i32>(hi + p) + e;
+          if (l < load<i32>(outLo + o)) store<i32>(outLo + o, l);
+          if (h > load<i32>(outHi + o)) store<i32>(outHi + o, h);
+        }
+      }
+    }
+}
+
+/**
+ * FastRegion's cover: per row, the largest span lo + e and the smallest span hi − e over the rows
+ * at the ball's offsets; rows within `radius` of the box's side, or without a span, cover nothing
+ * (lo = none, hi = −none). spanLo / spanHi are scratch (the spans with empty ones as none / −none).
+ */
+export function regionCover(spans: usize, spanLo: usize, spanHi: usize, coveredLo: usize, coveredHi: usize, nyF: i32, nzF: i32, radius: i32, planes: usize, none: i32): void {
+  const rows = nyF * nzF;
+  for (let q: usize = 0; q < (<usize>rows) << 2; q += 4) {
+    const a = load<i32>(spans + (q << 1)), b = load<i32>(spans + (q << 1) + 4);
+    const empty = a >= b;
+    store<i32>(spanLo + q, empty ? none : a);
+    store<i32>(spanHi + q, empty ? -none : b);
+  }
+  for (let k = 0; k < nzF; k++)
+    for (let j = 0; j < nyF; j++) {
+      const q = (<usize>(k * nyF + j)) << 2;
+      const inside = j >= radius && j < nyF - radius && k >= radius && k < nzF - radius;
+      store<i32>(coveredLo + q, inside ? load<i32>(spanLo + q) : none);
+      store<i32>(coveredHi + q, inside ? load<i32>(spanHi + q) : -none);
+    }
+  rowsHolding(spanHi, nyF, nzF, planes);
+  for (let dk = -radius; dk <= radius; dk++)
+    for (let dj = -radius; dj <= radius; dj++) {
+      const e = ballReach(radius, dj, dk);
+      if (e < 0) continue;
+      const ve = i32x4.splat(e);
+      const shift = dk * nyF + dj;
+      for (let k = radius; k < nzF - radius; k++) {
+        const own = planes + ((<usize>k) << 3);
+        let q = k * nyF + max(radius, load<i32>(own));
+        const end = k * nyF + min(nyF - radius, load<i32>(own + 4));
+        for (; q + 3 < end; q += 4) {
+          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
+          v128.store(coveredLo + o, i32x4.max_s(v128.load(coveredLo + o), i32x4.add(v128.load(spanLo + p), ve)));
+          v128.store(coveredHi + o, i32x4.min_s(v128.load(coveredHi + o), i32x4.sub(v128.load(spanHi + p), ve)));
+        }
+        for (; q < end; q++) {
+          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
+          const l = load<i32>(spanLo + p) + e, h = load<i32>(spanHi + p) - e;
+          if (l > load<i32>(coveredLo + o)) store<i32>(coveredLo + o, l);
+          if (h < load<i32>(coveredHi + o)) store<i32>(coveredHi + o, h);
+        }
+      }
+    }
+}
