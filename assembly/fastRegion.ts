@@ -145,3 +145,66 @@ export function regionCover(spans: usize, spanLo: usize, spanHi: usize, coveredL
       }
     }
 }
+
+/**
+ * FastRegion's interface: the ring (slow interior cells with a fast neighbour, in cell order) into
+ * `slow` and each ring cell's fast neighbours (−x, +x, −y, +y, −z, +z) into `fast`, grouped by
+ * faceStart (faceStart[r + 1] ends ring cell r's). Rows of the box [j0, j1) × [k0, k1) from
+ * `spans`. Returns the ring's size, or −1 when more than `capacity` faces.
+ */
+export function regionInterface(
+  spans: usize, j0: i32, j1: i32, k0: i32, k1: i32, nx: i32, ny: i32, nz: i32,
+  fast: usize, slow: usize, faceStart: usize, capacity: i32,
+): i32 {
+  const nyF = j1 - j0, nxy = nx * ny;
+  let nFaces = 0, nRing = 0;
+  store<i32>(faceStart, 0);
+  for (let k = max(1, k0 - 1); k < min(nz - 1, k1 + 1); k++)
+    for (let j = max(1, j0 - 1); j < min(ny - 1, j1 + 1); j++) {
+      const a0 = spanAt(spans, j, k, j0, j1, k0, k1, nyF), a1 = spanAt(spans, j - 1, k, j0, j1, k0, k1, nyF);
+      const a2 = spanAt(spans, j + 1, k, j0, j1, k0, k1, nyF), a3 = spanAt(spans, j, k - 1, j0, j1, k0, k1, nyF);
+      const a4 = spanAt(spans, j, k + 1, j0, j1, k0, k1, nyF);
+      const l0 = <i32>a0, h0 = <i32>(a0 >> 32), l1 = <i32>a1, h1 = <i32>(a1 >> 32), l2 = <i32>a2, h2 = <i32>(a2 >> 32);
+      const l3 = <i32>a3, h3 = <i32>(a3 >> 32), l4 = <i32>a4, h4 = <i32>(a4 >> 32);
+      let from = nx, to = 0;
+      if (l0 < h0) { from = l0 - 1; to = h0 + 1; }
+      if (l1 < h1) { from = min(from, l1); to = max(to, h1); }
+      if (l2 < h2) { from = min(from, l2); to = max(to, h2); }
+      if (l3 < h3) { from = min(from, l3); to = max(to, h3); }
+      if (l4 < h4) { from = min(from, l4); to = max(to, h4); }
+      const row = k * nxy + j * nx;
+      const end = min(nx - 1, to);
+      for (let i = max(1, from); i < end; i++) {
+        if (i >= l0 && i < h0) {
+          i = h0 - 1;
+          continue;
+        }
+        // At most six faces per cell.
+        if (nFaces + 6 > capacity) return -1;
+        const c = row + i, before = nFaces;
+        if (i - 1 >= l0 && i - 1 < h0) nFaces = push(fast, nFaces, c - 1);
+        if (i + 1 >= l0 && i + 1 < h0) nFaces = push(fast, nFaces, c + 1);
+        if (i >= l1 && i < h1) nFaces = push(fast, nFaces, c - nx);
+        if (i >= l2 && i < h2) nFaces = push(fast, nFaces, c + nx);
+        if (i >= l3 && i < h3) nFaces = push(fast, nFaces, c - nxy);
+        if (i >= l4 && i < h4) nFaces = push(fast, nFaces, c + nxy);
+        if (nFaces > before) {
+          nRing = push(slow, nRing, c);
+          store<i32>(faceStart + ((<usize>nRing) << 2), nFaces);
+        }
+      }
+    }
+  return nRing;
+}
+
+/** list[n] ← value; returns n + 1. */
+function push(list: usize, n: i32, value: i32): i32 {
+  store<i32>(list + ((<usize>n) << 2), value);
+  return n + 1;
+}
+
+/** Row (j, k)'s span [lo, hi) as lo | hi << 32 (outside the box: an empty [0, 0)). */
+function spanAt(spans: usize, j: i32, k: i32, j0: i32, j1: i32, k0: i32, k1: i32, nyF: i32): u64 {
+  if (j < j0 || j >= j1 || k < k0 || k >= k1) return 0;
+  return load<u64>(spans + ((<usize>((k - k0) * nyF + (j - j0))) << 3));
+}

@@ -657,4 +657,4 @@ export { isosurface, isoLayout } from './isosurface';
 export { triIndexBuild, triIndexNearest, triIndexNearestTriangle } from './triangleIndex';
 
 // The multi-rate fast region's upkeep (seeds, coverage, the ball's dilation).
-export { regionSeeds, regionCovered, regionDilate, regionCover } from './fastRegion';
+export { regionSeeds, regionCovered, regionDilate, regionCover, regionInterface } from './fastRegion';

@@ -42,6 +42,8 @@ export interface RegionOps {
     spans: Int32Array, spanLo: Int32Array, spanHi: Int32Array, coveredLo: Int32Array, coveredHi: Int32Array,
     nyF: number, nzF: number, radius: number, planes: Int32Array, none: number,
   ): void;
+  /** The interface's ring size (faceStart[ring] faces), or −1 when more than `capacity` faces. */
+  interface(spans: Int32Array, F: Int32Array, nx: number, ny: number, nz: number, faces: InterfaceFaces, capacity: number): number;
 }
 
 export class FastRegion {
@@ -181,9 +183,13 @@ export class FastRegion {
    * Returns the counts, or null when more than `capacity` faces.
    */
   interface(faces: InterfaceFaces, capacity: number): { nFaces: number; nRing: number } | null {
-    const { nx, ny, nz } = this;
+    const { nx, ny, nz, ops } = this;
     const F = this.box, nyF = F[3] - F[2], s = this.fast.spans;
     const { fast, slow, faceStart } = faces;
+    if (ops && ops.owns(fast) && ops.owns(slow) && ops.owns(faceStart)) {
+      const ring = ops.interface(s, F, nx, ny, nz, faces, capacity);
+      return ring < 0 ? null : { nFaces: faceStart[ring], nRing: ring };
+    }
     const nxy = nx * ny;
     let nFaces = 0, nRing = 0;
     faceStart[0] = 0;

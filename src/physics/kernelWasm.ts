@@ -69,6 +69,9 @@ interface KernelExports {
   regionCover(
     spans: number, spanLo: number, spanHi: number, coveredLo: number, coveredHi: number, nyF: number, nzF: number, radius: number, planes: number, none: number,
   ): void;
+  regionInterface(
+    spans: number, j0: number, j1: number, k0: number, k1: number, nx: number, ny: number, nz: number, fast: number, slow: number, faceStart: number, capacity: number,
+  ): number;
 }
 
 type ArenaArray = Int32Array | Float64Array | Uint8Array | Int16Array;
@@ -307,6 +310,8 @@ export class WasmKernel {
         e.regionDilate(lo.byteOffset, hi.byteOffset, outLo.byteOffset, outHi.byteOffset, nyF, nzF, radius, planes.byteOffset, far),
       cover: (spans, spanLo, spanHi, coveredLo, coveredHi, nyF, nzF, radius, planes, none) =>
         e.regionCover(spans.byteOffset, spanLo.byteOffset, spanHi.byteOffset, coveredLo.byteOffset, coveredHi.byteOffset, nyF, nzF, radius, planes.byteOffset, none),
+      interface: (spans, F, nx, ny, nz, faces, capacity) =>
+        e.regionInterface(spans.byteOffset, F[2], F[3], F[4], F[5], nx, ny, nz, faces.fast.byteOffset, faces.slow.byteOffset, faces.faceStart.byteOffset, capacity),
     };
   }
 

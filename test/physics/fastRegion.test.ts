@@ -201,15 +201,20 @@ describe('fast region (row spans of the fast box)', () => {
     expect(slow + s.fastCells).toBe(rows * (nx - 2));
   });
 
-  it('gives the same regions with its row loops in wasm as in TypeScript, update by update', () => {
+  it('gives the same regions and interfaces with its row loops in wasm as in TypeScript, update by update', () => {
     FastRegion.minBoxCells = 0;
-    // The region's arrays and, as the solver has them, the frozen and the sources' rows.
-    const bytes = 4 * (FastRegion.rowInts(ny, nz) + 4 * ny * nz) + 16 * 12;
+    // The region's arrays and, as the solver has them, the frozen and the sources' rows and the
+    // interface's cells.
+    const capacity = 20000;
+    const bytes = 4 * (FastRegion.rowInts(ny, nz) + 4 * ny * nz + 3 * capacity + 1) + 16 * 15;
     const wasm = new WasmKernel(wasmKernelModule()!, 1, undefined, false, 0, bytes);
     const arena = wasm.arena(1, 0, bytes);
     const ops = wasm.regionOps();
-    const calls = (['seeds', 'covered', 'dilate', 'cover'] as const).map((name) => vi.spyOn(ops, name));
+    const calls = (['seeds', 'covered', 'dilate', 'cover', 'interface'] as const).map((name) => vi.spyOn(ops, name));
     const inWasm = new FastRegion(nx, ny, nz, (n) => arena.alloc(Int32Array, 4, n)!, ops);
+    const wasmFaces = allocateInterfaceFaces(capacity);
+    for (const key of ['fast', 'slow', 'faceStart'] as const) wasmFaces[key] = arena.copy(wasmFaces[key])!;
+    const tsFaces = allocateInterfaceFaces(capacity);
     const inTs = region();
     const onMemory = (rows: Int32Array): Int32Array => {
       const a = arena.alloc(Int32Array, 4, rows.length)!;
@@ -241,6 +246,17 @@ describe('fast region (row spans of the fast box)', () => {
       expect(inWasm.fastCells).toBe(inTs.fastCells);
       const rows = 2 * (F[3] - F[2]) * (F[5] - F[4]);
       expect(Array.from(inWasm.fast.spans.subarray(0, rows)), `step ${step}`).toEqual(Array.from(inTs.fast.spans.subarray(0, rows)));
+      // The interface: the same ring cells and faces.
+      const ringW = inWasm.interface(wasmFaces, capacity)!, ringT = inTs.interface(tsFaces, capacity)!;
+      expect(ringW).toEqual(ringT);
+      for (const key of ['slow', 'faceStart', 'fast'] as const) {
+        const n = key === 'fast' ? ringT.nFaces : key === 'slow' ? ringT.nRing : ringT.nRing + 1;
+        expect(Array.from(wasmFaces[key].subarray(0, n)), `step ${step} ${key}`).toEqual(Array.from(tsFaces[key].subarray(0, n)));
+      }
+      if (step === 0) {
+        expect(inWasm.interface(wasmFaces, ringT.nFaces - 1)).toBeNull();
+        expect(inWasm.interface(wasmFaces, ringT.nFaces + 5)).toEqual(ringT);
+      }
       // What the next update checks seeds against (private: read for this comparison only).
       for (const name of ['coveredLo', 'coveredHi']) {
         const covered = (r: FastRegion): number[] => Array.from((Reflect.get(r, name) as Int32Array).subarray(0, rows / 2));
