@@ -307,7 +307,7 @@ export class FastRegion {
         hi[q] = -far;
       }
     const planes = this.planeRows;
-    this.rowsHolding(hi, 0, nyF, nzF);
+    this.rowsHolding(hi, nyF, nzF);
     outLo.fill(far, 0, rows);
     outHi.fill(-far, 0, rows);
     for (let o = 0; o < ball.length; o += 3) {
@@ -324,16 +324,13 @@ export class FastRegion {
     }
   }
 
-  /**
-   * planeRows ← per plane k of the box, [first, last + 1) of the rows j with hi[q] ≥ bound
-   * (empty: [0, 0)).
-   */
-  private rowsHolding(hi: Int32Array, bound: number, nyF: number, nzF: number): void {
+  /** planeRows ← per plane k of the box, [first, last + 1) of the rows j with hi[q] ≥ 0 (none: [0, 0)). */
+  private rowsHolding(hi: Int32Array, nyF: number, nzF: number): void {
     const planes = this.planeRows;
     for (let k = 0; k < nzF; k++) {
       let j0 = 0, j1 = nyF;
-      while (j0 < nyF && hi[k * nyF + j0] < bound) j0++;
-      while (j1 > j0 && hi[k * nyF + j1 - 1] < bound) j1--;
+      while (j0 < nyF && hi[k * nyF + j0] < 0) j0++;
+      while (j1 > j0 && hi[k * nyF + j1 - 1] < 0) j1--;
       planes[2 * k] = j0;
       planes[2 * k + 1] = j1;
     }
@@ -349,7 +346,7 @@ export class FastRegion {
     const { coveredLo, coveredHi, tmpLo: spanLo, tmpHi: spanHi } = this;
     const s = this.fast.spans, rows = nyF * nzF, none = this.nx + 64;
     if (this.ops) return this.ops.cover(s, spanLo, spanHi, coveredLo, coveredHi, nyF, nzF, radius, this.planeRows, none);
-    const ball = ballOffsets(radius), r = radius;
+    const ball = ballOffsets(radius);
     for (let q = 0; q < rows; q++) {
       const empty = s[2 * q] >= s[2 * q + 1];
       spanLo[q] = empty ? none : s[2 * q];
@@ -359,16 +356,16 @@ export class FastRegion {
     // a span has none itself: covered nowhere.
     for (let k = 0; k < nzF; k++)
       for (let j = 0, q = k * nyF; j < nyF; j++, q++) {
-        const inside = j >= r && j < nyF - r && k >= r && k < nzF - r;
+        const inside = j >= radius && j < nyF - radius && k >= radius && k < nzF - radius;
         coveredLo[q] = inside ? spanLo[q] : none;
         coveredHi[q] = inside ? spanHi[q] : -none;
       }
     const planes = this.planeRows;
-    this.rowsHolding(spanHi, 0, nyF, nzF);
+    this.rowsHolding(spanHi, nyF, nzF);
     for (let o = 0; o < ball.length; o += 3) {
       const dj = ball[o], dk = ball[o + 1], e = ball[o + 2], shift = dk * nyF + dj;
-      for (let k = r; k < nzF - r; k++)
-        for (let q = k * nyF + Math.max(r, planes[2 * k]), end = k * nyF + Math.min(nyF - r, planes[2 * k + 1]); q < end; q++) {
+      for (let k = radius; k < nzF - radius; k++)
+        for (let q = k * nyF + Math.max(radius, planes[2 * k]), end = k * nyF + Math.min(nyF - radius, planes[2 * k + 1]); q < end; q++) {
           const l = spanLo[q + shift] + e, h = spanHi[q + shift] - e;
           if (l > coveredLo[q]) coveredLo[q] = l;
           if (h < coveredHi[q]) coveredHi[q] = h;
@@ -383,7 +380,7 @@ const balls = new Map<number, Int32Array>();
  * The rows (dj, dk) within `radius` cells of a row and each one's reach along i, e =
  * floor(√(radius² − dj² − dk²)), as triples: a ball of cells, the buffer's shape.
  */
-export function ballOffsets(radius: number): Int32Array {
+function ballOffsets(radius: number): Int32Array {
   let ball = balls.get(radius);
   if (!ball) {
     const triples: number[] = [];
