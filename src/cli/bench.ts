@@ -288,7 +288,12 @@ async function browserBench(): Promise<void> {
     // The real app (production build, vite preview) in a fresh tab on the largest sample at its own
     // 1 mm grid: what a user's tab costs.
     const outDir = resolve(tmpdir(), 'cryoplan-bench-dist');
+    // The dev server above set this process's NODE_ENV to development, and a build takes it from
+    // there: without this the tab ran React's development build (its renders several times slower).
+    process.env.NODE_ENV = 'production';
     await build({ configFile: resolve('vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
+    const bundle = readdirSync(resolve(outDir, 'assets')).filter((f) => f.startsWith('index-') && f.endsWith('.js'));
+    if (bundle.some((f) => readFileSync(resolve(outDir, 'assets', f), 'utf8').includes('jsxDEV'))) throw new Error('the app was built with React\'s development build');
     const previewServer = await preview({ configFile: resolve('vite.config.ts'), logLevel: 'error', build: { outDir }, preview: { port: 0, open: false } });
     const appUrl = previewServer.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4173/';
     const dir = resolve('public/cases');
