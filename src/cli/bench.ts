@@ -33,6 +33,14 @@ const REPEATS_1MM = argNum('--repeats-1mm', 1);
  * on this shared machine cannot carry the median (3 once read 638 against 777–835 Mcell/s).
  */
 const KERNEL_REPEATS = Math.max(REPEATS, 9);
+
+/** A long animation frame in the app tab (over 50 ms): when, how long, its rendering and its scripts. */
+interface AnimationFrameCost {
+  start: number;
+  ms: number;
+  renderMs: number;
+  scripts: string[];
+}
 const NO_BROWSER = args.includes('--no-browser');
 const ONLY_LIVER = args.includes('--only-liver');
 const BROWSER_ONLY = args.includes('--browser-only');
@@ -307,9 +315,23 @@ async function browserBench(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const app = await context.newPage();
     await app.addInitScript(() => {
-      const w = window as unknown as { __longTasks: { start: number; ms: number }[]; __frameTimes: number[] };
+      const w = window as unknown as { __longTasks: { start: number; ms: number }[]; __frameTimes: number[]; __frames: AnimationFrameCost[] };
       w.__longTasks = [];
       new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, ms: e.duration })))).observe({ type: 'longtask' });
+      // What a long task was: the animation frame it belongs to, its scripts and its rendering.
+      w.__frames = [];
+      type Script = { invoker: string; sourceFunctionName: string; duration: number; forcedStyleAndLayoutDuration: number };
+      type Frame = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; scripts: Script[] };
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as Frame[]) {
+          if (e.duration <= 50) continue;
+          w.__frames.push({
+            start: e.startTime, ms: e.duration, renderMs: e.renderStart > 0 ? e.startTime + e.duration - e.renderStart : 0,
+            scripts: e.scripts.filter((x) => x.duration >= 5).map((x) => `${x.invoker}${x.sourceFunctionName ? ` ${x.sourceFunctionName}` : ''} ${Math.round(x.duration)} ms` +
+              (x.forcedStyleAndLayoutDuration >= 1 ? ` (forced layout ${Math.round(x.forcedStyleAndLayoutDuration)})` : '')),
+          });
+        }
+      }).observe({ type: 'long-animation-frame' });
       // Frame arrivals: the run status shows the newest frame's time (data-latest-s).
       w.__frameTimes = [];
       new MutationObserver((records) => {
@@ -328,7 +350,7 @@ async function browserBench(): Promise<void> {
     await app.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === 'done', undefined, { timeout: 1_800_000, polling: 250 });
     const afterRun = tabFootprint();
     const seen = await app.evaluate(() => {
-      const w = window as unknown as { __frameTimes: number[]; __longTasks: { start: number; ms: number }[] };
+      const w = window as unknown as { __frameTimes: number[]; __longTasks: { start: number; ms: number }[]; __frames: AnimationFrameCost[] };
       const t = w.__frameTimes;
       const during = w.__longTasks.filter((e) => t.length > 0 && e.start >= t[0]);
       const before = w.__longTasks.filter((e) => !(t.length > 0 && e.start >= t[0]));
@@ -337,6 +359,7 @@ async function browserBench(): Promise<void> {
         status: document.querySelector('[data-testid="run-status"]')?.textContent ?? '', frames: t.length,
         maxGapMs: Math.max(0, ...t.slice(1).map((x, i) => x - t[i])),
         longTasks: during.map((e) => e.ms),
+        inFrames: during.map((e) => w.__frames.find((f) => f.start <= e.start + 1 && e.start < f.start + f.ms) ?? null),
       };
     });
     const js = await app.evaluate(async () => {
@@ -362,6 +385,12 @@ async function browserBench(): Promise<void> {
     console.log(`  "${seen.status}": ${seen.frames} frames, largest gap between frames ${seen.maxGapMs.toFixed(0)} ms; ` +
       `main-thread long tasks after the first frame ${seen.longTasks.length}${seen.longTasks.length ? ` (${seen.longTasks.map((ms) => ms.toFixed(0)).join(', ')} ms)` : ''}, longest ${longest.toFixed(0)} ms ` +
       `(page start before it: ${seen.startupLongTasks}, longest ${seen.startupLongestMs.toFixed(0)} ms: module load, WebGL context, shader compile)`);
+    seen.longTasks.forEach((ms, i) => {
+      const f = seen.inFrames[i];
+      console.log(`    the ${ms.toFixed(0)} ms task: ` + (f
+        ? `in an animation frame of ${f.ms.toFixed(0)} ms, rendering ${f.renderMs.toFixed(0)} ms, scripts of 5 ms or more: ${f.scripts.join('; ') || 'none'}`
+        : 'no long animation frame recorded around it'));
+    });
     console.log(`  tab memory = private footprint of the tab's renderer process (RssAnon + VmSwap, page and engine worker; Chrome's task manager "Memory footprint"), sampled every 250 ms: ` +
       `peak ${MiB(peakTab)}, at the end of the run ${MiB(afterRun)}, after a forced GC ${MiB(afterGc)}; renderer RSS peak ${MiB(peakTabRss)} (adds shared binary and font pages)`);
     console.log(`  GPU process private footprint peak ${MiB(peakGpu)} (shared by all tabs; software GL keeps buffers and textures in CPU memory); ` +
