@@ -57,6 +57,26 @@ function ballReach(radius: i32, dj: i32, dk: i32): i32 {
 }
 
 /**
+ * Rows [q0, q1): outLo ← min(outLo, lo − e) and outHi ← max(outHi, hi + e), lo and hi read from the
+ * row `shift` rows on; four rows at a time.
+ */
+function extendRows(lo: usize, hi: usize, outLo: usize, outHi: usize, q0: i32, q1: i32, shift: i32, e: i32): void {
+  const ve = i32x4.splat(e);
+  let q = q0;
+  for (; q + 3 < q1; q += 4) {
+    const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
+    v128.store(outLo + o, i32x4.min_s(v128.load(outLo + o), i32x4.sub(v128.load(lo + p), ve)));
+    v128.store(outHi + o, i32x4.max_s(v128.load(outHi + o), i32x4.add(v128.load(hi + p), ve)));
+  }
+  for (; q < q1; q++) {
+    const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
+    const l = load<i32>(lo + p) - e, h = load<i32>(hi + p) + e;
+    if (l < load<i32>(outLo + o)) store<i32>(outLo + o, l);
+    if (h > load<i32>(outHi + o)) store<i32>(outHi + o, h);
+  }
+}
+
+/**
  * FastRegion's dilate: outLo / outHi per row = the smallest lo − e and the largest hi + e over the
  * rows at each offset (dj, dk) of the ball, e its reach; rows without seeds (hi < 0) are first set
  * to lo = far, hi = −far so that they add nothing.
@@ -77,25 +97,12 @@ export function regionDilate(lo: usize, hi: usize, outLo: usize, outHi: usize, n
     for (let dj = -radius; dj <= radius; dj++) {
       const e = ballReach(radius, dj, dk);
       if (e < 0) continue;
-      const ve = i32x4.splat(e);
       const shift = dk * nyF + dj;
       const kEnd = min(nzF, nzF - dk);
       for (let k = max(0, -dk); k < kEnd; k++) {
         const src = planes + ((<usize>(k + dk)) << 3);
         const j0 = max(0, load<i32>(src) - dj), j1 = min(nyF, load<i32>(src + 4) - dj);
-        let q = k * nyF + j0;
-        const end = k * nyF + j1;
-        for (; q + 3 < end; q += 4) {
-          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
-          v128.store(outLo + o, i32x4.min_s(v128.load(outLo + o), i32x4.sub(v128.load(lo + p), ve)));
-          v128.store(outHi + o, i32x4.max_s(v128.load(outHi + o), i32x4.add(v128.load(hi + p), ve)));
-        }
-        for (; q < end; q++) {
-          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
-          const l = load<i32>(lo + p) - e, h = load<i32>(hi + p) + e;
-          if (l < load<i32>(outLo + o)) store<i32>(outLo + o, l);
-          if (h > load<i32>(outHi + o)) store<i32>(outHi + o, h);
-        }
+        extendRows(lo, hi, outLo, outHi, k * nyF + j0, k * nyF + j1, shift, e);
       }
     }
 }
@@ -125,23 +132,11 @@ export function regionCover(spans: usize, spanLo: usize, spanHi: usize, coveredL
     for (let dj = -radius; dj <= radius; dj++) {
       const e = ballReach(radius, dj, dk);
       if (e < 0) continue;
-      const ve = i32x4.splat(e);
       const shift = dk * nyF + dj;
       for (let k = radius; k < nzF - radius; k++) {
         const own = planes + ((<usize>k) << 3);
-        let q = k * nyF + max(radius, load<i32>(own));
-        const end = k * nyF + min(nyF - radius, load<i32>(own + 4));
-        for (; q + 3 < end; q += 4) {
-          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
-          v128.store(coveredLo + o, i32x4.max_s(v128.load(coveredLo + o), i32x4.add(v128.load(spanLo + p), ve)));
-          v128.store(coveredHi + o, i32x4.min_s(v128.load(coveredHi + o), i32x4.sub(v128.load(spanHi + p), ve)));
-        }
-        for (; q < end; q++) {
-          const o = (<usize>q) << 2, p = (<usize>(q + shift)) << 2;
-          const l = load<i32>(spanLo + p) + e, h = load<i32>(spanHi + p) - e;
-          if (l > load<i32>(coveredLo + o)) store<i32>(coveredLo + o, l);
-          if (h < load<i32>(coveredHi + o)) store<i32>(coveredHi + o, h);
-        }
+        // What the rows cover narrows: the same extension with lo and hi in each other's place.
+        extendRows(spanHi, spanLo, coveredHi, coveredLo, k * nyF + max(radius, load<i32>(own)), k * nyF + min(nyF - radius, load<i32>(own + 4)), shift, e);
       }
     }
 }

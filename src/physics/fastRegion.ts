@@ -315,11 +315,7 @@ export class FastRegion {
       for (let k = Math.max(0, -dk), kEnd = Math.min(nzF, nzF - dk); k < kEnd; k++) {
         // Only the rows whose source row lies among its plane's seeded rows.
         const j0 = Math.max(0, planes[2 * (k + dk)] - dj), j1 = Math.min(nyF, planes[2 * (k + dk) + 1] - dj);
-        for (let q = k * nyF + j0, end = k * nyF + j1; q < end; q++) {
-          const l = lo[q + shift] - e, h = hi[q + shift] + e;
-          if (l < outLo[q]) outLo[q] = l;
-          if (h > outHi[q]) outHi[q] = h;
-        }
+        extendRows(lo, hi, outLo, outHi, k * nyF + j0, k * nyF + j1, shift, e);
       }
     }
   }
@@ -364,13 +360,22 @@ export class FastRegion {
     this.rowsHolding(spanHi, nyF, nzF);
     for (let o = 0; o < ball.length; o += 3) {
       const dj = ball[o], dk = ball[o + 1], e = ball[o + 2], shift = dk * nyF + dj;
+      // What the rows cover narrows: the same extension with lo and hi in each other's place.
       for (let k = radius; k < nzF - radius; k++)
-        for (let q = k * nyF + Math.max(radius, planes[2 * k]), end = k * nyF + Math.min(nyF - radius, planes[2 * k + 1]); q < end; q++) {
-          const l = spanLo[q + shift] + e, h = spanHi[q + shift] - e;
-          if (l > coveredLo[q]) coveredLo[q] = l;
-          if (h < coveredHi[q]) coveredHi[q] = h;
-        }
+        extendRows(spanHi, spanLo, coveredHi, coveredLo, k * nyF + Math.max(radius, planes[2 * k]), k * nyF + Math.min(nyF - radius, planes[2 * k + 1]), shift, e);
     }
+  }
+}
+
+/**
+ * Rows [q0, q1): outLo ← min(outLo, lo − e) and outHi ← max(outHi, hi + e), lo and hi read from
+ * the row `shift` rows on (assembly/fastRegion.ts extendRows).
+ */
+function extendRows(lo: Int32Array, hi: Int32Array, outLo: Int32Array, outHi: Int32Array, q0: number, q1: number, shift: number, e: number): void {
+  for (let q = q0; q < q1; q++) {
+    const l = lo[q + shift] - e, h = hi[q + shift] + e;
+    if (l < outLo[q]) outLo[q] = l;
+    if (h > outHi[q]) outHi[q] = h;
   }
 }
 
