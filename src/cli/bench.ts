@@ -33,6 +33,11 @@ const REPEATS_1MM = argNum('--repeats-1mm', 1);
  * on this shared machine cannot carry the median (3 once read 638 against 777–835 Mcell/s).
  */
 const KERNEL_REPEATS = Math.max(REPEATS, 9);
+const NO_BROWSER = args.includes('--no-browser');
+const ONLY_LIVER = args.includes('--only-liver');
+const BROWSER_ONLY = args.includes('--browser-only');
+const ONLY_MULTIRATE = args.includes('--only-multirate');
+const ONLY_KERNEL = args.includes('--only-kernel');
 
 /** A long animation frame in the app tab (over 50 ms): when, how long, its rendering and its scripts. */
 interface AnimationFrameCost {
@@ -41,11 +46,6 @@ interface AnimationFrameCost {
   renderMs: number;
   scripts: string[];
 }
-const NO_BROWSER = args.includes('--no-browser');
-const ONLY_LIVER = args.includes('--only-liver');
-const BROWSER_ONLY = args.includes('--browser-only');
-const ONLY_MULTIRATE = args.includes('--only-multirate');
-const ONLY_KERNEL = args.includes('--only-kernel');
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -321,7 +321,7 @@ async function browserBench(): Promise<void> {
       // What a long task was: the animation frame it belongs to, its scripts and its rendering.
       w.__frames = [];
       type Script = { invoker: string; sourceFunctionName: string; duration: number; forcedStyleAndLayoutDuration: number };
-      type Frame = PerformanceEntry & { renderStart: number; styleAndLayoutStart: number; scripts: Script[] };
+      type Frame = PerformanceEntry & { renderStart: number; scripts: Script[] };
       new PerformanceObserver((list) => {
         for (const e of list.getEntries() as Frame[]) {
           if (e.duration <= 50) continue;
