@@ -53,6 +53,9 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
     return g;
   };
 
+  // A surface that leaves (every run starts without any) frees its buffers but keeps its material:
+  // three deletes a shader program once no material holds it, and compiling it again when the
+  // next run's first ice appears blocked the page for 0.3-0.9 s on software GL.
   useLayoutEffect(() => {
     const live = new Set(styles.map((s) => s.key));
     for (const [k, g] of geometries.current) {
@@ -61,31 +64,30 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
         geometries.current.delete(k);
       }
     }
-    for (const [k, m] of materials.current) {
-      if (!live.has(k)) {
-        m.dispose();
-        materials.current.delete(k);
-      }
-    }
   }, [styles]);
 
-  // Compile the shell shader now, not when the first ice appears mid-run: on software GL a first
-  // compile blocked the page for 50-80 ms right after the first frame with ice.
+  // The shell shader compiled and first used at start-up, not when the first ice appears mid-run
+  // (on software GL the first draw waited 0.2-0.4 s on the GPU process, behind the page's raster):
+  // a shell material on a zero-area triangle, drawn with the scene (it covers no pixel), which also
+  // holds the program (see above) until the view goes.
   const gl = useThree((s) => s.gl);
   const scene = useThree((s) => s.scene);
   const camera = useThree((s) => s.camera);
   useLayoutEffect(() => {
     const geometry = new BufferGeometry();
-    setSurface(geometry, new Float32Array([0, 0, 0, 1, 0, 0, 0, 1, 0]), new Int8Array([0, 0, 127, 0, 0, 127, 0, 0, 127]), Uint32Array.of(0, 1, 2));
+    setSurface(geometry, new Float32Array(9), new Int8Array([0, 0, 127, 0, 0, 127, 0, 0, 127]), Uint32Array.of(0, 1, 2));
     const material = createShellMaterial('#ffffff', 0.5);
     updateShellMaterial(material, '#ffffff', 0.5, clippingPlanes);
-    const warm = new Mesh(geometry, material);
-    scene.add(warm);
-    gl.compile(scene, camera);
-    scene.remove(warm);
-    geometry.dispose();
-    material.dispose();
-    // Once per renderer: the program stays cached for the shells made later.
+    const holder = new Mesh(geometry, material);
+    holder.frustumCulled = false;
+    holder.raycast = noRaycast;
+    scene.add(holder);
+    gl.compile(holder, camera, scene);
+    return () => {
+      scene.remove(holder);
+      geometry.dispose();
+      material.dispose();
+    };
   }, [gl, scene, camera]);
 
   useLayoutEffect(() => () => {

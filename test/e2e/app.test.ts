@@ -34,6 +34,17 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
   async function open(viewport = { width: 1280, height: 720 }, url = h.url): Promise<void> {
     context = await h.browser.newContext({ viewport, acceptDownloads: true });
     context.setDefaultTimeout(90_000);
+    // Counts WebGL shader programs linked, for the test that runs must not recompile shaders.
+    await context.addInitScript(() => {
+      const gl2 = WebGL2RenderingContext.prototype;
+      const link = gl2.linkProgram;
+      const w = window as unknown as { __programsLinked: number };
+      w.__programsLinked = 0;
+      gl2.linkProgram = function (this: WebGL2RenderingContext, program: WebGLProgram) {
+        w.__programsLinked++;
+        link.call(this, program);
+      };
+    });
     page = await context.newPage();
     errors = collectErrors(page);
     await page.goto(url);
@@ -99,12 +110,18 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await expect.poll(() => page.getByTestId('probes-section').locator('.probe-row').count(), POLL).toBe(4);
     const added = await metricsAt(page, T, base.runId);
     expect(added.coverage === base.coverage && added.margin === base.margin).toBe(false);
+    const programsLinked = () => page.evaluate(() => (window as unknown as { __programsLinked: number }).__programsLinked);
+    const linkedBeforeMove = await programsLinked();
     // Move the new probe's tip to the other side of the tumour by typing its x coordinate.
     const tipX = page.getByTestId('tip-x');
     await tipX.fill('-12');
     await tipX.press('Enter');
     const moved = await metricsAt(page, T, added.runId);
     expect(moved.margin === added.margin && moved.coverage === added.coverage).toBe(false);
+    // The new run's isotherm shells reuse the shader programs of the last run: each new program
+    // blocked the page for 0.2-0.9 s on software GL when the run's first ice appeared.
+    expect(linkedBeforeMove).toBeGreaterThan(0);
+    expect(await programsLinked()).toBe(linkedBeforeMove);
     await shot('added-probe');
     // Ctrl+Z (focus outside text fields) puts the tip back: the same numbers as before the move.
     await page.locator('body').click({ position: { x: 5, y: 700 } });
