@@ -274,16 +274,17 @@ export class TriangleIndex {
     this.stamp = new Uint32Array(build.triangleCount);
   }
 
-  private maskMm = -1;
-  private mask: Uint8Array = new Uint8Array(0);
+  /** nearMask's masks by maxMm (callers use one or two caps). */
+  private readonly masks = new Map<number, Uint8Array>();
 
   /**
    * 1 for buckets that have a non-empty bucket within R = ceil(maxMm / b) shells (separable
-   * sliding-window dilation, cached for the last maxMm). A point whose bucket is 0 is ≥ R·b ≥ maxMm
-   * from every triangle.
+   * sliding-window dilation, cached per maxMm). A point whose bucket is 0 is ≥ R·b ≥ maxMm from
+   * every triangle.
    */
   private nearMask(maxMm: number): Uint8Array {
-    if (maxMm === this.maskMm) return this.mask;
+    const cached = this.masks.get(maxMm);
+    if (cached) return cached;
     const [nx, ny, nz] = this.nb;
     const R = Math.ceil(maxMm / this.bucketMm);
     const n = nx * ny * nz;
@@ -308,8 +309,7 @@ export class TriangleIndex {
       }
       cur = next;
     }
-    this.mask = cur;
-    this.maskMm = maxMm;
+    this.masks.set(maxMm, cur);
     return cur;
   }
 
@@ -341,6 +341,24 @@ export class TriangleIndex {
    */
   nearestDistanceXYZ(
     px: number, py: number, pz: number, maxMm = Infinity, upperMm = Infinity, seedTriangle = -1,
+  ): number {
+    return this.search(px, py, pz, maxMm, upperMm, seedTriangle, -1);
+  }
+
+  /**
+   * Whether some triangle lies nearer than `radiusMm` to p. The search stops at the first such
+   * triangle, where a nearest search would go on to the nearest one; `nearestTriangle` is then that
+   * triangle (a seed for the next query). `seedTriangle` as in nearestDistanceXYZ; `maskMm`, when
+   * finite, a cap ≥ radiusMm whose bucket mask (cached per cap: keep it fixed) says no at once for
+   * points far from the surface.
+   */
+  anyWithin(px: number, py: number, pz: number, radiusMm: number, seedTriangle = -1, maskMm = Infinity): boolean {
+    return this.search(px, py, pz, maskMm, radiusMm, seedTriangle, radiusMm * radiusMm) < radiusMm;
+  }
+
+  /** nearestDistanceXYZ; with stopBelowSq ≥ 0 it returns at the first triangle nearer than √stopBelowSq. */
+  private search(
+    px: number, py: number, pz: number, maxMm: number, upperMm: number, seedTriangle: number, stopBelowSq: number,
   ): number {
     this.nearestTriangle = -1;
     if (this.triangleCount === 0) return maxMm;
@@ -380,6 +398,10 @@ export class TriangleIndex {
         best = d;
         bestTri = seedTriangle;
       }
+      if (d < stopBelowSq) {
+        this.nearestTriangle = seedTriangle;
+        return Math.sqrt(d);
+      }
     }
     const boxes = this.boxes;
     // With a finite bound only buckets that the box p ± bound overlaps can list a nearer triangle
@@ -392,7 +414,7 @@ export class TriangleIndex {
       bk0 = this.clampB((pz - R - mz) / b, 2); bk1 = this.clampB((pz + R - mz) / b, 2);
     }
     const rLimit = Math.min(rMax, Math.max(ci - bi0, bi1 - ci, cj - bj0, bj1 - cj, ck - bk0, bk1 - ck));
-    for (let r = 0; r <= rLimit; r++) {
+    scan: for (let r = 0; r <= rLimit; r++) {
       if (r > 0) {
         // Visited so far: buckets c ± (r − 1). Any unvisited x in the box is at least `gap` from q
         // (distance to the nearest open face of the visited block), and |x − p|² ≥ |x − q|² + d0².
@@ -433,6 +455,7 @@ export class TriangleIndex {
               if (d < best) {
                 best = d;
                 bestTri = t;
+                if (d < stopBelowSq) break scan;
               }
             }
           }

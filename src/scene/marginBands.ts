@@ -66,9 +66,26 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
   // one go while its code was cold, the one task over 50 ms left after a run's first frames.
   const build = input.ablation && input.ablation.indices.length >= 3 ? buildTriangleIndex(input.ablation) : null;
   let index: TriangleIndex | null = null;
-  /** Distance to the isosurface, exact below `bound` (else ≥ bound), at most maxMm. */
-  const distance = (o: number, bound: number): number =>
-    index ? index.nearestDistanceXYZ(vertices[o], vertices[o + 1], vertices[o + 2], maxMm, bound) : maxMm;
+  // The last query's nearest triangle starts the next one's search: vertices come in mesh order,
+  // so it is usually near, and a tight first bound ends most searches within a few buckets.
+  let seed = -1;
+  /**
+   * Distance to the isosurface, exact below min(bound, cap) (else ≥ it), at most `cap` [mm]. A cap
+   * of the margin lets the index answer "none within the margin" from a bucket mask, at once.
+   */
+  const distance = (o: number, bound: number, cap = maxMm): number => {
+    if (!index) return cap;
+    const d = index.nearestDistanceXYZ(vertices[o], vertices[o + 1], vertices[o + 2], cap, bound, seed);
+    if (index.nearestTriangle >= 0) seed = index.nearestTriangle;
+    return d;
+  };
+  /** Whether the isosurface comes nearer than r [mm] (≤ cap); the first such triangle ends the search. */
+  const within = (o: number, r: number, cap = maxMm): boolean => {
+    if (!index) return false;
+    const yes = index.anyWithin(vertices[o], vertices[o + 1], vertices[o + 2], r, seed, cap);
+    if (index.nearestTriangle >= 0) seed = index.nearestTriangle;
+    return yes;
+  };
   let farthestUncovered = -1;
   let nearestCovered = Infinity;
   const coveredOk: number[] = [];
@@ -92,14 +109,16 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
         let band = BAND_UNCOVERED;
         if (!inside) {
           // Matters only if no triangle is nearer than the farthest uncovered vertex so far.
-          if (farthestUncovered < 0 || distance(o, farthestUncovered) >= farthestUncovered) {
+          if (farthestUncovered < 0 || !within(o, farthestUncovered)) {
             farthestUncovered = Math.max(farthestUncovered, distance(o, Infinity));
           }
+        } else if (within(o, margin_mm, Math.min(margin_mm, maxMm))) {
+          band = BAND_THIN;
+          // Its distance only where it beats the nearest so far (a search bounded there).
+          nearestCovered = Math.min(nearestCovered, distance(o, Math.min(nearestCovered, margin_mm)));
         } else {
-          const d = distance(o, margin_mm);
-          band = classifyMargin(d, margin_mm);
-          if (band === BAND_THIN) nearestCovered = Math.min(nearestCovered, d);
-          else coveredOk.push(o);
+          band = BAND_OK;
+          coveredOk.push(o);
         }
         res.band[v] = band;
         res.counts[band]++;

@@ -64,6 +64,33 @@ describe('TriangleIndex', () => {
     }
   });
 
+  it('anyWithin says whether a triangle is nearer than r (random seeds, with and without a mask cap)', () => {
+    const mesh = ellipsoidMesh([3, -2, 1], [12, 8, 20], 40);
+    const index = new TriangleIndex(mesh);
+    const rand = rng(11);
+    let yes = 0, no = 0;
+    for (let q = 0; q < 400; q++) {
+      const x = (rand() - 0.5) * 40, y = (rand() - 0.5) * 40, z = (rand() - 0.5) * 50;
+      const exact = bruteForce(mesh, x, y, z);
+      for (const r of [0.5 * exact, exact * 0.999, exact * 1.001 + 1e-6, exact + 3, 2]) {
+        const seed = q % 2 ? Math.floor(rand() * index.triangleCount) : -1;
+        const cap = q % 3 === 0 ? 5 : Infinity;
+        if (r > cap) continue;
+        const hit = index.anyWithin(x, y, z, r, seed, cap);
+        expect(hit, `q ${q} r ${r} exact ${exact}`).toBe(exact < r);
+        // The triangle it stopped at is nearer than r.
+        if (hit) {
+          const o = index.nearestTriangle * 3;
+          expect(Math.sqrt(pointTriangleDistSq(x, y, z, mesh.positions, mesh.indices[o] * 3, mesh.indices[o + 1] * 3, mesh.indices[o + 2] * 3))).toBeLessThan(r);
+        }
+        if (hit) yes++;
+        else no++;
+      }
+    }
+    expect(yes).toBeGreaterThan(300);
+    expect(no).toBeGreaterThan(300);
+  });
+
   it('works with a tiny bucket size and an empty mesh', () => {
     const index = new TriangleIndex(ellipsoidMesh([0, 0, 0], [5, 5, 5], 12), 0.3);
     expect(index.nearestDistanceMm([20, 0, 0])).toBeCloseTo(15, 5);
