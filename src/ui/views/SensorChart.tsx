@@ -11,13 +11,15 @@ export interface SensorChartProps {
   lethal_C?: number;
   /** Timeline position [s]. */
   markerT_s?: number | null;
+  /** The time axis's end [s] (the protocol's); the data's last time when undefined. */
+  xEndS?: number;
   height?: number;
   className?: string;
   style?: CSSProperties;
 }
 
 /** Virtual thermocouple temperatures over time (uPlot; data updated with setData). */
-export function SensorChart({ t_s, sensors, lethal_C, markerT_s, height = 180, className, style }: SensorChartProps) {
+export function SensorChart({ t_s, sensors, lethal_C, markerT_s, xEndS, height = 180, className, style }: SensorChartProps) {
   const series: ChartSeries[] = useMemo(
     () => sensors.map((s, i) => ({ label: s.name, color: SERIES_COLORS[i % SERIES_COLORS.length], values: s.T_C })),
     [sensors],
@@ -28,5 +30,5 @@ export function SensorChart({ t_s, sensors, lethal_C, markerT_s, height = 180, c
     return r;
   }, [lethal_C]);
   return <UPlotChart t_s={t_s} series={series} yLabel="temperature (°C)" refLines={refLines}
-    markerT_s={markerT_s} height={height} className={className} style={style} />;
+    markerT_s={markerT_s} xEndS={xEndS} height={height} className={className} style={style} />;
 }

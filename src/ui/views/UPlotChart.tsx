@@ -16,6 +16,8 @@ interface Props {
   yLabel: string;
   /** Fixed y range, or undefined for auto. */
   yRange?: [number, number];
+  /** The x axis's span [s] (the whole protocol), or undefined for the data's. */
+  xEndS?: number;
   /** Vertical marker at this time [s] (the timeline position). */
   markerT_s?: number | null;
   /** Horizontal reference lines (value, colour), e.g. 0 °C and the lethal threshold. */
@@ -35,11 +37,13 @@ function toData(t: ArrayLike<number>, series: ChartSeries[]): uPlot.AlignedData 
  * Thin uPlot wrapper: the chart is created once per series layout (labels/colours) and fed new
  * data with setData; resizing follows the container.
  */
-export function UPlotChart({ t_s, series, yLabel, yRange, markerT_s, refLines, height = 180, className, style }: Props) {
+export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refLines, height = 180, className, style }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const marker = useRef<number | null>(markerT_s ?? null);
   const refs = useRef(refLines ?? []);
+  const xEnd = useRef(xEndS);
+  xEnd.current = xEndS;
   marker.current = markerT_s ?? null;
   refs.current = refLines ?? [];
   const layoutKey = series.map((s) => `${s.label}|${s.color}|${(s.dash ?? []).join(',')}`).join(';') + `|${yLabel}|${yRange?.join(',') ?? ''}|${height}`;
@@ -55,7 +59,11 @@ export function UPlotChart({ t_s, series, yLabel, yRange, markerT_s, refLines, h
       height,
       legend: { show: true, live: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false }, y: yRange ? { range: yRange } : { auto: true } },
+      // Ranges that exist without data too: the chart stays up while a new run has none yet.
+      scales: {
+        x: { time: false, range: (_u, min, max) => (xEnd.current !== undefined ? [0, xEnd.current] : min == null ? [0, 1] : [min, max]) },
+        y: yRange ? { range: yRange } : { auto: true, range: (_u, min, max) => (min == null ? [0, 1] : uPlot.rangeNum(min, max, 0.1, true)) },
+      },
       axes: [
         { ...AXIS, values: (_u, ticks) => ticks.map(formatMinSec), splits: (_u, _ax, min, max) => timeTicks(min, max), label: 'time (min:s)', labelSize: 16, font: '11px system-ui', labelFont: '11px system-ui' },
         { ...AXIS, label: yLabel, labelSize: 16, size: 44, space: 18, font: '11px system-ui', labelFont: '11px system-ui' },

@@ -8,19 +8,21 @@ export interface VolumeChartProps {
   /** Ice-ball volume inside each isotherm [ml], aligned with t_s; level 'lethal' = ablation zone. */
   volumes: { level_C: number | 'lethal'; ml: ArrayLike<number> }[];
   markerT_s?: number | null;
+  /** The time axis's end [s] (the protocol's); the data's last time when undefined. */
+  xEndS?: number;
   height?: number;
   className?: string;
   style?: CSSProperties;
 }
 
 /** Ice-ball volume within the 0 / -20 / -40 °C isotherms over time (uPlot; setData updates). */
-export function VolumeChart({ t_s, volumes, markerT_s, height = 180, className, style }: VolumeChartProps) {
+export function VolumeChart({ t_s, volumes, markerT_s, xEndS, height = 180, className, style }: VolumeChartProps) {
   const series: ChartSeries[] = useMemo(() => volumes.map((v) => ({
     label: v.level_C === 'lethal' ? 'lethal zone' : `${v.level_C} °C`,
     color: v.level_C === 'lethal' ? ABLATION_COLOR : isothermColor(v.level_C),
     dash: v.level_C === 'lethal' ? [6, 3] : undefined,
     values: v.ml,
   })), [volumes]);
-  return <UPlotChart t_s={t_s} series={series} yLabel="volume (ml)" markerT_s={markerT_s}
+  return <UPlotChart t_s={t_s} series={series} yLabel="volume (ml)" markerT_s={markerT_s} xEndS={xEndS}
     height={height} className={className} style={style} />;
 }
