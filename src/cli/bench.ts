@@ -3,7 +3,8 @@
  * Seeded, deterministic speed measurements (kept out of `npm test`): core count; stencil kernel
  * Mcell/s at 96³ (TypeScript vs WebAssembly SIMD); wall time of every sample plan at 2 mm and 1 mm
  * in Node; the liver plan in headless Chromium through the real engine worker (long tasks on the
- * main thread, memory). Medians of repeated runs; timings on a shared machine are noisy.
+ * main thread, memory). Medians of repeated runs; timings on a shared machine are noisy, so the
+ * bench ends with a machine check: the one-thread wasm kernel's rate at its start and at its end.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -77,10 +78,15 @@ const LIVER = {
 
 /** Kernel Mcell/s at 96³, one thread or split into z-slabs across `pool` (shared memory); no source sum (as the engine steps). */
 function kernelBench(kind: 'js' | 'wasm-simd', pool: SlabPool | null = null): number {
+  return median(kernelRates(kind, pool));
+}
+
+/** The kernel's rate at 96³ [Mcell/s], once per repeat (KERNEL_REPEATS, after two to warm up). */
+function kernelRates(kind: 'js' | 'wasm-simd', pool: SlabPool | null = null): number[] {
   const n = 96;
   const m = makeTissueModel(LIVER);
   const module = kind === 'wasm-simd' ? (pool ? wasmSharedKernelModule() : wasmKernelModule()) : null;
-  if (kind === 'wasm-simd' && !module) return NaN;
+  if (kind === 'wasm-simd' && !module) return [NaN];
   const wasm = module ? new WasmKernel(module, n * n * n, undefined, pool !== null) : null;
   wasm?.setModel(m);
   const sab = pool && !wasm ? new SharedArrayBuffer(WasmKernel.pagesFor(n ** 3) * 65536) : null;
@@ -109,7 +115,25 @@ function kernelBench(kind: 'js' | 'wasm-simd', pool: SlabPool | null = null): nu
     const ms = performance.now() - t0;
     if (rep >= 2) rates.push(cells / ms / 1e3); // first two reps warm up the JIT
   }
-  return median(rates);
+  return rates;
+}
+
+/**
+ * The machine's state, as the one-thread wasm kernel at 96³ sees it: its median and range now.
+ * Taken at the bench's start and end, it says whether the machine (2 cores shared with other
+ * jobs) held still while the bench ran.
+ */
+function machineCheck(): { median: number; min: number; max: number } {
+  const r = kernelRates('wasm-simd');
+  return { median: median(r), min: Math.min(...r), max: Math.max(...r) };
+}
+
+function reportMachine(start: { median: number; min: number; max: number }): void {
+  const end = machineCheck();
+  const apart = Math.abs(end.median - start.median) / Math.max(end.median, start.median);
+  const range = (c: typeof start): string => `${c.median.toFixed(0)} Mcell/s (${c.min.toFixed(0)}–${c.max.toFixed(0)})`;
+  console.log(`\nMachine check (one-thread wasm kernel at 96³, median and range of ${KERNEL_REPEATS}): ${range(start)} at the start, ${range(end)} at the end, ` +
+    `${(100 * apart).toFixed(0)} % apart${apart > 0.1 || start.min < 0.8 * start.max || end.min < 0.8 * end.max ? ': the machine was busy with other work during this run; compare only numbers from quieter runs' : ''}`);
 }
 
 function samplePlans(): { name: string; plan: Plan }[] {
@@ -408,7 +432,12 @@ async function main(): Promise<void> {
     multiRateBench();
     return;
   }
-  if (BROWSER_ONLY) return browserBench();
+  const machine = machineCheck();
+  if (BROWSER_ONLY) {
+    await browserBench();
+    reportMachine(machine);
+    return;
+  }
   const js = kernelBench('js');
   const wasm = kernelBench('wasm-simd');
   console.log(`\nKernel at 96³ (1 thread; median of ${KERNEL_REPEATS} × 10 steps):`);
@@ -430,6 +459,7 @@ async function main(): Promise<void> {
   }
   if (ONLY_KERNEL) {
     for (const { pool } of pools) pool.close();
+    reportMachine(machine);
     return;
   }
   console.log(`\nSample plans in Node (wall time of runPlan, default kernel ${engineInfo().kernel}, active region on, multi-rate ${Simulation.multiRate ? 'on' : 'off'}):`);
@@ -458,6 +488,7 @@ async function main(): Promise<void> {
   for (const { pool } of pools) pool.close();
   multiRateBench();
   if (!NO_BROWSER) await browserBench();
+  reportMachine(machine);
 }
 
 await main();
