@@ -14,6 +14,7 @@ export function sampleTrilinear(field: ArrayLike<number>, grid: Grid, x: number,
   const u = fx - i, v = fy - j, w = fz - k;
   const c = i + nx * (j + ny * k);
   const nxy = nx * ny;
+
   const c00 = field[c] * (1 - u) + field[c + 1] * u;
   const c10 = field[c + nx] * (1 - u) + field[c + nx + 1] * u;
   const c01 = field[c + nxy] * (1 - u) + field[c + nxy + 1] * u;
@@ -23,4 +24,19 @@ export function sampleTrilinear(field: ArrayLike<number>, grid: Grid, x: number,
 
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
+}
+
+/**
+ * The eight cells sampleTrilinear reads at (x, y, z), as flat indices into `out` from `at`: the
+ * lower corner c, c + 1, c + nx, c + nx + 1, then the same one plane up (c + nx·ny …).
+ */
+export function trilinearCorners(grid: Grid, x: number, y: number, z: number, out: Int32Array, at: number): void {
+  const [nx, ny, nz] = grid.dims;
+  const h = grid.spacingMm;
+  const i = Math.min(Math.floor(clamp((x - grid.originMm[0]) / h, 0, nx - 1)), nx - 2);
+  const j = Math.min(Math.floor(clamp((y - grid.originMm[1]) / h, 0, ny - 1)), ny - 2);
+  const k = Math.min(Math.floor(clamp((z - grid.originMm[2]) / h, 0, nz - 1)), nz - 2);
+  const c = i + nx * (j + ny * k), nxy = nx * ny;
+  out[at] = c; out[at + 1] = c + 1; out[at + 2] = c + nx; out[at + 3] = c + nx + 1;
+  out[at + 4] = c + nxy; out[at + 5] = c + nxy + 1; out[at + 6] = c + nxy + nx; out[at + 7] = c + nxy + nx + 1;
 }

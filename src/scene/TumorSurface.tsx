@@ -3,7 +3,7 @@ import { useThree } from '@react-three/fiber';
 import { BufferAttribute, DoubleSide, type Plane } from 'three';
 import type { FramePicture } from '../engine/workerApi.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
-import { bandColors, marginBandsJob, type MarginResult } from './marginBands.ts';
+import { bandColors, marginBandsJob, marginKey, sameMarginKey, type MarginKey, type MarginResult } from './marginBands.ts';
 import { indexedGeometry } from './isoBuffers.ts';
 
 /** Tumour colour when no margin is known yet (sRGB 0..1). */
@@ -39,6 +39,8 @@ export function TumorSurface({ mesh, frame, lethal_C, margin_mm, showBands, clip
   const geometry = useMemo(() => indexedGeometry(mesh.positions, mesh.indices, TUMOR_RGB), [mesh]);
   useEffect(() => () => geometry.dispose(), [geometry]);
   const scratch = useRef<MarginResult | undefined>(undefined);
+  /** The input of the result in `scratch`, while that result is whole (a running job rewrites it). */
+  const scratchKey = useRef<MarginKey | null>(null);
   const statsCb = useRef(onMarginStats);
   useLayoutEffect(() => {
     statsCb.current = onMarginStats;
@@ -66,21 +68,38 @@ export function TumorSurface({ mesh, frame, lethal_C, margin_mm, showBands, clip
     // for long; a newer frame (or unmount) cancels a pending computation.
     const surfaces = frame.isosurfaces.filter((s) => s.field === 'ablation');
     const ablation = surfaces.find((s) => s.level_C === lethal_C) ?? surfaces[0];
+    const input = {
+      vertices: mesh.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
+      lethal_C, ablation: ablation ?? null, margin_mm,
+    };
+    const show = (r: MarginResult): void => {
+      bandColors(r.band, colors);
+      paint({ counts: [r.counts[0], r.counts[1], r.counts[2]], minSignedMm: r.minSignedMm });
+    };
     let job: ReturnType<typeof marginBandsJob> | null = null;
+    let jobKey: MarginKey | null = null;
     let timer = 0;
     const slice = (): void => {
-      job ??= marginBandsJob({
-        vertices: mesh.positions, grid: frame.grid, minTemperature_C: frame.minTemperature_C,
-        lethal_C, ablation: ablation ?? null, margin_mm,
-      }, scratch.current);
+      if (!job) {
+        // The same input as the last whole result (its lethal zone did not move near the
+        // tumour): that result, at once.
+        const key = marginKey(input);
+        if (scratch.current && scratchKey.current && sameMarginKey(scratchKey.current, key)) {
+          show(scratch.current);
+          return;
+        }
+        scratchKey.current = null;
+        job = marginBandsJob(input, scratch.current);
+        jobKey = key;
+      }
       const r = job.step(performance.now() + SLICE_MS);
       if (!r) {
         timer = window.setTimeout(slice, 0);
         return;
       }
       scratch.current = r;
-      bandColors(r.band, colors);
-      paint({ counts: [r.counts[0], r.counts[1], r.counts[2]], minSignedMm: r.minSignedMm });
+      scratchKey.current = jobKey;
+      show(r);
     };
     timer = window.setTimeout(slice, 0);
     return () => clearTimeout(timer);

@@ -1,7 +1,7 @@
 import type { Grid } from '../geometry/grid.ts';
 import type { TriangleMesh } from '../geometry/mesh.ts';
 import { buildTriangleIndex, type TriangleIndex } from '../geometry/triangleIndex.ts';
-import { sampleTrilinear } from '../geometry/sample.ts';
+import { sampleTrilinear, trilinearCorners } from '../geometry/sample.ts';
 
 /** Margin band of one tumour-surface vertex. */
 export const BAND_UNCOVERED = 0; // signed distance < 0: tumour surface outside the lethal zone
@@ -136,6 +136,54 @@ export function marginBandsJob(input: MarginInput, out?: MarginResult): { step(u
       return res;
     },
   };
+}
+
+/**
+ * All that a MarginInput's result depends on: the vertices (by identity), the grid, the scalars,
+ * the ablation surface and the minimum temperature at the eight cells around each vertex. Two
+ * inputs with equal keys (sameMarginKey) give the same MarginResult, so a frame whose lethal zone
+ * did not move near the tumour (during a thaw, most of it) needs no new search.
+ */
+export interface MarginKey {
+  vertices: Float32Array;
+  grid: Grid;
+  lethal_C: number;
+  margin_mm: number;
+  maxMm: number;
+  ablation: TriangleMesh | null;
+  /** Per vertex, the minimum temperature at sampleTrilinear's eight cells [°C]. */
+  corners: Float32Array;
+}
+
+export function marginKey(input: MarginInput): MarginKey {
+  const { vertices, grid, minTemperature_C } = input;
+  const n = Math.floor(vertices.length / 3);
+  const cells = new Int32Array(8 * n);
+  for (let v = 0; v < n; v++) trilinearCorners(grid, vertices[3 * v], vertices[3 * v + 1], vertices[3 * v + 2], cells, 8 * v);
+  const corners = new Float32Array(8 * n);
+  for (let q = 0; q < corners.length; q++) corners[q] = minTemperature_C[cells[q]];
+  return {
+    vertices, grid, lethal_C: input.lethal_C, margin_mm: input.margin_mm, maxMm: input.maxMm ?? 50,
+    ablation: input.ablation && input.ablation.indices.length >= 3 ? input.ablation : null, corners,
+  };
+}
+
+export function sameMarginKey(a: MarginKey, b: MarginKey): boolean {
+  const g = a.grid, h = b.grid;
+  const sameGrid = g.spacingMm === h.spacingMm && g.dims.every((d, i) => d === h.dims[i]) && g.originMm.every((o, i) => o === h.originMm[i]);
+  // Last: the longest comparison, and the corners differ first while the ice grows.
+  const sameSurface = (): boolean => a.ablation === null || b.ablation === null
+    ? a.ablation === b.ablation
+    : sameValues(a.ablation.positions, b.ablation.positions) && sameValues(a.ablation.indices, b.ablation.indices);
+  return a.vertices === b.vertices && sameGrid && a.lethal_C === b.lethal_C && a.margin_mm === b.margin_mm &&
+    a.maxMm === b.maxMm && sameValues(a.corners, b.corners) && sameSurface();
+}
+
+/** Equal lengths and equal values (NaN matches NaN). */
+function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  return true;
 }
 
 /** marginBandsJob in one go. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BufferGeometry } from 'three';
 import type { Grid } from '../../src/geometry/grid.ts';
 import { ellipsoidMesh, meshToSoup } from '../../src/geometry/mesh.ts';
-import { sampleTrilinear } from '../../src/geometry/sample.ts';
+import { sampleTrilinear, trilinearCorners } from '../../src/geometry/sample.ts';
 import { TriangleIndex } from '../../src/geometry/triangleIndex.ts';
-import { BAND_OK, BAND_THIN, BAND_UNCOVERED, classifyMargin, computeMarginBands, marginBandsJob } from '../../src/scene/marginBands.ts';
+import { BAND_OK, BAND_THIN, BAND_UNCOVERED, classifyMargin, computeMarginBands, marginBandsJob, marginKey, sameMarginKey } from '../../src/scene/marginBands.ts';
 import { dragHandlePosition, rayPlaneIntersection } from '../../src/scene/dragMath.ts';
 import { applyHandleDrag, entryPointMm, ENTRY_HANDLE_DISTANCE_MM } from '../../src/scene/probeGeometry.ts';
 import { setSurface } from '../../src/scene/isoBuffers.ts';
@@ -39,6 +39,17 @@ describe('trilinear sampling', () => {
   it('clamps outside', () => {
     expect(sampleTrilinear(f, grid, 0, 0, 0)).toBeCloseTo(10 + 40 + 90, 4);
     expect(sampleTrilinear(f, grid, 100, 100, 100)).toBeCloseTo(16 + 48 + 96, 4);
+  });
+  it('reads exactly the cells trilinearCorners lists (inside, on the edges, outside)', () => {
+    const cells = new Int32Array(8);
+    for (const p of [[13.3, 21.7, 31.9], [16, 24, 32], [10, 20, 30], [0, 0, 0], [100, 100, 100], [11, 23.9, 30.1]]) {
+      trilinearCorners(grid, p[0], p[1], p[2], cells, 0);
+      const marked = new Float32Array(f.length);
+      for (const c of cells) marked[c] = 1;
+      // A field that is zero off the listed cells gives the same sample as the full field there.
+      const only = f.map((v, c) => (marked[c] ? v : 0));
+      expect(sampleTrilinear(only, grid, p[0], p[1], p[2])).toBe(sampleTrilinear(f, grid, p[0], p[1], p[2]));
+    }
   });
 });
 
@@ -113,6 +124,36 @@ describe('margin bands', () => {
       expect(steps).toBeGreaterThan(2);
       expect(r).toEqual(whole);
     }
+  });
+  it('inputs with the same key give the same result; a key changes with what the result depends on', () => {
+    const frame = syntheticFrame(-40, 600, 40, 1);
+    const ablation = frame.isosurfaces.find((s) => s.field === 'ablation')!;
+    const vertices = ellipsoidMesh([ICE_CENTRE[0] + 3, ICE_CENTRE[1], ICE_CENTRE[2]], [6, 6, 6], 24).positions;
+    const input = { vertices, grid: frame.grid, minTemperature_C: frame.minTemperature_C, lethal_C: -40, ablation, margin_mm: 5 };
+    const key = marginKey(input);
+    const base = computeMarginBands(input);
+    // Colder far from the tumour (a cell no vertex samples): the same key, and the same result.
+    const [nx, ny] = frame.grid.dims;
+    const far = frame.minTemperature_C.slice();
+    far[1 + nx * (1 + ny * 1)] -= 5;
+    const farInput = { ...input, minTemperature_C: far };
+    expect(sameMarginKey(key, marginKey(farInput))).toBe(true);
+    expect(computeMarginBands(farInput)).toEqual(base);
+    // A cell a vertex samples, the surface, the margin or the lethal level: a new key.
+    const cells = new Int32Array(8);
+    trilinearCorners(frame.grid, vertices[0], vertices[1], vertices[2], cells, 0);
+    const near = frame.minTemperature_C.slice();
+    near[cells[3]] -= 0.5;
+    expect(sameMarginKey(key, marginKey({ ...input, minTemperature_C: near }))).toBe(false);
+    const moved = { ...ablation, positions: ablation.positions.slice() };
+    moved.positions[7] += 0.01;
+    expect(sameMarginKey(key, marginKey({ ...input, ablation: moved }))).toBe(false);
+    expect(sameMarginKey(key, marginKey({ ...input, margin_mm: 4 }))).toBe(false);
+    expect(sameMarginKey(key, marginKey({ ...input, lethal_C: -30 }))).toBe(false);
+    expect(sameMarginKey(key, marginKey({ ...input, ablation: null }))).toBe(false);
+    // Copies of every array compare by value; other vertices (even equal ones) never match.
+    expect(sameMarginKey(key, marginKey({ ...input, minTemperature_C: frame.minTemperature_C.slice(), ablation: { ...ablation, positions: ablation.positions.slice() } }))).toBe(true);
+    expect(sameMarginKey(key, marginKey({ ...input, vertices: vertices.slice() }))).toBe(false);
   });
   it('marks everything uncovered without an ablation surface', () => {
     const frame = syntheticFrame(-40, 600, 20, 2);
