@@ -44,8 +44,10 @@ const ONLY_KERNEL = args.includes('--only-kernel');
 interface AnimationFrameCost {
   start: number;
   ms: number;
-  renderMs: number;
-  scripts: string[];
+  /** When its rendering (rAF callbacks, style, layout, paint) began; 0 when it had none. */
+  renderStart: number;
+  /** Its scripts of 1 ms or more: start, duration [ms] and what ran. */
+  scripts: { start: number; ms: number; text: string }[];
 }
 
 const median = (xs: number[]): number => {
@@ -344,15 +346,18 @@ async function browserBench(): Promise<void> {
       new PerformanceObserver((list) => w.__longTasks.push(...list.getEntries().map((e) => ({ start: e.startTime, ms: e.duration })))).observe({ type: 'longtask' });
       // What a long task was: the animation frame it belongs to, its scripts and its rendering.
       w.__frames = [];
-      type Script = { invoker: string; sourceFunctionName: string; duration: number; forcedStyleAndLayoutDuration: number };
+      type Script = { invoker: string; sourceFunctionName: string; startTime: number; duration: number; forcedStyleAndLayoutDuration: number };
       type Frame = PerformanceEntry & { renderStart: number; scripts: Script[] };
       new PerformanceObserver((list) => {
         for (const e of list.getEntries() as Frame[]) {
           if (e.duration <= 50) continue;
           w.__frames.push({
-            start: e.startTime, ms: e.duration, renderMs: e.renderStart > 0 ? e.startTime + e.duration - e.renderStart : 0,
-            scripts: e.scripts.filter((x) => x.duration >= 5).map((x) => `${x.invoker}${x.sourceFunctionName ? ` ${x.sourceFunctionName}` : ''} ${Math.round(x.duration)} ms` +
-              (x.forcedStyleAndLayoutDuration >= 1 ? ` (forced layout ${Math.round(x.forcedStyleAndLayoutDuration)})` : '')),
+            start: e.startTime, ms: e.duration, renderStart: e.renderStart,
+            scripts: e.scripts.filter((x) => x.duration >= 1).map((x) => ({
+              start: x.startTime, ms: x.duration,
+              text: `${x.invoker}${x.sourceFunctionName ? ` ${x.sourceFunctionName}` : ''} ${Math.round(x.duration)} ms` +
+                (x.forcedStyleAndLayoutDuration >= 1 ? ` (forced layout ${Math.round(x.forcedStyleAndLayoutDuration)})` : ''),
+            })),
           });
         }
       }).observe({ type: 'long-animation-frame' });
@@ -383,7 +388,16 @@ async function browserBench(): Promise<void> {
         status: document.querySelector('[data-testid="run-status"]')?.textContent ?? '', frames: t.length,
         maxGapMs: Math.max(0, ...t.slice(1).map((x, i) => x - t[i])),
         longTasks: during.map((e) => e.ms),
-        inFrames: during.map((e) => w.__frames.find((f) => f.start <= e.start + 1 && e.start < f.start + f.ms) ?? null),
+        // Each task's own scripts (those of its animation frame that overlap it) and whether the
+        // frame's rendering fell in it; the rest of the task ran no script.
+        inTasks: during.map((e) => {
+          const f = w.__frames.find((x) => x.start <= e.start + 1 && e.start < x.start + x.ms);
+          if (!f) return null;
+          const end = e.start + e.ms;
+          const scripts = f.scripts.filter((x) => x.start < end && x.start + x.ms > e.start);
+          const renderMs = f.renderStart > 0 ? Math.max(0, Math.min(end, f.start + f.ms) - Math.max(e.start, f.renderStart)) : 0;
+          return { scripts: scripts.map((x) => x.text), scriptMs: scripts.reduce((a, x) => a + x.ms, 0), renderMs };
+        }),
       };
     });
     const js = await app.evaluate(async () => {
@@ -410,9 +424,10 @@ async function browserBench(): Promise<void> {
       `main-thread long tasks after the first frame ${seen.longTasks.length}${seen.longTasks.length ? ` (${seen.longTasks.map((ms) => ms.toFixed(0)).join(', ')} ms)` : ''}, longest ${longest.toFixed(0)} ms ` +
       `(page start before it: ${seen.startupLongTasks}, longest ${seen.startupLongestMs.toFixed(0)} ms: module load, WebGL context, shader compile)`);
     seen.longTasks.forEach((ms, i) => {
-      const f = seen.inFrames[i];
-      console.log(`    the ${ms.toFixed(0)} ms task: ` + (f
-        ? `in an animation frame of ${f.ms.toFixed(0)} ms, rendering ${f.renderMs.toFixed(0)} ms, scripts of 5 ms or more: ${f.scripts.join('; ') || 'none'}`
+      const t = seen.inTasks[i];
+      console.log(`    the ${ms.toFixed(0)} ms task: ` + (t
+        ? `scripts ${t.scriptMs.toFixed(0)} ms (${t.scripts.join('; ') || 'none'}), the frame's rendering ${t.renderMs.toFixed(0)} ms (rAF callbacks among the scripts), ` +
+          `no script for the rest (paint, commit, garbage collection, waits on the GPU process)`
         : 'no long animation frame recorded around it'));
     });
     console.log(`  tab memory = private footprint of the tab's renderer process (RssAnon + VmSwap, page and engine worker; Chrome's task manager "Memory footprint"), sampled every 250 ms: ` +
