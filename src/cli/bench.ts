@@ -120,20 +120,27 @@ function kernelRates(kind: 'js' | 'wasm-simd', pool: SlabPool | null = null): nu
   return rates;
 }
 
+/** A kernel rate's median and range over its repeats [Mcell/s]. */
+interface KernelRate {
+  median: number;
+  min: number;
+  max: number;
+}
+
 /**
  * The machine's state, as the one-thread wasm kernel at 96³ sees it: its median and range now.
  * Taken at the bench's start and end, it says whether the machine (2 cores shared with other
  * jobs) held still while the bench ran.
  */
-function machineCheck(): { median: number; min: number; max: number } {
+function machineCheck(): KernelRate {
   const r = kernelRates('wasm-simd');
   return { median: median(r), min: Math.min(...r), max: Math.max(...r) };
 }
 
-function reportMachine(start: { median: number; min: number; max: number }): void {
+function reportMachine(start: KernelRate): void {
   const end = machineCheck();
   const apart = Math.abs(end.median - start.median) / Math.max(end.median, start.median);
-  const range = (c: typeof start): string => `${c.median.toFixed(0)} Mcell/s (${c.min.toFixed(0)}–${c.max.toFixed(0)})`;
+  const range = (c: KernelRate): string => `${c.median.toFixed(0)} Mcell/s (${c.min.toFixed(0)}–${c.max.toFixed(0)})`;
   console.log(`\nMachine check (one-thread wasm kernel at 96³, median and range of ${KERNEL_REPEATS}): ${range(start)} at the start, ${range(end)} at the end, ` +
     `${(100 * apart).toFixed(0)} % apart${apart > 0.1 || start.min < 0.8 * start.max || end.min < 0.8 * end.max ? ': the machine was busy with other work during this run; compare only numbers from quieter runs' : ''}`);
 }

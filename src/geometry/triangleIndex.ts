@@ -398,10 +398,6 @@ export class TriangleIndex {
         best = d;
         bestTri = seedTriangle;
       }
-      if (d < stopBelowSq) {
-        this.nearestTriangle = seedTriangle;
-        return Math.sqrt(d);
-      }
     }
     const boxes = this.boxes;
     // With a finite bound only buckets that the box p ± bound overlaps can list a nearer triangle
@@ -413,7 +409,8 @@ export class TriangleIndex {
       bj0 = this.clampB((py - R - my) / b, 1); bj1 = this.clampB((py + R - my) / b, 1);
       bk0 = this.clampB((pz - R - mz) / b, 2); bk1 = this.clampB((pz + R - mz) / b, 2);
     }
-    const rLimit = Math.min(rMax, Math.max(ci - bi0, bi1 - ci, cj - bj0, bj1 - cj, ck - bk0, bk1 - ck));
+    // A seed already nearer than the stop needs no scan.
+    const rLimit = best < stopBelowSq ? -1 : Math.min(rMax, Math.max(ci - bi0, bi1 - ci, cj - bj0, bj1 - cj, ck - bk0, bk1 - ck));
     scan: for (let r = 0; r <= rLimit; r++) {
       if (r > 0) {
         // Visited so far: buckets c ± (r − 1). Any unvisited x in the box is at least `gap` from q

@@ -320,7 +320,6 @@ export class HeatSolver {
     const kinds = arena?.alloc(Uint8Array, 1, n) ?? null;
     this.arena = kinds ? arena : null;
     this.fixedKind = kinds ?? new Uint8Array(n);
-
     if (this.wasm) {
       this.wasm.setModel(tissue);
       this.fields = this.wasm.allocateFields(this.nx, this.ny, this.nz);

@@ -16,7 +16,8 @@ export function ChartsPanel() {
   const history = useSim((s) => s.history);
   const marker = useSim((s) => (s.following ? (s.latest?.t_s ?? null) : s.playbackS));
   const lethal = usePlan((s) => s.plan.lethal_C);
-  const endS = useSim((s) => s.endS);
+  // The protocol's end, once a run has one (0 before the first).
+  const xEndS = useSim((s) => (s.endS > 0 ? s.endS : undefined));
   const sensorNames = usePlan((s) => s.plan.sensors.map((x) => x.name).join('\u0000'));
   const data = useMemo(() => {
     const t = new Float64Array(history.length);
@@ -31,15 +32,15 @@ export function ChartsPanel() {
     return { t, volumes, sensors };
   }, [history, sensorNames]);
   // The charts stay mounted from run to run (a new run empties them): making a chart reads the
-  // page's layout, which at a run's first frame cost a 20-40 ms forced layout on software GL.
+  // page's layout, which at a run's first frame cost a 5-34 ms forced layout on software GL.
   // Their time axis spans the whole protocol, so curves grow into it instead of rescaling.
   return (
     <section className="panel charts" aria-label="Charts" data-testid="charts">
       <h3>Ice-ball volume <span className="unit">ml</span></h3>
-      <VolumeChart t_s={data.t} volumes={data.volumes} markerT_s={marker} xEndS={endS > 0 ? endS : undefined} height={130} />
+      <VolumeChart t_s={data.t} volumes={data.volumes} markerT_s={marker} xEndS={xEndS} height={130} />
       <h3>Thermocouples <span className="unit">°C</span></h3>
       {data.sensors.length > 0 && (
-        <SensorChart t_s={data.t} sensors={data.sensors} lethal_C={lethal} markerT_s={marker} xEndS={endS > 0 ? endS : undefined} height={130} />
+        <SensorChart t_s={data.t} sensors={data.sensors} lethal_C={lethal} markerT_s={marker} xEndS={xEndS} height={130} />
       )}
       <SensorList />
     </section>
