@@ -96,12 +96,19 @@ async function main(): Promise<void> {
         : { runId: ++runId, spacingMm };
       longTasks.length = 0;
       let frames = 0, samples = 0, lastFrameMs = 0, maxFrameGapMs = 0;
+      let shown: RunFrame | null = null;
       const onFrame = (f: RunFrame): void => {
         const now = performance.now();
         if (frames > 0) maxFrameGapMs = Math.max(maxFrameGapMs, now - lastFrameMs);
         lastFrameMs = now;
         frames++;
         samples += f.samples.length;
+        // As the app's views do: the frame shown until now gives its fields back to the engine.
+        if (shown) {
+          const buffers = [shown.temperature_C.buffer, shown.minTemperature_C.buffer] as ArrayBuffer[];
+          void api.recycle(Comlink.transfer(buffers, buffers));
+        }
+        shown = f;
       };
       const t0 = performance.now();
       let endedMs = 0;

@@ -4,6 +4,8 @@
  * failed open or import leaves the current plan exactly as it was.
  */
 
+import { transfer, type Remote } from 'comlink';
+import type { EngineWorkerApi } from '../engine/workerApi.ts';
 import { meshProblem, meshToInline } from '../geometry/mesh.ts';
 import { parsePlanText, serializePlan } from '../plan/parse.ts';
 import type { Plan, PlanIssue } from '../plan/types.ts';
@@ -40,7 +42,12 @@ function freeStructureName(plan: Plan, base: string): string {
   for (let n = 2; ; n++) if (!used.has(`${base} ${n}`)) return `${base} ${n}`;
 }
 
-export function createServices(o: { plan: PlanStore; sim: SimulationStore; baseUrl: string }): AppServices {
+export function createServices(o: {
+  plan: PlanStore;
+  sim: SimulationStore;
+  baseUrl: string;
+  engine: Pick<Remote<EngineWorkerApi>, 'recycle'>;
+}): AppServices {
   const loadChecked = (text: string, what: string): ActionOutcome => {
     const parsed = parsePlanText(text);
     if (!parsed.ok) return { ok: false, message: `${what} was not opened; the current plan is unchanged. ${issuesText(parsed.issues)}` };
@@ -147,6 +154,10 @@ export function createServices(o: { plan: PlanStore; sim: SimulationStore; baseU
       if (png) downloadBlob(`${stem}.png`, png);
       downloadBlob(`${stem}.html`, new Blob([html], { type: 'text/html' }));
       return { ok: true, message: `Exported ${png ? `${stem}.png and ` : ''}${stem}.html` };
+    },
+    releaseFrame(frame) {
+      const buffers = [frame.temperature_C.buffer, frame.minTemperature_C.buffer] as ArrayBuffer[];
+      void o.engine.recycle(transfer(buffers, buffers));
     },
   };
 }

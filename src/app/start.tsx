@@ -103,7 +103,7 @@ export async function startApp(container: HTMLElement): Promise<void> {
     });
   });
 
-  const services = createServices({ plan, sim, baseUrl });
+  const services = createServices({ plan, sim, baseUrl, engine: engine.api });
   if (import.meta.env.DEV) Object.assign(window, { __cryoplan: { plan, sim, view, initialSource: initial.source } });
   const startupNotice = initial.linkIssues
     ? `The shared link could not be opened (${initial.linkIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}); showing ${initial.source === 'autosave' ? 'your last plan' : 'the sample case'} instead.`

@@ -1,4 +1,5 @@
 import type { Plan } from '../plan/types.ts';
+import { FieldBufferPool } from './fieldBuffers.ts';
 import { frameTransferables, streamRun } from './stream.ts';
 import type { RunResult } from './types.ts';
 import { wasmKernelModule } from '../physics/kernelWasm.ts';
@@ -31,6 +32,7 @@ export function createEngineApi(
   spawnSlabWorker?: () => SpawnedWorker,
 ): EngineWorkerApi {
   let liveRunId = -1;
+  const fieldBuffers = new FieldBufferPool();
   return {
     /**
      * Splits each step of later runs into `threads` z-slabs (the engine thread stepping one when
@@ -60,7 +62,12 @@ export function createEngineApi(
         options,
         (frame) => onFrame(transfer(frame, frameTransferables(frame))),
         () => liveRunId !== options.runId,
+        undefined,
+        fieldBuffers,
       );
+    },
+    recycle(buffers: ArrayBuffer[]): void {
+      fieldBuffers.give(buffers);
     },
     cancel(runId: number): void {
       if (liveRunId === runId) liveRunId = -1;

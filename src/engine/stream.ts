@@ -1,6 +1,7 @@
 import type { Grid } from '../geometry/grid.ts';
 import { type Isosurface, isosurface } from '../geometry/marchingCubes.ts';
 import type { Plan } from '../plan/types.ts';
+import { FieldBufferPool } from './fieldBuffers.ts';
 import { DEFAULT_SENSOR_EVERY_S, PlanRun, reportTimes } from './run.ts';
 import { REPORTED_ISOTHERMS_C } from './simulation.ts';
 import type { RunResult, Snapshot } from './types.ts';
@@ -87,7 +88,7 @@ function buildSample(run: PlanRun): RunSample {
  * metrics, and may yield; null when it says the run was cancelled.
  */
 async function framePart(
-  run: PlanRun, isoLevels: number[], between: () => Promise<boolean>,
+  run: PlanRun, isoLevels: number[], between: () => Promise<boolean>, fieldBuffers: FieldBufferPool,
 ): Promise<Pick<RunFrame, 'temperature_C' | 'minTemperature_C' | 'isosurfaces' | 'snapshot'> | null> {
   const sim = run.sim;
   const solver = sim.solver;
@@ -100,7 +101,7 @@ async function framePart(
   const fromWorkers: (Isosurface | null)[] = [];
   let own: OwnFramePart | null = null;
   try {
-    own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between);
+    own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between, fieldBuffers);
   } finally {
     // Always: the solver may not step before the workers are done.
     if (onWorkers) fromWorkers.push(...onWorkers.take());
@@ -126,10 +127,12 @@ interface OwnFramePart {
   snapshot: Snapshot;
 }
 
-async function ownFramePart(run: PlanRun, levels: number[], lethalC: number, between: () => Promise<boolean>): Promise<OwnFramePart | null> {
+async function ownFramePart(
+  run: PlanRun, levels: number[], lethalC: number, between: () => Promise<boolean>, fieldBuffers: FieldBufferPool,
+): Promise<OwnFramePart | null> {
   const sim = run.sim;
-  const T = new Float32Array(sim.solver.temperatureC);
-  const Tmin = new Float32Array(sim.solver.minTemperatureC);
+  const T = fieldBuffers.copyOf(sim.solver.temperatureC);
+  const Tmin = fieldBuffers.copyOf(sim.solver.minTemperatureC);
   const surfaces: Isosurface[] = [];
   for (const level of levels) {
     if (!(await between())) return null;
@@ -167,7 +170,8 @@ function sampleTimes(plan: Plan, endS: number, everyS: number): number[] {
  * resolving). At checkpoints between short slices of solver work, before each isosurface of a
  * frame and before its metrics, it asks `isCancelled` and yields to the event loop once SLICE_MS
  * of work has passed, so a superseded run stops within about SLICE_MS plus one isosurface or one
- * frame's metrics; it then resolves with null.
+ * frame's metrics; it then resolves with null. A frame's field copies go into `fieldBuffers`'
+ * buffers where it holds some of their size (the page hands them back: FieldBufferPool).
  */
 export async function streamRun(
   plan: Plan,
@@ -175,6 +179,7 @@ export async function streamRun(
   onFrame: (frame: RunFrame) => void | Promise<void>,
   isCancelled: () => boolean,
   yieldToEventLoop: () => Promise<void> = nextTask,
+  fieldBuffers = new FieldBufferPool(),
 ): Promise<RunResult | null> {
   const sampleEveryS = options.sampleEveryS ?? DEFAULT_SENSOR_EVERY_S;
   // Sensors at the sample times, which are then the only anchors between report times: a drag's
@@ -206,7 +211,7 @@ export async function streamRun(
     /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
     const sendFrame = async (): Promise<boolean> => {
       const started = performance.now();
-      const part = await framePart(run, levels, checkpoint);
+      const part = await framePart(run, levels, checkpoint, fieldBuffers);
       if (!part) return false;
       const cost = performance.now() - started;
       const newest = pending[pending.length - 1];

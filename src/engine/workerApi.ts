@@ -112,4 +112,10 @@ export interface EngineWorkerApi {
    * between runs, never during one.
    */
   setThreads(threads: number, coordinatorWorks?: boolean): Promise<EngineInfo>;
+  /**
+   * Hands back the field buffers of frames the page no longer shows (`temperature_C` and
+   * `minTemperature_C`, transferred): later frames copy their fields into them instead of into
+   * new memory.
+   */
+  recycle(buffers: ArrayBuffer[]): void;
 }

@@ -3,7 +3,7 @@
  * drags in any view are one gesture each (one undo step, coarse runs while it lasts).
  */
 
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { Vec3 } from '../plan/types.ts';
 import { Viewport3D, type DragPhase, type ProbeHandle, type VisibleLevel } from '../scene/Viewport3D.tsx';
 import { SliceView } from './views/SliceView.tsx';
@@ -32,13 +32,20 @@ function useProbeDrag() {
 }
 
 export function ViewsRegion() {
-  const { sim } = useApp();
+  const { sim, services } = useApp();
   const plan = usePlan((s) => s.plan);
   const documentId = usePlan((s) => s.documentId);
   const selectedProbeId = usePlan((s) => s.selectedProbeId);
   const selectProbe = usePlan((s) => s.selectProbe);
   const entryLengthsMm = usePlan((s) => s.entryLengthMm);
   const frame = useSim(displayedFrame);
+  // Once every view shows another picture (this effect's cleanup runs after they all committed
+  // it, and after their pending draws of this frame were cancelled), a frame the engine sent (it
+  // has a runId; scrubbed pictures do not) gives its fields back, unless it is still the newest
+  // (the timeline can follow it again).
+  useEffect(() => () => {
+    if (frame && 'runId' in frame && frame !== sim.getState().latest) services.releaseFrame(frame);
+  }, [frame, sim, services]);
   const cursor = useView((s) => s.sliceCursorMm);
   const clip = useView((s) => s.clip);
   const levels = useView((s) => s.visibleIsotherms_C);

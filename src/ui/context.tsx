@@ -9,6 +9,7 @@ import { useStore } from 'zustand';
 import type { PlanActions, PlanState, PlanStore } from '../store/planStore.ts';
 import type { SimulationActions, SimulationState, SimulationStore } from '../store/simulationStore.ts';
 import type { ViewActions, ViewState, ViewStore } from '../store/viewStore.ts';
+import type { FramePicture } from '../engine/workerApi.ts';
 import type { StructureRole } from '../plan/types.ts';
 
 /** Outcome of a file action, shown to the user. */
@@ -29,6 +30,12 @@ export interface AppServices {
   shareLink(): Promise<ActionOutcome & { url?: string }>;
   /** Downloads a PNG of the views and a printable HTML report. */
   exportReport(): Promise<ActionOutcome>;
+  /**
+   * Hands the field buffers of a frame the engine sent back to it once no view shows the frame
+   * (the views call it when they move on to another picture); later frames copy their fields
+   * into them. Never for a scrubbed picture: the page built those and may show them again.
+   */
+  releaseFrame(frame: FramePicture): void;
 }
 
 export interface AppContextValue {

@@ -92,6 +92,12 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     expect(vols[1]).toBeGreaterThan(vols[2]);
 
     await waitForRun(page, 300);
+    // The margin worker's bands: every tumour-surface vertex counted in one of three bands.
+    const histogram = page.getByTestId('margin-histogram');
+    await expect.poll(() => histogram.textContent(), POLL).toMatch(/Surface with margin ≥ \d+ mm/);
+    const bandCounts = [...((await histogram.textContent()) ?? '').matchAll(/\((\d+)\)/g)].map((x) => Number(x[1]));
+    expect(bandCounts).toHaveLength(3);
+    expect(bandCounts[0] + bandCounts[1] + bandCounts[2]).toBeGreaterThan(100);
     const canvas = page.getByTestId('view-3d').locator('canvas');
     const stats = await pngStats(page, await canvas.screenshot({ timeout: 90_000 }));
     expect(stats.variance).toBeGreaterThan(100);

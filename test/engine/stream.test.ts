@@ -121,6 +121,36 @@ describe('streaming engine (what the worker exposes)', () => {
     expect(between[between.length - 1].snapshot.coverage!.min_margin_mm).toEqual(expect.any(Number));
   });
 
+  it('copies a frame\'s fields into the buffers the page hands back, with the same frames', async () => {
+    const plan = shortLiver();
+    const options = { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 };
+    const plain: RunFrame[] = [];
+    await underStoppedClock(() => streamRun(plan, options, (f) => void plain.push(f), () => false));
+    // As the app's views do: the frame shown until now gives its fields back when the next arrives.
+    const api = createEngineApi((f) => f);
+    const recycled: RunFrame[] = [];
+    const handedBack = new Set<ArrayBufferLike>();
+    /** Per frame: whether both its fields came in buffers handed back. */
+    const reused: boolean[] = [];
+    await underStoppedClock(() => api.run(plan, options, (f) => {
+      reused.push(handedBack.has(f.temperature_C.buffer) && handedBack.has(f.minTemperature_C.buffer));
+      const shown = recycled[recycled.length - 1];
+      if (shown) {
+        const buffers = [shown.temperature_C.buffer, shown.minTemperature_C.buffer] as ArrayBuffer[];
+        for (const b of buffers) handedBack.add(b);
+        // The page's copies go with the transfer; here the frame keeps them, so compare copies.
+        recycled[recycled.length - 1] = { ...shown, temperature_C: shown.temperature_C.slice(), minTemperature_C: shown.minTemperature_C.slice() };
+        api.recycle(buffers);
+      }
+      recycled.push(f);
+    }));
+    expect(recycled.length).toBe(plain.length);
+    expect(recycled.length).toBeGreaterThan(4);
+    // From the third frame on (the first two go out before any comes back), every frame.
+    expect(reused).toEqual(recycled.map((_, i) => i >= 2));
+    for (let i = 0; i < plain.length; i++) expect(firstDifference(recycled[i], plain[i])).toBeNull();
+  });
+
   it('on slab threads the frames are the same, their first surfaces built on the workers', async () => {
     const plan = shortLiver();
     const framesOf = async (): Promise<RunFrame[]> => {
