@@ -7,6 +7,7 @@
 // count first warms the JIT (a live drag runs back to back); its time is reported apart. Results
 // land in window.__bench.
 import * as Comlink from 'comlink';
+import { fieldBuffersOf } from '../src/engine/fieldBuffers.ts';
 import { parsePlanText } from '../src/plan/parse.ts';
 import type { EngineInfo, EngineWorkerApi, RunFrame, RunOptions } from '../src/engine/workerApi.ts';
 import { COARSE_FRAME_EVERY_MS, COARSE_SAMPLE_EVERY_S } from '../src/app/runController.ts';
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
         samples += f.samples.length;
         // As the app's views do: the frame shown until now gives its fields back to the engine.
         if (shown) {
-          const buffers = [shown.temperature_C.buffer, shown.minTemperature_C.buffer] as ArrayBuffer[];
+          const buffers = fieldBuffersOf(shown);
           void api.recycle(Comlink.transfer(buffers, buffers));
         }
         shown = f;

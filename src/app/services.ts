@@ -5,6 +5,7 @@
  */
 
 import { transfer, type Remote } from 'comlink';
+import { fieldBuffersOf } from '../engine/fieldBuffers.ts';
 import type { EngineWorkerApi } from '../engine/workerApi.ts';
 import { meshProblem, meshToInline } from '../geometry/mesh.ts';
 import { parsePlanText, serializePlan } from '../plan/parse.ts';
@@ -156,7 +157,7 @@ export function createServices(o: {
       return { ok: true, message: `Exported ${png ? `${stem}.png and ` : ''}${stem}.html` };
     },
     releaseFrame(frame) {
-      const buffers = [frame.temperature_C.buffer, frame.minTemperature_C.buffer] as ArrayBuffer[];
+      const buffers = fieldBuffersOf(frame);
       void o.engine.recycle(transfer(buffers, buffers));
     },
   };

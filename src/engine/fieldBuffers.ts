@@ -1,9 +1,10 @@
+import type { FramePicture } from './workerApi.ts';
+
 /**
  * Buffers for a frame's full-resolution field copies (temperature, minimum temperature), handed
  * back by the page once no view shows the frame that carried them. Fresh memory is what a copy
  * costs here: in Chromium on these machines a 3.2 MB field copied into a new buffer took 14-23 ms
- * (the first touch of every page), into a reused one 0.2-0.4 ms; a 1 mm liver run's 17 frames
- * spent 263-421 ms of its engine thread on the two copies.
+ * (the first touch of every page), into a reused one 0.2-0.4 ms (src/engine/README.md).
  */
 export class FieldBufferPool {
   private readonly free: ArrayBuffer[] = [];
@@ -28,4 +29,9 @@ export class FieldBufferPool {
     out.set(field);
     return out;
   }
+}
+
+/** The buffers of a frame's two fields: what the page hands back (`EngineWorkerApi.recycle`). */
+export function fieldBuffersOf(frame: FramePicture): ArrayBuffer[] {
+  return [frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer];
 }

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
 import { PlanRun, runPlan } from '../../src/engine/run.ts';
+import { fieldBuffersOf } from '../../src/engine/fieldBuffers.ts';
 import { streamRun } from '../../src/engine/stream.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import type { RunFrame, SampleSnapshot } from '../../src/engine/workerApi.ts';
@@ -136,7 +137,7 @@ describe('streaming engine (what the worker exposes)', () => {
       reused.push(handedBack.has(f.temperature_C.buffer) && handedBack.has(f.minTemperature_C.buffer));
       const shown = recycled[recycled.length - 1];
       if (shown) {
-        const buffers = [shown.temperature_C.buffer, shown.minTemperature_C.buffer] as ArrayBuffer[];
+        const buffers = fieldBuffersOf(shown);
         for (const b of buffers) handedBack.add(b);
         // The page's copies go with the transfer; here the frame keeps them, so compare copies.
         recycled[recycled.length - 1] = { ...shown, temperature_C: shown.temperature_C.slice(), minTemperature_C: shown.minTemperature_C.slice() };
