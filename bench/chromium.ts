@@ -122,6 +122,8 @@ async function main(): Promise<void> {
         memoryMidRun = await uaMemory();
       }
       const result = await running;
+      // Its proxy (and so this closure) outlives the run: let the last frame go.
+      shown = null;
       // The run's own end, not the memory measurement's.
       const wallMs = endedMs - t0;
       const resultHash = result ? fnv1a(JSON.stringify({ ...result, solver: { ...result.solver, wall_s: 0 } })) : 'none';
