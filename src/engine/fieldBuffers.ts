@@ -31,7 +31,11 @@ export class FieldBufferPool {
   }
 }
 
-/** The buffers of a frame's two fields: what the page hands back (`EngineWorkerApi.recycle`). */
+/**
+ * The buffers of a frame's two fields, what the page hands back (`EngineWorkerApi.recycle`);
+ * none that went already (a transfer list with a detached buffer throws).
+ */
 export function fieldBuffersOf(frame: FramePicture): ArrayBuffer[] {
-  return [frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer];
+  const buffers = [frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer];
+  return buffers.filter((b) => b.byteLength > 0);
 }
