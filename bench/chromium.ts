@@ -7,7 +7,7 @@
 // count first warms the JIT (a live drag runs back to back); its time is reported apart. Results
 // land in window.__bench.
 import * as Comlink from 'comlink';
-import { fieldBuffersOf } from '../src/engine/fieldBuffers.ts';
+import { fieldBuffersOf, surfaceBuffersOf } from '../src/engine/frameBuffers.ts';
 import { parsePlanText } from '../src/plan/parse.ts';
 import type { EngineInfo, EngineWorkerApi, RunFrame, RunOptions } from '../src/engine/workerApi.ts';
 import { COARSE_FRAME_EVERY_MS, COARSE_SAMPLE_EVERY_S } from '../src/app/runController.ts';
@@ -104,9 +104,9 @@ async function main(): Promise<void> {
         lastFrameMs = now;
         frames++;
         samples += f.samples.length;
-        // As the app's views do: the frame shown until now gives its fields back to the engine.
+        // As the app's views do: the frame shown until now gives its fields and surfaces of T back.
         if (shown) {
-          const buffers = fieldBuffersOf(shown);
+          const buffers = [...fieldBuffersOf(shown), ...surfaceBuffersOf(shown)];
           void api.recycle(Comlink.transfer(buffers, buffers));
         }
         shown = f;

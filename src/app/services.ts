@@ -5,7 +5,7 @@
  */
 
 import { transfer, type Remote } from 'comlink';
-import { fieldBuffersOf } from '../engine/fieldBuffers.ts';
+import { fieldBuffersOf, surfaceBuffersOf } from '../engine/frameBuffers.ts';
 import type { EngineWorkerApi } from '../engine/workerApi.ts';
 import { meshProblem, meshToInline } from '../geometry/mesh.ts';
 import { parsePlanText, serializePlan } from '../plan/parse.ts';
@@ -156,8 +156,12 @@ export function createServices(o: {
       downloadBlob(`${stem}.html`, new Blob([html], { type: 'text/html' }));
       return { ok: true, message: `Exported ${png ? `${stem}.png and ` : ''}${stem}.html` };
     },
-    releaseFrame(frame) {
+    releaseFields(frame) {
       const buffers = fieldBuffersOf(frame);
+      void o.engine.recycle(transfer(buffers, buffers));
+    },
+    releaseSurfaces(frame) {
+      const buffers = surfaceBuffersOf(frame);
       void o.engine.recycle(transfer(buffers, buffers));
     },
   };

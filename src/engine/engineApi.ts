@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/types.ts';
-import { FieldBufferPool } from './fieldBuffers.ts';
+import { FrameBufferPool } from './frameBuffers.ts';
 import { frameTransferables, streamRun } from './stream.ts';
 import type { RunResult } from './types.ts';
 import { wasmKernelModule } from '../physics/kernelWasm.ts';
@@ -32,7 +32,7 @@ export function createEngineApi(
   spawnSlabWorker?: () => SpawnedWorker,
 ): EngineWorkerApi {
   let liveRunId = -1;
-  const fieldBuffers = new FieldBufferPool();
+  const frameBuffers = new FrameBufferPool();
   return {
     /**
      * Splits each step of later runs into `threads` z-slabs (the engine thread stepping one when
@@ -63,11 +63,11 @@ export function createEngineApi(
         (frame) => onFrame(transfer(frame, frameTransferables(frame))),
         () => liveRunId !== options.runId,
         undefined,
-        fieldBuffers,
+        frameBuffers,
       );
     },
     recycle(buffers: ArrayBuffer[]): void {
-      fieldBuffers.give(buffers);
+      frameBuffers.give(buffers);
     },
     cancel(runId: number): void {
       if (liveRunId === runId) liveRunId = -1;

@@ -1,7 +1,8 @@
 import type { Grid } from '../geometry/grid.ts';
 import { type Isosurface, isosurface } from '../geometry/marchingCubes.ts';
 import type { Plan } from '../plan/types.ts';
-import { FieldBufferPool } from './fieldBuffers.ts';
+import type { SurfaceCopy } from '../physics/kernelWasm.ts';
+import { FrameBufferPool } from './frameBuffers.ts';
 import { DEFAULT_SENSOR_EVERY_S, PlanRun, reportTimes } from './run.ts';
 import { REPORTED_ISOTHERMS_C } from './simulation.ts';
 import type { RunResult, Snapshot } from './types.ts';
@@ -88,7 +89,7 @@ function buildSample(run: PlanRun): RunSample {
  * metrics, and may yield; null when it says the run was cancelled.
  */
 async function framePart(
-  run: PlanRun, isoLevels: number[], between: () => Promise<boolean>, fieldBuffers: FieldBufferPool,
+  run: PlanRun, isoLevels: number[], between: () => Promise<boolean>, frameBuffers: FrameBufferPool,
 ): Promise<Pick<RunFrame, 'temperature_C' | 'minTemperature_C' | 'isosurfaces' | 'snapshot'> | null> {
   const sim = run.sim;
   const solver = sim.solver;
@@ -97,21 +98,23 @@ async function framePart(
   // fields and builds the rest, the ablation surface and the metrics (nothing steps meanwhile).
   // Each surface is the same buffers wherever it is built: in wasm on the solver's own fields
   // where it can, else in TypeScript on the copies.
+  // Surfaces of T into buffers the 3D view handed back (frameBuffers).
+  const copy: SurfaceCopy = (positions, normals, indices) => frameBuffers.copySurface(positions, normals, indices);
   const onWorkers = solver.startIsosurfaces(isoLevels);
   const fromWorkers: (Isosurface | null)[] = [];
   let own: OwnFramePart | null = null;
   try {
-    own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between, fieldBuffers);
+    own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between, frameBuffers, copy);
   } finally {
     // Always: the solver may not step before the workers are done.
-    if (onWorkers) fromWorkers.push(...onWorkers.take());
+    if (onWorkers) fromWorkers.push(...onWorkers.take(copy));
   }
   if (!own) return null;
   const T = own.temperature_C;
   const isosurfaces: IsosurfaceBuffers[] = isoLevels.map((level, l) => {
     if (l >= fromWorkers.length) return { level_C: level, field: 'current', ...own.surfaces[l - fromWorkers.length] };
     // A worker's surface that did not fit its scratch is built here.
-    const s = fromWorkers[l] ?? solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level);
+    const s = fromWorkers[l] ?? solver.isosurfaceOf('T', level, copy) ?? isosurface(T, sim.grid, level);
     return { level_C: level, field: 'current', ...s };
   });
   isosurfaces.push({ level_C: lethal, field: 'ablation', ...own.ablation });
@@ -128,15 +131,15 @@ interface OwnFramePart {
 }
 
 async function ownFramePart(
-  run: PlanRun, levels: number[], lethalC: number, between: () => Promise<boolean>, fieldBuffers: FieldBufferPool,
+  run: PlanRun, levels: number[], lethalC: number, between: () => Promise<boolean>, frameBuffers: FrameBufferPool, copy: SurfaceCopy,
 ): Promise<OwnFramePart | null> {
   const sim = run.sim;
-  const T = fieldBuffers.copyOf(sim.solver.temperatureC);
-  const Tmin = fieldBuffers.copyOf(sim.solver.minTemperatureC);
+  const T = frameBuffers.copyOf(sim.solver.temperatureC);
+  const Tmin = frameBuffers.copyOf(sim.solver.minTemperatureC);
   const surfaces: Isosurface[] = [];
   for (const level of levels) {
     if (!(await between())) return null;
-    surfaces.push(sim.solver.isosurfaceOf('T', level) ?? isosurface(T, sim.grid, level));
+    surfaces.push(sim.solver.isosurfaceOf('T', level, copy) ?? isosurface(T, sim.grid, level));
   }
   if (!(await between())) return null;
   const ablation = sim.solver.isosurfaceOf('Tmin', lethalC) ?? isosurface(Tmin, sim.grid, lethalC);
@@ -148,10 +151,11 @@ async function ownFramePart(
 
 /** The buffers of a frame and its samples, for zero-copy transfer between threads. */
 export function frameTransferables(frame: RunFrame): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer];
-  for (const s of frame.isosurfaces) out.push(s.positions.buffer as ArrayBuffer, s.normals.buffer as ArrayBuffer, s.indices.buffer as ArrayBuffer);
-  for (const s of frame.samples) out.push(s.temperature_cC.buffer as ArrayBuffer, s.minTemperature_cC.buffer as ArrayBuffer);
-  return out;
+  const out = new Set<ArrayBuffer>([frame.temperature_C.buffer as ArrayBuffer, frame.minTemperature_C.buffer as ArrayBuffer]);
+  // A surface's three arrays may share one buffer (FrameBufferPool.copySurface): listed once.
+  for (const s of frame.isosurfaces) for (const a of [s.positions, s.normals, s.indices]) out.add(a.buffer as ArrayBuffer);
+  for (const s of frame.samples) out.add(s.temperature_cC.buffer as ArrayBuffer).add(s.minTemperature_cC.buffer as ArrayBuffer);
+  return [...out];
 }
 
 /** Sample times: every `everyS` from 0 and every report time, sorted, up to the end. */
@@ -170,8 +174,8 @@ function sampleTimes(plan: Plan, endS: number, everyS: number): number[] {
  * resolving). At checkpoints between short slices of solver work, before each isosurface of a
  * frame and before its metrics, it asks `isCancelled` and yields to the event loop once SLICE_MS
  * of work has passed, so a superseded run stops within about SLICE_MS plus one isosurface or one
- * frame's metrics; it then resolves with null. A frame's field copies go into `fieldBuffers`'
- * buffers where it holds some of their size (the page hands them back: FieldBufferPool).
+ * frame's metrics; it then resolves with null. A frame's field copies and surfaces of T go into
+ * `frameBuffers`' buffers where it holds some large enough (the page hands them back).
  */
 export async function streamRun(
   plan: Plan,
@@ -179,7 +183,7 @@ export async function streamRun(
   onFrame: (frame: RunFrame) => void | Promise<void>,
   isCancelled: () => boolean,
   yieldToEventLoop: () => Promise<void> = nextTask,
-  fieldBuffers = new FieldBufferPool(),
+  frameBuffers = new FrameBufferPool(),
 ): Promise<RunResult | null> {
   const sampleEveryS = options.sampleEveryS ?? DEFAULT_SENSOR_EVERY_S;
   // Sensors at the sample times, which are then the only anchors between report times: a drag's
@@ -211,7 +215,7 @@ export async function streamRun(
     /** Sends a frame of the run now; false when the run was cancelled meanwhile. */
     const sendFrame = async (): Promise<boolean> => {
       const started = performance.now();
-      const part = await framePart(run, levels, checkpoint, fieldBuffers);
+      const part = await framePart(run, levels, checkpoint, frameBuffers);
       if (!part) return false;
       const cost = performance.now() - started;
       const newest = pending[pending.length - 1];

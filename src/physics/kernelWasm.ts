@@ -8,6 +8,18 @@ import type { NearestTriangleSearch } from './metrics.ts';
 import type { RegionOps } from './fastRegion.ts';
 
 /**
+ * Copies a surface out of memory that will be reused (wasm memory): positions, normals, indices
+ * in, the same values in buffers of the caller's out (the engine's frames reuse buffers the page
+ * hands back).
+ */
+export type SurfaceCopy = (positions: Float32Array, normals: Int8Array, indices: Uint32Array) => Isosurface;
+
+/** SurfaceCopy into three new buffers. */
+export const copySurfaceArrays: SurfaceCopy = (positions, normals, indices) => ({
+  positions: positions.slice(), normals: normals.slice(), indices: indices.slice(),
+});
+
+/**
  * The WebAssembly SIMD kernel (assembly/kernel.ts): the same step as kernel.ts's stepBox, bit for
  * bit, four cells per f32x4 instruction. Its fields live in the instance's linear memory, so a solver
  * that uses it allocates them here (allocateFields) and hands out typed-array views.
@@ -488,10 +500,10 @@ export class WasmKernel {
    * for bit, built in the scratch bytes [scratch, scratch + bytes) of this memory and copied out;
    * null when they are too few for this surface.
    */
-  isosurface(field: Float32Array, grid: Grid, level: number, scratch: number, bytes: number): Isosurface | null {
+  isosurface(field: Float32Array, grid: Grid, level: number, scratch: number, bytes: number, copy?: SurfaceCopy): Isosurface | null {
     const [nx, ny, nz] = grid.dims, o = grid.originMm;
     this.isosurfaceAt(field.byteOffset, nx, ny, nz, grid.spacingMm, o[0], o[1], o[2], level, scratch, bytes, this.isoResult, 0);
-    return this.isosurfaceFrom(this.isoResult, 0);
+    return this.isosurfaceFrom(this.isoResult, 0, copy);
   }
 
   /**
@@ -508,16 +520,19 @@ export class WasmKernel {
     for (let a = 1; a < ISO_RESULT_INTS; a++) out[at + a] = e.isoLayout(a);
   }
 
-  /** The surface an isosurfaceAt result out[at …] describes, copied out of this memory; null when it did not fit. */
-  isosurfaceFrom(out: Int32Array, at: number): Isosurface | null {
+  /**
+   * The surface an isosurfaceAt result out[at …] describes, copied out of this memory (by `copy`,
+   * default each array to a new buffer); null when it did not fit.
+   */
+  isosurfaceFrom(out: Int32Array, at: number, copy: SurfaceCopy = copySurfaceArrays): Isosurface | null {
     const vertices = out[at];
     if (vertices < 0) return null;
     const buf = this.memory.buffer;
-    return {
-      positions: new Float32Array(buf, out[at + 2], 3 * vertices).slice(),
-      normals: new Int8Array(buf, out[at + 3], 3 * vertices).slice(),
-      indices: new Uint32Array(buf, out[at + 4], out[at + 1]).slice(),
-    };
+    return copy(
+      new Float32Array(buf, out[at + 2], 3 * vertices),
+      new Int8Array(buf, out[at + 3], 3 * vertices),
+      new Uint32Array(buf, out[at + 4], out[at + 1]),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import { type CutFaces, type InterfaceFaces, type KernelConstants, type RowSpans, type StepFields, type WallFaces, kernelConstants, stepBox } from './kernel.ts';
-import { ISO_RESULT_INTS, MAX_PLANES, SLAB_LIST_SLOTS, SUMS_REGIONS, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
+import { ISO_RESULT_INTS, MAX_PLANES, SLAB_LIST_SLOTS, SUMS_REGIONS, type SurfaceCopy, WasmKernel, wasmSharedKernelModule } from './kernelWasm.ts';
 import type { TissueModel } from './tissueModel.ts';
 import type { Grid } from '../geometry/grid.ts';
 import type { Isosurface } from '../geometry/marchingCubes.ts';
@@ -625,13 +625,13 @@ export class SlabTeam {
   /**
    * The surfaces of startIsosurfaces' jobs in job order, once the workers have built them (a
    * worker's jobs it has not taken within STEAL_AFTER_MS are built here): each copied out of the
-   * scratch bytes, or null where they were too few.
+   * scratch bytes (by `copy`, default new buffers), or null where they were too few.
    */
-  finishIsosurfaces(): (Isosurface | null)[] {
+  finishIsosurfaces(copy?: SurfaceCopy): (Isosurface | null)[] {
     const ctrl = this.ctrl, wasm = this.wasm!;
     const { nx, ny } = this.fields;
     this.awaitWorkers(this.isoEpoch, (at) => planePart(wasm, ctrl, this.params, CMD_ISO, nx, ny, 0, 0, ctrl[at + RANGES], ctrl[at + RANGES + 1], ctrl, 0));
-    return Array.from({ length: this.isoJobs }, (_, q) => wasm.isosurfaceFrom(ctrl, isoJobAt(q) + 3));
+    return Array.from({ length: this.isoJobs }, (_, q) => wasm.isosurfaceFrom(ctrl, isoJobAt(q) + 3, copy));
   }
 
   /** Slab boundaries (parts + 1 planes from k0 to k1) with about equal sums of weight(k) on each slab. */

@@ -7,7 +7,7 @@ import {
   type CutFaces, type InterfaceFaces, type KernelConstants, type RowSpans, type StepFields, type VesselFaces, type WallFaces, accumulateFaces,
   allocateInterfaceFaces, copyBox, frozenBounds, holdRing, kernelConstants, kernelState, restoreRing, startFaces, stepBox,
 } from './kernel.ts';
-import { type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
+import { type SurfaceCopy, type WasmArena, WasmKernel, wasmKernelModule, wasmSharedKernelModule } from './kernelWasm.ts';
 import { FastRegion } from './fastRegion.ts';
 import type { ColdCellScan, NearestTriangleSearch } from './metrics.ts';
 import type { SlabLists, SlabPool, SlabTeam } from './slabPool.ts';
@@ -419,23 +419,25 @@ export class HeatSolver {
   /**
    * geometry/marchingCubes.ts isosurface of the current temperature ('T') or minimum temperature
    * ('Tmin') at `levelC` on the solver's grid, the same buffers bit for bit, built in wasm on the
-   * fields in place (~1.8× faster at 1 mm); null where that is unavailable or the arena's free
-   * bytes are too few for this surface (the caller then builds it in TypeScript).
+   * fields in place (~1.8× faster at 1 mm) and copied out by `copy` (default new buffers); null
+   * where that is unavailable or the arena's free bytes are too few for this surface (the caller
+   * then builds it in TypeScript).
    */
-  isosurfaceOf(field: 'T' | 'Tmin', levelC: number): Isosurface | null {
+  isosurfaceOf(field: 'T' | 'Tmin', levelC: number, copy?: SurfaceCopy): Isosurface | null {
     if (!this.wasm || !this.arena) return null;
-    return this.wasm.isosurface(field === 'T' ? this.fields.Tin : this.fields.Tmin, this.grid, levelC, this.arena.mark, this.arena.free);
+    return this.wasm.isosurface(field === 'T' ? this.fields.Tin : this.fields.Tmin, this.grid, levelC, this.arena.mark, this.arena.free, copy);
   }
 
   /**
    * Starts isosurfaces of T at the first of `levelsC` [°C] on the pool's workers (as many as it
    * makes room for, up to HeatSolver.workerIsosurfaces) and returns at once, so that this thread
    * can build others meanwhile (isosurfaceOf: the arena's free bytes then lie above the workers').
-   * `take()` waits for them and gives them in order, each the same buffers isosurfaceOf gives, or
-   * null where its scratch was too small; the solver must not step before. Null when there are no
-   * workers, no room, or fewer cells than workerIsosurfaceMinCells: then nothing started.
+   * `take(copy?)` waits for them and gives them in order, each the same buffers isosurfaceOf gives
+   * (copied out by `copy`), or null where its scratch was too small; the solver must not step
+   * before. Null when there are no workers, no room, or fewer cells than workerIsosurfaceMinCells:
+   * then nothing started.
    */
-  startIsosurfaces(levelsC: readonly number[]): { count: number; take(): (Isosurface | null)[] } | null {
+  startIsosurfaces(levelsC: readonly number[]): { count: number; take(copy?: SurfaceCopy): (Isosurface | null)[] } | null {
     const team = this.team, arena = this.arena, wasm = this.wasm;
     if (!team || !arena || !wasm || team.pool.workers.length === 0 || !this.roomForWorkerIsosurfaces || this.isosurfacesPending) return null;
     const bytes = HeatSolver.workerIsosurfaceBytes(this.nx * this.ny * this.nz);
@@ -450,9 +452,9 @@ export class HeatSolver {
     this.isosurfacesPending = true;
     return {
       count: jobs.length,
-      take: () => {
+      take: (copy) => {
         if (!this.isosurfacesPending) throw new Error('isosurfaces already taken');
-        const surfaces = team.finishIsosurfaces();
+        const surfaces = team.finishIsosurfaces(copy);
         arena.release(mark);
         this.isosurfacesPending = false;
         return surfaces;

@@ -10,6 +10,11 @@ interface Props {
   frame: FramePicture | null;
   visibleLevels?: readonly VisibleLevel[];
   clippingPlanes: Plane[];
+  /**
+   * Called with the frame shown before once the next frame's surfaces took its surfaces' place in
+   * every geometry: three holds none of its arrays any more.
+   */
+  onSurfacesLeft?: (frame: FramePicture) => void;
 }
 
 const noRaycast = (): void => undefined;
@@ -19,7 +24,7 @@ const noRaycast = (): void => undefined;
  * become the existing geometries' attributes, uncopied (no remount). Drawn innermost first with
  * depthWrite off so the outer shells blend over the inner ones.
  */
-export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
+export function Isosurfaces({ frame, visibleLevels, clippingPlanes, onSurfacesLeft }: Props) {
   const invalidate = useThree((s) => s.invalidate);
   // The set of surfaces changes rarely (new iso levels); only then does React re-render slots.
   const keysSig = frame ? frame.isosurfaces.map((s) => `${isoKey(s)}@${s.level_C}`).join('|') : '';
@@ -97,6 +102,12 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
     materials.current.clear();
   }, []);
 
+  /** The frame whose surfaces the geometries hold. */
+  const shown = useRef<FramePicture | null>(null);
+  const leftCb = useRef(onSurfacesLeft);
+  useLayoutEffect(() => {
+    leftCb.current = onSurfacesLeft;
+  });
   useLayoutEffect(() => {
     if (!frame) return;
     for (const s of frame.isosurfaces) {
@@ -105,6 +116,11 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes }: Props) {
       const m = meshes.current.get(key);
       if (m) m.visible = isLevelVisible(s, visibleLevels) && s.positions.length > 0;
     }
+    // Every geometry now holds this frame's arrays (a level the frame lacks left with its
+    // geometry, disposed above): the frame before is no longer drawn from.
+    const before = shown.current;
+    shown.current = frame;
+    if (before && before !== frame) leftCb.current?.(before);
     invalidate();
   }, [frame, visibleLevels, styles, invalidate]);
 

@@ -46,6 +46,8 @@ export interface Viewport3DProps {
   onSelectProbe?: (probeId: string | null) => void;
   /** Margin band vertex counts after each frame (null without a frame). */
   onMarginStats?: (stats: MarginStats | null) => void;
+  /** A frame whose surfaces left the 3D view's geometry for another picture's (Isosurfaces). */
+  onSurfacesLeft?: (frame: FramePicture) => void;
   /** Entry handle distance from the tip per probe id [mm] (the plan store's entryLengthMm); default 70. */
   entryLengthsMm?: Record<string, number>;
   /** Changing this value re-frames the camera on the case. */
@@ -168,7 +170,7 @@ export function Viewport3D(props: Viewport3DProps) {
         <Structures structures={plan.structures} meshes={plan.meshes} structureMeshes={props.structureMeshes} clippingPlanes={clippingPlanes} />
         <Probes probes={plan.probes} selectedProbeId={props.selectedProbeId} preview={preview} entryLengthsMm={entryLengths}
           onDrag={handleDrag} onSelect={props.onSelectProbe} setOrbitEnabled={setOrbit} />
-        <Isosurfaces frame={frame} visibleLevels={visible} clippingPlanes={clippingPlanes} />
+        <Isosurfaces frame={frame} visibleLevels={visible} clippingPlanes={clippingPlanes} onSurfacesLeft={props.onSurfacesLeft} />
         <OrientationMarker />
         {props.children}
       </Canvas>

@@ -4,6 +4,7 @@
  */
 
 import { useCallback, useEffect, useMemo } from 'react';
+import type { FramePicture } from '../engine/workerApi.ts';
 import type { Vec3 } from '../plan/types.ts';
 import { Viewport3D, type DragPhase, type ProbeHandle, type VisibleLevel } from '../scene/Viewport3D.tsx';
 import { SliceView } from './views/SliceView.tsx';
@@ -39,13 +40,18 @@ export function ViewsRegion() {
   const selectProbe = usePlan((s) => s.selectProbe);
   const entryLengthsMm = usePlan((s) => s.entryLengthMm);
   const frame = useSim(displayedFrame);
-  // Once every view shows another picture (this effect's cleanup runs after they all committed
-  // it, and after their pending draws of this frame were cancelled), a frame the engine sent (it
-  // has a runId; scrubbed pictures do not) gives its fields back, unless it is still the newest
-  // (the timeline can follow it again).
+  // A frame the engine sent (it has a runId; scrubbed pictures do not) gives its buffers back
+  // once nothing draws from them, unless it is still the newest (the timeline can follow it
+  // again): its fields once every view shows another picture (this effect's cleanup runs after
+  // they all committed it, and after their pending draws of this frame were cancelled), its
+  // surfaces of T once the 3D view's geometry holds the next frame's.
+  const released = useCallback((f: FramePicture) => 'runId' in f && f !== sim.getState().latest, [sim]);
   useEffect(() => () => {
-    if (frame && 'runId' in frame && frame !== sim.getState().latest) services.releaseFrame(frame);
-  }, [frame, sim, services]);
+    if (frame && released(frame)) services.releaseFields(frame);
+  }, [frame, released, services]);
+  const onSurfacesLeft = useCallback((f: FramePicture) => {
+    if (released(f)) services.releaseSurfaces(f);
+  }, [released, services]);
   const cursor = useView((s) => s.sliceCursorMm);
   const clip = useView((s) => s.clip);
   const levels = useView((s) => s.visibleIsotherms_C);
@@ -83,6 +89,7 @@ export function ViewsRegion() {
           onProbeDrag={onProbeDrag}
           onSelectProbe={selectProbe}
           onMarginStats={onMarginStats}
+          onSurfacesLeft={onSurfacesLeft}
           viewKey={documentId}
           entryLengthsMm={entryLengthsMm}
         />

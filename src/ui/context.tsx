@@ -31,11 +31,13 @@ export interface AppServices {
   /** Downloads a PNG of the views and a printable HTML report. */
   exportReport(): Promise<ActionOutcome>;
   /**
-   * Hands the field buffers of a frame the engine sent back to it once no view shows the frame
-   * (the views call it when they move on to another picture); later frames copy their fields
-   * into them. Never for a scrubbed picture: the page built those and may show them again.
+   * Hand a frame's field buffers, and its surfaces' buffers of T, back to the engine that sent it,
+   * once no view shows the frame (the views call them when they move on to another picture);
+   * later frames copy into them. Never for a scrubbed picture (the page built those and may show
+   * them again) nor for the newest frame (the timeline can follow it again).
    */
-  releaseFrame(frame: FramePicture): void;
+  releaseFields(frame: FramePicture): void;
+  releaseSurfaces(frame: FramePicture): void;
 }
 
 export interface AppContextValue {

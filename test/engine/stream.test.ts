@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
 import { PlanRun, runPlan } from '../../src/engine/run.ts';
-import { fieldBuffersOf } from '../../src/engine/fieldBuffers.ts';
+import { fieldBuffersOf, surfaceBuffersOf } from '../../src/engine/frameBuffers.ts';
 import { streamRun } from '../../src/engine/stream.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import type { RunFrame, SampleSnapshot } from '../../src/engine/workerApi.ts';
@@ -122,33 +122,45 @@ describe('streaming engine (what the worker exposes)', () => {
     expect(between[between.length - 1].snapshot.coverage!.min_margin_mm).toEqual(expect.any(Number));
   });
 
-  it('copies a frame\'s fields into the buffers the page hands back, with the same frames', async () => {
+  it('copies a frame\'s fields and surfaces into the buffers the page hands back, with the same frames', async () => {
     const plan = shortLiver();
     const options = { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 };
     const plain: RunFrame[] = [];
     await underStoppedClock(() => streamRun(plan, options, (f) => void plain.push(f), () => false));
-    // As the app's views do: the frame shown until now gives its fields back when the next arrives.
+    // As the app's views do: the frame shown until now gives its fields and surfaces of T back
+    // when the next arrives.
     const api = createEngineApi((f) => f);
     const recycled: RunFrame[] = [];
     const handedBack = new Set<ArrayBufferLike>();
-    /** Per frame: whether both its fields came in buffers handed back. */
-    const reused: boolean[] = [];
+    /** Per frame: whether both its fields came in buffers handed back; its surfaces that did. */
+    const fieldsReused: boolean[] = [];
+    let surfacesReused = 0;
     await underStoppedClock(() => api.run(plan, options, (f) => {
-      reused.push(handedBack.has(f.temperature_C.buffer) && handedBack.has(f.minTemperature_C.buffer));
+      fieldsReused.push(handedBack.has(f.temperature_C.buffer) && handedBack.has(f.minTemperature_C.buffer));
+      surfacesReused += f.isosurfaces.filter((s) => handedBack.has(s.positions.buffer)).length;
+      // No two surfaces of a frame share a buffer, and a surface's arrays share only its own.
+      const owners = new Map<ArrayBufferLike, number>();
+      f.isosurfaces.forEach((s, i) => {
+        for (const a of [s.positions, s.normals, s.indices]) {
+          expect(owners.get(a.buffer) ?? i).toBe(i);
+          owners.set(a.buffer, i);
+        }
+      });
       const shown = recycled[recycled.length - 1];
       if (shown) {
-        const buffers = fieldBuffersOf(shown);
+        const buffers = [...fieldBuffersOf(shown), ...surfaceBuffersOf(shown)];
         for (const b of buffers) handedBack.add(b);
-        // The page's copies go with the transfer; here the frame keeps them, so compare copies.
-        recycled[recycled.length - 1] = { ...shown, temperature_C: shown.temperature_C.slice(), minTemperature_C: shown.minTemperature_C.slice() };
+        // The page's arrays go with the transfer; here the frame keeps them, so compare copies.
+        recycled[recycled.length - 1] = structuredClone(shown);
         api.recycle(buffers);
       }
       recycled.push(f);
     }));
     expect(recycled.length).toBe(plain.length);
     expect(recycled.length).toBeGreaterThan(4);
-    // From the third frame on (the first two go out before any comes back), every frame.
-    expect(reused).toEqual(recycled.map((_, i) => i >= 2));
+    // Fields from the third frame on (the first two go out before any comes back).
+    expect(fieldsReused).toEqual(recycled.map((_, i) => i >= 2));
+    expect(surfacesReused).toBeGreaterThan(recycled.length);
     for (let i = 0; i < plain.length; i++) expect(firstDifference(recycled[i], plain[i])).toBeNull();
   });
 

@@ -1,0 +1,86 @@
+import type { Isosurface } from '../geometry/marchingCubes.ts';
+import type { FramePicture } from './workerApi.ts';
+
+/**
+ * Buffers for what a frame copies out (its two full-resolution fields, its surfaces of T), handed
+ * back by the page once nothing shows the frame that carried them. Fresh memory is what a copy
+ * costs here: in Chromium on these machines a 3.2 MB field copied into a new buffer took 14-23 ms
+ * (the first touch of every page), into a reused one 0.2-0.4 ms (src/engine/README.md).
+ */
+export class FrameBufferPool {
+  private readonly free: ArrayBuffer[] = [];
+
+  /** `capacity`: buffers kept at most (the oldest go first); a frame hands back five. */
+  constructor(private readonly capacity = 10) {}
+
+  /** Keeps `buffers` for later copies; detached (empty) ones are ignored. */
+  give(buffers: ArrayBuffer[]): void {
+    for (const b of buffers) {
+      if (b.byteLength === 0) continue;
+      this.free.push(b);
+      if (this.free.length > this.capacity) this.free.shift();
+    }
+  }
+
+  /**
+   * The smallest kept buffer of at least `bytes`, else a new one: of `bytes` when `exact` (a field
+   * is always the same size), else with a quarter more, so that a growing surface fits it again.
+   */
+  buffer(bytes: number, exact: boolean): ArrayBuffer {
+    if (bytes === 0) return new ArrayBuffer(0); // an empty surface: no kept buffer for nothing
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      const n = this.free[i].byteLength;
+      if (n >= bytes && (best < 0 || n < this.free[best].byteLength)) best = i;
+    }
+    if (best >= 0) return this.free.splice(best, 1)[0];
+    return new ArrayBuffer(exact ? bytes : Math.ceil((bytes * 1.25) / 4) * 4);
+  }
+
+  /** A copy of `field`. */
+  copyOf(field: Float32Array): Float32Array {
+    const out = new Float32Array(this.buffer(field.byteLength, true), 0, field.length);
+    out.set(field);
+    return out;
+  }
+
+  /**
+   * A copy of an isosurface held in memory the caller reuses (wasm memory), in one buffer:
+   * positions, indices, then normals (each view exactly its length).
+   */
+  copySurface(positions: Float32Array, normals: Int8Array, indices: Uint32Array): Isosurface {
+    const indexAt = positions.byteLength, normalAt = indexAt + indices.byteLength;
+    const buf = this.buffer(normalAt + normals.byteLength, false);
+    const out = {
+      positions: new Float32Array(buf, 0, positions.length),
+      indices: new Uint32Array(buf, indexAt, indices.length),
+      normals: new Int8Array(buf, normalAt, normals.length),
+    };
+    out.positions.set(positions);
+    out.indices.set(indices);
+    out.normals.set(normals);
+    return out;
+  }
+}
+
+/**
+ * The buffers of a frame's two fields, what the views hand back once no view shows the frame
+ * (`EngineWorkerApi.recycle`); none that went already (a transfer list with a detached buffer
+ * throws).
+ */
+export function fieldBuffersOf(frame: FramePicture): ArrayBuffer[] {
+  return unsent([frame.temperature_C.buffer, frame.minTemperature_C.buffer]);
+}
+
+/**
+ * The buffers of a frame's surfaces of T (not its ablation surface, which the margin bands keep
+ * as the key of their last result), what the 3D view hands back once it shows other surfaces.
+ */
+export function surfaceBuffersOf(frame: FramePicture): ArrayBuffer[] {
+  return unsent(frame.isosurfaces.filter((s) => s.field === 'current').flatMap((s) => [s.positions.buffer, s.normals.buffer, s.indices.buffer]));
+}
+
+/** Each buffer once, none detached. */
+function unsent(buffers: ArrayBufferLike[]): ArrayBuffer[] {
+  return [...new Set(buffers)].filter((b): b is ArrayBuffer => b.byteLength > 0);
+}
