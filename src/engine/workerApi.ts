@@ -113,9 +113,9 @@ export interface EngineWorkerApi {
    */
   setThreads(threads: number, coordinatorWorks?: boolean): Promise<EngineInfo>;
   /**
-   * Hands back the field buffers of frames the page no longer shows (`temperature_C` and
-   * `minTemperature_C`, transferred): later frames copy their fields into them instead of into
-   * new memory.
+   * Hands back buffers of frames the page no longer draws from (their fields' and their surfaces'
+   * of T, transferred): later frames copy their fields and surfaces into them instead of into new
+   * memory.
    */
   recycle(buffers: ArrayBuffer[]): void;
 }
