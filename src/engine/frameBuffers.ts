@@ -1,4 +1,4 @@
-import type { Isosurface } from '../geometry/marchingCubes.ts';
+import type { SurfaceCopy } from '../physics/kernelWasm.ts';
 import type { FramePicture } from './workerApi.ts';
 
 /**
@@ -46,9 +46,9 @@ export class FrameBufferPool {
 
   /**
    * A copy of an isosurface held in memory the caller reuses (wasm memory), in one buffer:
-   * positions, indices, then normals (each view exactly its length).
+   * positions, indices, then normals (each view exactly its length). A SurfaceCopy as it stands.
    */
-  copySurface(positions: Float32Array, normals: Int8Array, indices: Uint32Array): Isosurface {
+  readonly copySurface: SurfaceCopy = (positions, normals, indices) => {
     const indexAt = positions.byteLength, normalAt = indexAt + indices.byteLength;
     const buf = this.buffer(normalAt + normals.byteLength, false);
     const out = {
@@ -60,7 +60,7 @@ export class FrameBufferPool {
     out.indices.set(indices);
     out.normals.set(normals);
     return out;
-  }
+  };
 }
 
 /**

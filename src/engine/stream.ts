@@ -1,7 +1,6 @@
 import type { Grid } from '../geometry/grid.ts';
 import { type Isosurface, isosurface } from '../geometry/marchingCubes.ts';
 import type { Plan } from '../plan/types.ts';
-import type { SurfaceCopy } from '../physics/kernelWasm.ts';
 import { FrameBufferPool } from './frameBuffers.ts';
 import { DEFAULT_SENSOR_EVERY_S, PlanRun, reportTimes } from './run.ts';
 import { REPORTED_ISOTHERMS_C } from './simulation.ts';
@@ -98,13 +97,13 @@ async function framePart(
   // fields and builds the rest, the ablation surface and the metrics (nothing steps meanwhile).
   // Each surface is the same buffers wherever it is built: in wasm on the solver's own fields
   // where it can, else in TypeScript on the copies.
-  // Surfaces of T into buffers the 3D view handed back (frameBuffers).
-  const copy: SurfaceCopy = (positions, normals, indices) => frameBuffers.copySurface(positions, normals, indices);
+  // Surfaces of T go into buffers the 3D view handed back (frameBuffers).
+  const copy = frameBuffers.copySurface;
   const onWorkers = solver.startIsosurfaces(isoLevels);
   const fromWorkers: (Isosurface | null)[] = [];
   let own: OwnFramePart | null = null;
   try {
-    own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between, frameBuffers, copy);
+    own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between, frameBuffers);
   } finally {
     // Always: the solver may not step before the workers are done.
     if (onWorkers) fromWorkers.push(...onWorkers.take(copy));
@@ -131,7 +130,7 @@ interface OwnFramePart {
 }
 
 async function ownFramePart(
-  run: PlanRun, levels: number[], lethalC: number, between: () => Promise<boolean>, frameBuffers: FrameBufferPool, copy: SurfaceCopy,
+  run: PlanRun, levels: number[], lethalC: number, between: () => Promise<boolean>, frameBuffers: FrameBufferPool,
 ): Promise<OwnFramePart | null> {
   const sim = run.sim;
   const T = frameBuffers.copyOf(sim.solver.temperatureC);
@@ -139,7 +138,7 @@ async function ownFramePart(
   const surfaces: Isosurface[] = [];
   for (const level of levels) {
     if (!(await between())) return null;
-    surfaces.push(sim.solver.isosurfaceOf('T', level, copy) ?? isosurface(T, sim.grid, level));
+    surfaces.push(sim.solver.isosurfaceOf('T', level, frameBuffers.copySurface) ?? isosurface(T, sim.grid, level));
   }
   if (!(await between())) return null;
   const ablation = sim.solver.isosurfaceOf('Tmin', lethalC) ?? isosurface(Tmin, sim.grid, lethalC);
