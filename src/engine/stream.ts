@@ -95,9 +95,9 @@ async function framePart(
   const lethal = sim.prepared.plan.lethal_C;
   // The first surfaces of T on the slab workers where there are any, while this thread copies the
   // fields and builds the rest, the ablation surface and the metrics (nothing steps meanwhile).
-  // Each surface is the same buffers wherever it is built: in wasm on the solver's own fields
-  // where it can, else in TypeScript on the copies.
-  // Surfaces of T go into buffers the 3D view handed back (frameBuffers).
+  // Each surface has the same values wherever it is built: in wasm on the solver's own fields
+  // where it can, else in TypeScript on the copies. Those of T are copied out of wasm memory into
+  // buffers the 3D view handed back (frameBuffers).
   const copy = frameBuffers.copySurface;
   const onWorkers = solver.startIsosurfaces(isoLevels);
   const fromWorkers: (Isosurface | null)[] = [];
