@@ -15,7 +15,7 @@ import { meshPlaneSegments } from '../../src/ui/views/meshSlice.ts';
 import { contourLines } from '../../src/geometry/marchingSquares.ts';
 import { formatMinSec, timeTicks } from '../../src/ui/views/chartFormat.ts';
 import { probeOnSlice } from '../../src/ui/views/sliceProbes.ts';
-import { sliceDrawDelay } from '../../src/ui/views/drawDelay.ts';
+import { STAGGER_MIN_CELLS, sliceDrawDelay } from '../../src/ui/views/drawDelay.ts';
 import { syntheticFrame, radiusOf, ICE_CENTRE, MIN_OFFSET_C } from './syntheticFrame.ts';
 
 const grid: Grid = { dims: [4, 3, 2], spacingMm: 2, originMm: [10, 20, 30] };
@@ -326,7 +326,7 @@ describe('outlines and contours', () => {
 
 describe('slice draw delay', () => {
   it("staggers a run's later frames by axis and draws anything else at once", () => {
-    const first = { ...syntheticFrame(-40, 300, 10, 2), runId: 7 };
+    const first = { ...syntheticFrame(-40, 300, 30, 1), runId: 7 }; // 61³ = 227 k cells
     const later = { ...first, t_s: 320 };
     const otherRun = { ...first, runId: 8, t_s: 20 };
     const { runId: _omit, ...scrubbed } = later;
@@ -339,6 +339,10 @@ describe('slice draw delay', () => {
       expect(sliceDrawDelay(axis, null, first)).toBe(0);
       expect(sliceDrawDelay(axis, first, null)).toBe(0);
     }
+    // A drag's 2 mm previews: fewer cells than STAGGER_MIN_CELLS, every frame at once.
+    const coarse = { ...syntheticFrame(-40, 300, 30, 2), runId: 9 }; // 31³ cells
+    expect(coarse.grid.dims[0] ** 3).toBeLessThan(STAGGER_MIN_CELLS);
+    for (const axis of [0, 1, 2]) expect(sliceDrawDelay(axis, coarse, { ...coarse, t_s: 320 })).toBe(0);
   });
 });
 
