@@ -5,7 +5,9 @@ import type { FramePicture } from '../../engine/workerApi.ts';
  * against 627 k at 1 mm) are cheap to draw and come every 60 ms from runs that start over every
  * 120 ms; staggered, on this machine's animation frames of ~100 ms under software GL, the axial
  * and coronal views drew little but each new preview's first, ice-free frame while the drag went
- * on (seen in screenshots of both the session 19 and 20 builds).
+ * on (seen in screenshots of both the session 19 and 20 builds). Drawing them costs the page: a
+ * scripted 12-step drag in the axial view took 10.3-11.1 s to play out with 20-21 tasks over 50 ms,
+ * against 8.5-9.8 s and 16-19 when those views skipped the previews (3 runs each).
  */
 export const STAGGER_MIN_CELLS = 200_000;
 
