@@ -49,6 +49,8 @@ export function createServices(o: {
   baseUrl: string;
   engine: Pick<Remote<EngineWorkerApi>, 'recycle'>;
 }): AppServices {
+  /** Buffers back to the engine, transferred (they leave this page). */
+  const handBack = (buffers: ArrayBuffer[]): void => void o.engine.recycle(transfer(buffers, buffers));
   const loadChecked = (text: string, what: string): ActionOutcome => {
     const parsed = parsePlanText(text);
     if (!parsed.ok) return { ok: false, message: `${what} was not opened; the current plan is unchanged. ${issuesText(parsed.issues)}` };
@@ -156,13 +158,7 @@ export function createServices(o: {
       downloadBlob(`${stem}.html`, new Blob([html], { type: 'text/html' }));
       return { ok: true, message: `Exported ${png ? `${stem}.png and ` : ''}${stem}.html` };
     },
-    releaseFields(frame) {
-      const buffers = fieldBuffersOf(frame);
-      void o.engine.recycle(transfer(buffers, buffers));
-    },
-    releaseSurfaces(frame) {
-      const buffers = surfaceBuffersOf(frame);
-      void o.engine.recycle(transfer(buffers, buffers));
-    },
+    releaseFields: (frame) => handBack(fieldBuffersOf(frame)),
+    releaseSurfaces: (frame) => handBack(surfaceBuffersOf(frame)),
   };
 }

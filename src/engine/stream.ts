@@ -98,7 +98,6 @@ async function framePart(
   // Each surface has the same values wherever it is built: in wasm on the solver's own fields
   // where it can, else in TypeScript on the copies. Those of T are copied out of wasm memory into
   // buffers the 3D view handed back (frameBuffers).
-  const copy = frameBuffers.copySurface;
   const onWorkers = solver.startIsosurfaces(isoLevels);
   const fromWorkers: (Isosurface | null)[] = [];
   let own: OwnFramePart | null = null;
@@ -106,14 +105,14 @@ async function framePart(
     own = await ownFramePart(run, isoLevels.slice(onWorkers?.count ?? 0), lethal, between, frameBuffers);
   } finally {
     // Always: the solver may not step before the workers are done.
-    if (onWorkers) fromWorkers.push(...onWorkers.take(copy));
+    if (onWorkers) fromWorkers.push(...onWorkers.take(frameBuffers.copySurface));
   }
   if (!own) return null;
   const T = own.temperature_C;
   const isosurfaces: IsosurfaceBuffers[] = isoLevels.map((level, l) => {
     if (l >= fromWorkers.length) return { level_C: level, field: 'current', ...own.surfaces[l - fromWorkers.length] };
     // A worker's surface that did not fit its scratch is built here.
-    const s = fromWorkers[l] ?? solver.isosurfaceOf('T', level, copy) ?? isosurface(T, sim.grid, level);
+    const s = fromWorkers[l] ?? solver.isosurfaceOf('T', level, frameBuffers.copySurface) ?? isosurface(T, sim.grid, level);
     return { level_C: level, field: 'current', ...s };
   });
   isosurfaces.push({ level_C: lethal, field: 'ablation', ...own.ablation });

@@ -45,13 +45,13 @@ export function ViewsRegion() {
   // again): its fields once every view shows another picture (this effect's cleanup runs after
   // they all committed it, and after their pending draws of this frame were cancelled), its
   // surfaces of T once the 3D view's geometry holds the next frame's.
-  const released = useCallback((f: FramePicture) => 'runId' in f && f !== sim.getState().latest, [sim]);
+  const releasable = useCallback((f: FramePicture) => 'runId' in f && f !== sim.getState().latest, [sim]);
   useEffect(() => () => {
-    if (frame && released(frame)) services.releaseFields(frame);
-  }, [frame, released, services]);
+    if (frame && releasable(frame)) services.releaseFields(frame);
+  }, [frame, releasable, services]);
   const onSurfacesLeft = useCallback((f: FramePicture) => {
-    if (released(f)) services.releaseSurfaces(f);
-  }, [released, services]);
+    if (releasable(f)) services.releaseSurfaces(f);
+  }, [releasable, services]);
   const cursor = useView((s) => s.sliceCursorMm);
   const clip = useView((s) => s.clip);
   const levels = useView((s) => s.visibleIsotherms_C);
