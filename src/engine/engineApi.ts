@@ -69,6 +69,9 @@ export function createEngineApi(
     recycle(buffers: ArrayBuffer[]): void {
       frameBuffers.give(buffers);
     },
+    recycleSamples(buffers: ArrayBuffer[]): void {
+      frameBuffers.giveSamples(buffers);
+    },
     cancel(runId: number): void {
       if (liveRunId === runId) liveRunId = -1;
     },

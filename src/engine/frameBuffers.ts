@@ -1,25 +1,35 @@
 import type { SurfaceCopy } from '../physics/kernelWasm.ts';
-import type { FramePicture } from './workerApi.ts';
+import type { FramePicture, RunSample } from './workerApi.ts';
+
+/** Sample field buffers a pool keeps at most: a 1 mm run's 85 samples hand back 170. */
+export const SAMPLE_BUFFERS = 200;
 
 /**
  * Buffers for what a frame copies out (its two full-resolution fields, its surfaces of T), handed
- * back by the page once nothing shows the frame that carried them. Fresh memory is what a copy
- * costs here: in Chromium on these machines a 3.2 MB field copied into a new buffer took 14-23 ms
- * (the first touch of every page), into a reused one 0.2-0.4 ms (src/engine/README.md).
+ * back by the page once nothing shows the frame that carried them, and apart from them the
+ * buffers of the samples' fields, handed back once the timeline drops the samples (a new run, or
+ * thinning). Fresh memory is what a copy costs here: in Chromium on these machines a 3.2 MB field
+ * copied into a new buffer took 14-23 ms (the first touch of every page), into a reused one
+ * 0.2-0.4 ms, and a 2 mm run's 85 samples spent ~0.1 s on their new fields (src/engine/README.md).
  */
 export class FrameBufferPool {
   private readonly free: ArrayBuffer[] = [];
+  private readonly freeSamples: ArrayBuffer[] = [];
 
-  /** `capacity`: buffers kept at most (the oldest go first); a frame hands back five. */
-  constructor(private readonly capacity = 10) {}
+  /**
+   * `capacity`: frame buffers kept at most (the oldest go first; a frame hands back five), and
+   * `sampleCapacity` sample field buffers.
+   */
+  constructor(private readonly capacity = 10, private readonly sampleCapacity = SAMPLE_BUFFERS) {}
 
-  /** Keeps `buffers` for later copies; detached (empty) ones are ignored. */
+  /** Keeps a frame's `buffers` for later copies; detached (empty) ones are ignored. */
   give(buffers: ArrayBuffer[]): void {
-    for (const b of buffers) {
-      if (b.byteLength === 0) continue;
-      this.free.push(b);
-      if (this.free.length > this.capacity) this.free.shift();
-    }
+    keep(this.free, buffers, this.capacity);
+  }
+
+  /** Keeps samples' field buffers for later samples; detached (empty) ones are ignored. */
+  giveSamples(buffers: ArrayBuffer[]): void {
+    keep(this.freeSamples, buffers, this.sampleCapacity);
   }
 
   /**
@@ -28,13 +38,12 @@ export class FrameBufferPool {
    */
   buffer(bytes: number, exact: boolean): ArrayBuffer {
     if (bytes === 0) return new ArrayBuffer(0); // an empty surface: no kept buffer for nothing
-    let best = -1;
-    for (let i = 0; i < this.free.length; i++) {
-      const n = this.free[i].byteLength;
-      if (n >= bytes && (best < 0 || n < this.free[best].byteLength)) best = i;
-    }
-    if (best >= 0) return this.free.splice(best, 1)[0];
-    return new ArrayBuffer(exact ? bytes : Math.ceil((bytes * 1.25) / 4) * 4);
+    return smallestOf(this.free, bytes) ?? new ArrayBuffer(exact ? bytes : Math.ceil((bytes * 1.25) / 4) * 4);
+  }
+
+  /** A sample field of n cells (contents unspecified): in the smallest kept sample buffer large enough, else new. */
+  sampleField(n: number): Int16Array {
+    return new Int16Array(smallestOf(this.freeSamples, 2 * n) ?? new ArrayBuffer(2 * n), 0, n);
   }
 
   /** A copy of `field`. */
@@ -78,6 +87,30 @@ export function fieldBuffersOf(frame: FramePicture): ArrayBuffer[] {
  */
 export function surfaceBuffersOf(frame: FramePicture): ArrayBuffer[] {
   return unsent(frame.isosurfaces.filter((s) => s.field === 'current').flatMap((s) => [s.positions.buffer, s.normals.buffer, s.indices.buffer]));
+}
+
+/** The buffers of samples' two fields, what the timeline hands back once it drops them. */
+export function sampleBuffersOf(samples: readonly Pick<RunSample, 'temperature_cC' | 'minTemperature_cC'>[]): ArrayBuffer[] {
+  return unsent(samples.flatMap((s) => [s.temperature_cC.buffer, s.minTemperature_cC.buffer]));
+}
+
+/** Appends the undetached `buffers` to `list`, dropping the oldest beyond `capacity`. */
+function keep(list: ArrayBuffer[], buffers: ArrayBuffer[], capacity: number): void {
+  for (const b of buffers) {
+    if (b.byteLength === 0) continue;
+    list.push(b);
+    if (list.length > capacity) list.shift();
+  }
+}
+
+/** Takes the smallest buffer of at least `bytes` out of `list`, or null. */
+function smallestOf(list: ArrayBuffer[], bytes: number): ArrayBuffer | null {
+  let best = -1;
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i].byteLength;
+    if (n >= bytes && (best < 0 || n < list[best].byteLength)) best = i;
+  }
+  return best >= 0 ? list.splice(best, 1)[0] : null;
 }
 
 /** Each buffer once, none detached. */

@@ -40,11 +40,10 @@ export function nextTask(): Promise<void> {
   });
 }
 
-/** Every `f`-th cell on each axis of a field [°C], in hundredths of a degree. */
-function decimate(field: Float32Array, dims: readonly number[], f: number, out: readonly number[]): Int16Array {
+/** Every `f`-th cell on each axis of a field [°C], in hundredths of a degree, into `res` (the out dims' cells). */
+function decimate(field: Float32Array, dims: readonly number[], f: number, out: readonly number[], res: Int16Array): Int16Array {
   const [nx, ny] = dims;
   const [mx, my, mz] = out;
-  const res = new Int16Array(mx * my * mz);
   let o = 0;
   for (let k = 0; k < mz; k++) {
     for (let j = 0; j < my; j++) {
@@ -64,21 +63,26 @@ function sampleSnapshot(run: PlanRun): SampleSnapshot {
   return run.reportSnapshotNow() ?? run.sim.snapshotWithoutMargin();
 }
 
-/** The run now, as the timeline keeps it: metrics without the margin, sensors, fields at ~2 mm. */
-function buildSample(run: PlanRun): RunSample {
+/**
+ * The run now, as the timeline keeps it: metrics without the margin, sensors, fields at ~2 mm (in
+ * sample buffers the page handed back where `buffers` holds some).
+ */
+function buildSample(run: PlanRun, buffers: FrameBufferPool): RunSample {
   const sim = run.sim;
   const g = sim.grid;
   const f = Math.max(1, Math.round(SAMPLE_SPACING_MM / g.spacingMm));
   const dims: [number, number, number] = [Math.ceil(g.dims[0] / f), Math.ceil(g.dims[1] / f), Math.ceil(g.dims[2] / f)];
   const grid: Grid = { dims, spacingMm: g.spacingMm * f, originMm: g.originMm };
+  const cells = dims[0] * dims[1] * dims[2];
+  const T = buffers.sampleField(cells), Tmin = buffers.sampleField(cells);
   return {
     t_s: round6(sim.timeS),
     snapshot: sampleSnapshot(run),
     sensors_C: sim.sensorReadings(),
     grid,
     // In wasm where the solver has it (the same numbers), else here.
-    temperature_cC: sim.solver.decimatedCentidegrees('T', f, ...dims) ?? decimate(sim.solver.temperatureC, g.dims, f, dims),
-    minTemperature_cC: sim.solver.decimatedCentidegrees('Tmin', f, ...dims) ?? decimate(sim.solver.minTemperatureC, g.dims, f, dims),
+    temperature_cC: sim.solver.decimatedCentidegrees('T', f, ...dims, T) ?? decimate(sim.solver.temperatureC, g.dims, f, dims, T),
+    minTemperature_cC: sim.solver.decimatedCentidegrees('Tmin', f, ...dims, Tmin) ?? decimate(sim.solver.minTemperatureC, g.dims, f, dims, Tmin),
   };
 }
 
@@ -172,8 +176,9 @@ function sampleTimes(plan: Plan, endS: number, everyS: number): number[] {
  * resolving). At checkpoints between short slices of solver work, before each isosurface of a
  * frame and before its metrics, it asks `isCancelled` and yields to the event loop once SLICE_MS
  * of work has passed, so a superseded run stops within about SLICE_MS plus one isosurface or one
- * frame's metrics; it then resolves with null. A frame's field copies and surfaces of T go into
- * `frameBuffers`' buffers where it holds some large enough (the page hands them back).
+ * frame's metrics; it then resolves with null. A frame's field copies and surfaces of T, and the
+ * samples' fields, go into `frameBuffers`' buffers where it holds some large enough (the page
+ * hands them back).
  */
 export async function streamRun(
   plan: Plan,
@@ -230,7 +235,7 @@ export async function streamRun(
       return true;
     };
 
-    pending.push(buildSample(run));
+    pending.push(buildSample(run, frameBuffers));
     if (!(await sendFrame())) return null;
     let next = 1;
     // Simulated seconds per slice, adapted so each slice takes about SLICE_MS.
@@ -248,7 +253,7 @@ export async function streamRun(
       else if (ms > 0) sliceS = Math.max(0.1, Math.min(sampleEveryS, sliceS * Math.min(2, SLICE_MS / ms)));
       if (run.sim.timeS < times[next] - 1e-9) continue;
       next++;
-      pending.push(buildSample(run));
+      pending.push(buildSample(run, frameBuffers));
       const waitMs = Math.max(frameEveryMs, frameCostMs / FRAME_SHARE);
       if (run.done || performance.now() - lastFrameEndMs >= waitMs) {
         if (!(await sendFrame())) return null;

@@ -118,4 +118,9 @@ export interface EngineWorkerApi {
    * memory.
    */
   recycle(buffers: ArrayBuffer[]): void;
+  /**
+   * Hands back the field buffers of samples the page no longer keeps (a superseded run's, or
+   * those its timeline thinned out; transferred): later samples decimate into them.
+   */
+  recycleSamples(buffers: ArrayBuffer[]): void;
 }

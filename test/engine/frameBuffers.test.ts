@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameBufferPool, fieldBuffersOf, surfaceBuffersOf } from '../../src/engine/frameBuffers.ts';
+import { FrameBufferPool, fieldBuffersOf, sampleBuffersOf, surfaceBuffersOf } from '../../src/engine/frameBuffers.ts';
 import type { FramePicture, IsosurfaceBuffers } from '../../src/engine/workerApi.ts';
 
 function detach(b: ArrayBufferLike): void {
@@ -81,5 +81,32 @@ describe('frame buffer pool', () => {
     const left = fieldBuffersOf(frame);
     expect(left.length === 1 && left[0] === frame.minTemperature_C.buffer).toBe(true);
     expect(surfaceBuffersOf(frame).length).toBe(3);
+  });
+  it("keeps samples' field buffers apart from frames', best fit, up to their own capacity", () => {
+    const pool = new FrameBufferPool(4, 2);
+    const [frameBuffer, small, fits, large] = [new ArrayBuffer(8), new ArrayBuffer(4), new ArrayBuffer(8), new ArrayBuffer(32)];
+    pool.give([frameBuffer]);
+    pool.giveSamples([large, small, fits]);
+    // Capacity 2: the oldest (large) went; a frame's buffer is never a sample's.
+    const a = pool.sampleField(4);
+    expect(a.buffer).toBe(fits);
+    expect(a.length).toBe(4);
+    const b = pool.sampleField(4);
+    expect(b.buffer === frameBuffer || b.buffer === large || b.buffer === small).toBe(false);
+    expect(b.buffer.byteLength).toBe(8);
+    expect(pool.sampleField(2).buffer).toBe(small);
+    expect(pool.copyOf(new Float32Array(2)).buffer).toBe(frameBuffer);
+  });
+  it("names samples' field buffers, each once, none that went already", () => {
+    const shared = new ArrayBuffer(16);
+    const samples = [
+      { temperature_cC: new Int16Array(shared, 0, 4), minTemperature_cC: new Int16Array(shared, 8, 4) },
+      { temperature_cC: new Int16Array(4), minTemperature_cC: new Int16Array(4) },
+    ];
+    const buffers = sampleBuffersOf(samples);
+    expect(buffers.length).toBe(3);
+    [shared, samples[1].temperature_cC.buffer, samples[1].minTemperature_cC.buffer].forEach((b, i) => expect(buffers[i]).toBe(b));
+    detach(shared);
+    expect(sampleBuffersOf(samples).length).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createNodeSlabPool } from '../../src/cli/nodeThreads.ts';
 import { createEngineApi } from '../../src/engine/engineApi.ts';
 import { PlanRun, runPlan } from '../../src/engine/run.ts';
-import { fieldBuffersOf, surfaceBuffersOf } from '../../src/engine/frameBuffers.ts';
+import { fieldBuffersOf, sampleBuffersOf, surfaceBuffersOf } from '../../src/engine/frameBuffers.ts';
 import { streamRun } from '../../src/engine/stream.ts';
 import type { Snapshot } from '../../src/engine/types.ts';
 import type { RunFrame, SampleSnapshot } from '../../src/engine/workerApi.ts';
@@ -162,6 +162,31 @@ describe('streaming engine (what the worker exposes)', () => {
     expect(fieldsReused).toEqual(recycled.map((_, i) => i >= 2));
     expect(surfacesReused).toBeGreaterThan(recycled.length);
     for (let i = 0; i < plain.length; i++) expect(firstDifference(recycled[i], plain[i])).toBeNull();
+  });
+
+  it("decimates samples' fields into the sample buffers the page hands back, with the same samples", async () => {
+    const plan = shortLiver();
+    const options = { runId: 1, spacingMm: 2, sampleEveryS: 20, frameEveryMs: 0 };
+    const plain = (await stream(plan, options)).samples;
+    // As the app's timeline does: a run's samples give their fields back when the next run starts.
+    const api = createEngineApi((f) => f);
+    const first: RunFrame[] = [];
+    await underStoppedClock(() => api.run(plan, options, (f) => void first.push(f)));
+    const handedBack = sampleBuffersOf(first.flatMap((f) => f.samples));
+    expect(handedBack.length).toBe(2 * plain.length);
+    api.recycleSamples(handedBack);
+    const second: RunFrame[] = [];
+    const reused = new Set<ArrayBufferLike>(handedBack);
+    const inReused: boolean[] = [];
+    await underStoppedClock(() => api.run(plan, { ...options, runId: 2 }, (f) => {
+      for (const s of f.samples) inReused.push(reused.has(s.temperature_cC.buffer), reused.has(s.minTemperature_cC.buffer));
+      second.push(f);
+    }));
+    // Each field in its own handed-back buffer, and the same numbers as a run in new memory.
+    expect(inReused).toEqual(handedBack.map(() => true));
+    const samples = second.flatMap((f) => f.samples);
+    expect(new Set(samples.flatMap((s) => [s.temperature_cC.buffer, s.minTemperature_cC.buffer])).size).toBe(handedBack.length);
+    expect(firstDifference(samples, plain)).toBeNull();
   });
 
   it('on slab threads the frames are the same, their first surfaces built on the workers', async () => {
