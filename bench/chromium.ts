@@ -7,9 +7,9 @@
 // count first warms the JIT (a live drag runs back to back); its time is reported apart. Results
 // land in window.__bench.
 import * as Comlink from 'comlink';
-import { fieldBuffersOf, surfaceBuffersOf } from '../src/engine/frameBuffers.ts';
+import { fieldBuffersOf, sampleBuffersOf, surfaceBuffersOf } from '../src/engine/frameBuffers.ts';
 import { parsePlanText } from '../src/plan/parse.ts';
-import type { EngineInfo, EngineWorkerApi, RunFrame, RunOptions } from '../src/engine/workerApi.ts';
+import type { EngineInfo, EngineWorkerApi, RunFrame, RunOptions, RunSample } from '../src/engine/workerApi.ts';
 import { COARSE_FRAME_EVERY_MS, COARSE_SAMPLE_EVERY_S } from '../src/app/runController.ts';
 
 interface BenchRun {
@@ -98,12 +98,15 @@ async function main(): Promise<void> {
       longTasks.length = 0;
       let frames = 0, samples = 0, lastFrameMs = 0, maxFrameGapMs = 0;
       let shown: RunFrame | null = null;
+      // As the app's timeline does: a run's samples kept until the next run starts.
+      let kept: RunSample[] = [];
       const onFrame = (f: RunFrame): void => {
         const now = performance.now();
         if (frames > 0) maxFrameGapMs = Math.max(maxFrameGapMs, now - lastFrameMs);
         lastFrameMs = now;
         frames++;
         samples += f.samples.length;
+        kept.push(...f.samples);
         // As the app's views do: the frame shown until now gives its fields and surfaces of T back.
         if (shown) {
           const buffers = [...fieldBuffersOf(shown), ...surfaceBuffersOf(shown)];
@@ -122,8 +125,12 @@ async function main(): Promise<void> {
         memoryMidRun = await uaMemory();
       }
       const result = await running;
-      // Its proxy (and so this closure) outlives the run: let the last frame go.
+      // Its proxy (and so this closure) outlives the run: let the last frame go. Its samples'
+      // fields go back to the engine, as the app's timeline gives them back at the next run.
       shown = null;
+      const sampleBuffers = sampleBuffersOf(kept);
+      kept = [];
+      void api.recycleSamples(Comlink.transfer(sampleBuffers, sampleBuffers));
       // The run's own end, not the memory measurement's.
       const wallMs = endedMs - t0;
       const resultHash = result ? fnv1a(JSON.stringify({ ...result, solver: { ...result.solver, wall_s: 0 } })) : 'none';

@@ -5,7 +5,7 @@
  */
 
 import { transfer, type Remote } from 'comlink';
-import { fieldBuffersOf, surfaceBuffersOf } from '../engine/frameBuffers.ts';
+import { fieldBuffersOf, sampleBuffersOf, surfaceBuffersOf } from '../engine/frameBuffers.ts';
 import type { EngineWorkerApi } from '../engine/workerApi.ts';
 import { meshProblem, meshToInline } from '../geometry/mesh.ts';
 import { parsePlanText, serializePlan } from '../plan/parse.ts';
@@ -47,10 +47,19 @@ export function createServices(o: {
   plan: PlanStore;
   sim: SimulationStore;
   baseUrl: string;
-  engine: Pick<Remote<EngineWorkerApi>, 'recycle'>;
+  engine: Pick<Remote<EngineWorkerApi>, 'recycle' | 'recycleSamples'>;
 }): AppServices {
   /** Buffers back to the engine, transferred (they leave this page). */
   const handBack = (buffers: ArrayBuffer[]): void => void o.engine.recycle(transfer(buffers, buffers));
+  // The samples the timeline drops (a new run's start, thinning to its budget) give their fields
+  // back: later samples decimate into them instead of into new memory. Nothing else reads a
+  // sample's fields (a scrubbed picture is built from copies).
+  o.sim.subscribe((s, prev) => {
+    if (s.scrub === prev.scrub) return;
+    const kept = new Set(s.scrub);
+    const buffers = sampleBuffersOf(prev.scrub.filter((f) => !kept.has(f)));
+    if (buffers.length > 0) void o.engine.recycleSamples(transfer(buffers, buffers));
+  });
   const loadChecked = (text: string, what: string): ActionOutcome => {
     const parsed = parsePlanText(text);
     if (!parsed.ok) return { ok: false, message: `${what} was not opened; the current plan is unchanged. ${issuesText(parsed.issues)}` };
