@@ -27,9 +27,15 @@ export class FrameBufferPool {
     keep(this.free, buffers, this.capacity);
   }
 
-  /** Keeps samples' field buffers for later samples; detached (empty) ones are ignored. */
+  /**
+   * Keeps samples' field buffers for later samples; detached (empty) ones are ignored. A plan's
+   * sample fields all have one size: one of another size (a new plan's) drops those kept.
+   */
   giveSamples(buffers: ArrayBuffer[]): void {
-    keep(this.freeSamples, buffers, this.sampleCapacity);
+    for (const b of buffers) {
+      if (this.freeSamples.length > 0 && this.freeSamples[0].byteLength !== b.byteLength && b.byteLength > 0) this.freeSamples.length = 0;
+      keep(this.freeSamples, [b], this.sampleCapacity);
+    }
   }
 
   /**
@@ -41,9 +47,10 @@ export class FrameBufferPool {
     return smallestOf(this.free, bytes) ?? new ArrayBuffer(exact ? bytes : Math.ceil((bytes * 1.25) / 4) * 4);
   }
 
-  /** A sample field of n cells (contents unspecified): in the smallest kept sample buffer large enough, else new. */
+  /** A sample field of n cells (contents unspecified): in a kept sample buffer of its size, else new. */
   sampleField(n: number): Int16Array {
-    return new Int16Array(smallestOf(this.freeSamples, 2 * n) ?? new ArrayBuffer(2 * n), 0, n);
+    const kept = this.freeSamples.length > 0 && this.freeSamples[0].byteLength === 2 * n;
+    return new Int16Array(kept ? this.freeSamples.pop()! : new ArrayBuffer(2 * n));
   }
 
   /** A copy of `field`. */

@@ -82,20 +82,27 @@ describe('frame buffer pool', () => {
     expect(left.length === 1 && left[0] === frame.minTemperature_C.buffer).toBe(true);
     expect(surfaceBuffersOf(frame).length).toBe(3);
   });
-  it("keeps samples' field buffers apart from frames', best fit, up to their own capacity", () => {
+  it("keeps samples' field buffers apart from frames', of one size, up to their own capacity", () => {
     const pool = new FrameBufferPool(4, 2);
-    const [frameBuffer, small, fits, large] = [new ArrayBuffer(8), new ArrayBuffer(4), new ArrayBuffer(8), new ArrayBuffer(32)];
+    const frameBuffer = new ArrayBuffer(8);
+    const [a, b, c] = [new ArrayBuffer(8), new ArrayBuffer(8), new ArrayBuffer(8)];
     pool.give([frameBuffer]);
-    pool.giveSamples([large, small, fits]);
-    // Capacity 2: the oldest (large) went; a frame's buffer is never a sample's.
-    const a = pool.sampleField(4);
-    expect(a.buffer).toBe(fits);
-    expect(a.length).toBe(4);
-    const b = pool.sampleField(4);
-    expect(b.buffer === frameBuffer || b.buffer === large || b.buffer === small).toBe(false);
-    expect(b.buffer.byteLength).toBe(8);
-    expect(pool.sampleField(2).buffer).toBe(small);
+    pool.giveSamples([a, b, c]);
+    // Capacity 2: the oldest (a) went; a frame's buffer is never a sample's.
+    const got = [pool.sampleField(4).buffer, pool.sampleField(4).buffer];
+    expect(got[0]).not.toBe(got[1]);
+    expect(got.includes(b) && got.includes(c)).toBe(true);
+    const fresh = pool.sampleField(4);
+    expect(fresh.buffer === a || fresh.buffer === frameBuffer || got.includes(fresh.buffer)).toBe(false);
+    expect(fresh.length).toBe(4);
     expect(pool.copyOf(new Float32Array(2)).buffer).toBe(frameBuffer);
+    // Only a buffer of the field's size; another plan's size drops those kept.
+    const [small, other] = [new ArrayBuffer(8), new ArrayBuffer(16)];
+    pool.giveSamples([small]);
+    expect(pool.sampleField(8).buffer).not.toBe(small);
+    pool.giveSamples([other]);
+    expect(pool.sampleField(4).buffer).not.toBe(small);
+    expect(pool.sampleField(8).buffer).toBe(other);
   });
   it("names samples' field buffers, each once, none that went already", () => {
     const shared = new ArrayBuffer(16);
