@@ -402,18 +402,18 @@ export class HeatSolver {
   /**
    * Every f-th cell on each axis of the current temperature ('T') or minimum temperature
    * ('Tmin') in hundredths of a degree (mx × my × mz cells, x fastest): floor(v·100 + 0.5).
-   * In wasm (via a scratch array on the arena), into `out` when given (mx·my·mz cells), else a new
-   * array; null where that is unavailable (the caller decimates in JavaScript, to the same numbers).
+   * In wasm (via a scratch array on the arena), into `out` (mx·my·mz cells); null where that is
+   * unavailable (the caller decimates in JavaScript, to the same numbers).
    */
-  decimatedCentidegrees(field: 'T' | 'Tmin', f: number, mx: number, my: number, mz: number, out?: Int16Array): Int16Array | null {
+  decimatedCentidegrees(field: 'T' | 'Tmin', f: number, mx: number, my: number, mz: number, out: Int16Array): Int16Array | null {
     if (!this.wasm || !this.arena) return null;
     const mark = this.arena.mark;
     const scratch = this.arena.alloc(Int16Array, 2, mx * my * mz);
     if (!scratch) return null;
     this.wasm.decimate(field === 'T' ? this.fields.Tin : this.fields.Tmin, this.nx, this.ny, f, mx, my, mz, scratch);
-    const result = out ? (out.set(scratch), out) : scratch.slice();
+    out.set(scratch);
     this.arena.release(mark);
-    return result;
+    return out;
   }
 
   /**

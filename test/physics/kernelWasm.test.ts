@@ -175,7 +175,7 @@ describe('WebAssembly SIMD kernel', () => {
           const expected = new Int16Array(mx * my * mz);
           let o = 0;
           for (let k = 0; k < mz; k++) for (let j = 0; j < my; j++) for (let i = 0; i < mx; i++) expected[o++] = Math.floor(src[f * i + nx * (f * j + ny * f * k)] * 100 + 0.5);
-          expect(x.decimatedCentidegrees(which, f, mx, my, mz)).toEqual(expected);
+          expect(x.decimatedCentidegrees(which, f, mx, my, mz, new Int16Array(mx * my * mz))).toEqual(expected);
         }
       }
     }

@@ -1,40 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE, viewMarginMm } from '../../src/store/simulationStore.ts';
 import { scrubFrameBytes, toScrubFrame } from '../../src/store/scrubFrames.ts';
-import type { RunFrame, RunSample } from '../../src/engine/workerApi.ts';
-
-const CELLS = 1000; // 4 kB per field at 1 mm
-const COVERAGE = { lethal_C: -40, tumor_volume_ml: 10, tumor_covered_fraction: 0.5, margin_covered_fraction: 0.2 };
-
-function sample(t_s: number): RunSample {
-  return {
-    t_s,
-    snapshot: { t_s, isotherms: { '0': { volume_ml: t_s / 100, bbox_mm: null } }, structures: {}, coverage: COVERAGE },
-    sensors_C: { TC1: 37 - t_s / 100 },
-    grid: { dims: [5, 5, 5], spacingMm: 2, originMm: [0, 0, 0] },
-    temperature_cC: new Int16Array(CELLS / 8),
-    minTemperature_cC: new Int16Array(CELLS / 8),
-  };
-}
-
-/** A frame at t_s carrying samples at `sampleTimes` (by default only t_s). */
-function frame(runId: number, t_s: number, end_s = 1200, sampleTimes = [t_s]): RunFrame {
-  return {
-    runId,
-    t_s,
-    end_s,
-    grid: { dims: [10, 10, 10], spacingMm: 1, originMm: [0, 0, 0] },
-    snapshot: { t_s, isotherms: { '0': { volume_ml: t_s / 100, bbox_mm: null } }, structures: {}, coverage: { ...COVERAGE, min_margin_mm: 1.5 } },
-    temperature_C: new Float32Array(CELLS),
-    minTemperature_C: new Float32Array(CELLS),
-    isosurfaces: [
-      { level_C: 0, field: 'current', positions: new Float32Array(0), normals: new Int8Array(0), indices: new Uint32Array(0) },
-      { level_C: -40, field: 'ablation', positions: new Float32Array(0), normals: new Int8Array(0), indices: new Uint32Array(0) },
-    ],
-    sensors_C: { TC1: 37 - t_s / 100 },
-    samples: sampleTimes.map(sample),
-  };
-}
+import { frame } from './fixtures.ts';
 
 describe('simulation store', () => {
   it('accepts frames of the current run only', () => {

@@ -1,35 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createServices } from '../../src/app/services.ts';
-import type { RunFrame, RunSample } from '../../src/engine/workerApi.ts';
+import type { RunSample } from '../../src/engine/workerApi.ts';
 import { createPlanStore } from '../../src/store/planStore.ts';
 import { createSimulationStore } from '../../src/store/simulationStore.ts';
-import { twoProbePlan } from '../store/fixtures.ts';
-
-/** A sample at t_s with two 250-byte fields. */
-function sample(t_s: number): RunSample {
-  return {
-    t_s,
-    snapshot: { t_s, isotherms: {}, structures: {} },
-    sensors_C: {},
-    grid: { dims: [5, 5, 5], spacingMm: 2, originMm: [0, 0, 0] },
-    temperature_cC: new Int16Array(125),
-    minTemperature_cC: new Int16Array(125),
-  };
-}
-
-function frame(runId: number, sampleTimes: number[]): RunFrame {
-  const t_s = sampleTimes[sampleTimes.length - 1];
-  return {
-    runId, t_s, end_s: 1200,
-    grid: { dims: [10, 10, 10], spacingMm: 1, originMm: [0, 0, 0] },
-    snapshot: { t_s, isotherms: {}, structures: {} },
-    temperature_C: new Float32Array(1000),
-    minTemperature_C: new Float32Array(1000),
-    isosurfaces: [],
-    sensors_C: {},
-    samples: sampleTimes.map(sample),
-  };
-}
+import { frame, twoProbePlan } from '../store/fixtures.ts';
 
 const fieldBuffers = (samples: RunSample[]): ArrayBufferLike[] => samples.flatMap((s) => [s.temperature_cC.buffer, s.minTemperature_cC.buffer]);
 
@@ -48,12 +22,12 @@ describe('app services', () => {
     // Comlink's remote type adds proxy methods the services never call.
     createServices({ plan: createPlanStore(twoProbePlan()), sim, baseUrl: '/', engine: engine as unknown as Parameters<typeof createServices>[0]['engine'] });
     sim.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
-    const first = frame(1, [0, 20, 40]);
+    const first = frame(1, 40, 1200, [0, 20, 40]);
     sim.getState().acceptFrame(first);
     expect(engine.recycleSamples).not.toHaveBeenCalled();
     // The fifth does not fit: the timeline thins to every other sample and the last (0, 40, 60),
     // then keeps 80, and hands back 20's fields.
-    const second = frame(1, [60, 80]);
+    const second = frame(1, 80, 1200, [60, 80]);
     sim.getState().acceptFrame(second);
     expect(sim.getState().scrub.map((f) => f.t_s)).toEqual([0, 40, 60, 80]);
     expect(engine.recycleSamples).toHaveBeenCalledTimes(1);
