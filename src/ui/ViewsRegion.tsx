@@ -3,7 +3,7 @@
  * drags in any view are one gesture each (one undo step, coarse runs while it lasts).
  */
 
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { FramePicture } from '../engine/workerApi.ts';
 import type { Vec3 } from '../plan/types.ts';
 import { Viewport3D, type DragPhase, type ProbeHandle, type VisibleLevel } from '../scene/Viewport3D.tsx';
@@ -23,11 +23,20 @@ const TOGGLE_LEVELS = [0, -20, -40];
 
 function useProbeDrag() {
   const { plan } = useApp();
+  const lastMove = useRef<{ probeId: string; handle: ProbeHandle; positionMm: Vec3 } | null>(null);
   return useCallback((probeId: string, handle: ProbeHandle, positionMm: Vec3, phase: DragPhase) => {
     const s = plan.getState();
     if (phase === 'start') s.beginGesture();
-    if (handle === 'tip') s.setProbeTip(probeId, positionMm);
-    else s.setProbeEntry(probeId, positionMm);
+    // A release where the last move left the probe is no edit: the plan stays the one the drag's
+    // last preview ran.
+    const last = lastMove.current;
+    const unmoved = phase === 'end' && last !== null && last.probeId === probeId && last.handle === handle &&
+      last.positionMm.every((v, i) => v === positionMm[i]);
+    if (!unmoved) {
+      if (handle === 'tip') s.setProbeTip(probeId, positionMm);
+      else s.setProbeEntry(probeId, positionMm);
+    }
+    lastMove.current = phase === 'end' ? null : { probeId, handle, positionMm };
     if (phase === 'end') plan.getState().endGesture();
   }, [plan]);
 }

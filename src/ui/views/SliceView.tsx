@@ -126,7 +126,11 @@ export function SliceView(props: SliceViewProps) {
   const fu = frame ? 0 : cursorMm[layout.u];
   const fv = frame ? 0 : cursorMm[layout.v];
   const grid = frame?.grid;
-  const viewport = useMemo((): SliceViewport | null => {
+  // During a probe drag in this view the viewport stays as it was at the drag's start: each preview
+  // run's grid (fitted below) has other bounds, and a rescaled view would move the millimetres
+  // under the pointer, so that the probe jumped back and forth as the drag went on.
+  const [dragViewport, setDragViewport] = useState<SliceViewport | null>(null);
+  const fittedViewport = useMemo((): SliceViewport | null => {
     if (size.w <= 0 || size.h <= 0) return null;
     let ur: [number, number], vr: [number, number];
     if (grid) {
@@ -139,6 +143,7 @@ export function SliceView(props: SliceViewProps) {
     }
     return fitViewport(layout, ur, vr, size.w, size.h, 30);
   }, [size.w, size.h, grid, layout, fu, fv]);
+  const viewport = dragViewport ?? fittedViewport;
 
   const draw = useCallback(() => {
     const canvas = canvasRef.current;
@@ -204,7 +209,9 @@ export function SliceView(props: SliceViewProps) {
   }, [draw, frame, axis]);
 
   // --- interaction -------------------------------------------------------------------------
-  const dragRef = useRef<{ kind: 'cursor' } | { kind: 'probe'; probeId: string; handle: ProbeHandle; depthMm: number } | null>(null);
+  // A probe drag keeps the handle where it was grabbed relative to the pointer ([u, v] offset, mm):
+  // the handle does not jump to the pointer on the first move.
+  const dragRef = useRef<{ kind: 'cursor' } | { kind: 'probe'; probeId: string; handle: ProbeHandle; depthMm: number; offsetMm: [number, number] } | null>(null);
   const eventMm = (e: React.PointerEvent | React.WheelEvent): [number, number] | null => {
     const vp = vpRef.current;
     const c = canvasRef.current;
@@ -212,13 +219,13 @@ export function SliceView(props: SliceViewProps) {
     const r = c.getBoundingClientRect();
     return pxToMm(vp, e.clientX - r.left, e.clientY - r.top);
   };
-  const hitHandle = (e: React.PointerEvent): { probeId: string; handle: ProbeHandle; depthMm: number } | null => {
+  const hitHandle = (e: React.PointerEvent): { probeId: string; handle: ProbeHandle; depthMm: number; atMm: [number, number] } | null => {
     const vp = vpRef.current;
     const c = canvasRef.current;
     if (!vp || !c || !props.onProbeDrag) return null;
     const r = c.getBoundingClientRect();
     const px = e.clientX - r.left, py = e.clientY - r.top;
-    let best: { probeId: string; handle: ProbeHandle; depthMm: number } | null = null;
+    let best: { probeId: string; handle: ProbeHandle; depthMm: number; atMm: [number, number] } | null = null;
     let bestD = HIT_PX;
     for (const p of plan.probes) {
       const entry = entryPointMm(p, props.entryLengthsMm?.[p.id]);
@@ -227,7 +234,7 @@ export function SliceView(props: SliceViewProps) {
         const d = Math.hypot(hx - px, hy - py);
         if (d < bestD) {
           bestD = d;
-          best = { probeId: p.id, handle, depthMm: at[axis] };
+          best = { probeId: p.id, handle, depthMm: at[axis], atMm: [at[layout.u], at[layout.v]] };
         }
       }
     }
@@ -240,7 +247,8 @@ export function SliceView(props: SliceViewProps) {
     e.currentTarget.setPointerCapture(e.pointerId);
     const hit = hitHandle(e);
     if (hit) {
-      dragRef.current = { kind: 'probe', ...hit };
+      dragRef.current = { kind: 'probe', probeId: hit.probeId, handle: hit.handle, depthMm: hit.depthMm, offsetMm: [hit.atMm[0] - mm[0], hit.atMm[1] - mm[1]] };
+      setDragViewport(vpRef.current);
       props.onSelectProbe?.(hit.probeId);
       const p = plan.probes.find((q) => q.id === hit.probeId);
       if (p) props.onProbeDrag?.(hit.probeId, hit.handle, hit.handle === 'tip' ? p.tip_mm : entryPointMm(p, props.entryLengthsMm?.[p.id]), 'start');
@@ -254,14 +262,15 @@ export function SliceView(props: SliceViewProps) {
     const mm = d && eventMm(e);
     if (!d || !mm) return;
     if (d.kind === 'cursor') props.onCursor?.(planeToWorld(layout, mm[0], mm[1], slicePos));
-    else props.onProbeDrag?.(d.probeId, d.handle, planeToWorld(layout, mm[0], mm[1], d.depthMm), 'move');
+    else props.onProbeDrag?.(d.probeId, d.handle, planeToWorld(layout, mm[0] + d.offsetMm[0], mm[1] + d.offsetMm[1], d.depthMm), 'move');
   };
   const onPointerUp = (e: React.PointerEvent<HTMLCanvasElement>) => {
     const d = dragRef.current;
     dragRef.current = null;
     if (!d || d.kind !== 'probe') return;
+    setDragViewport(null);
     const mm = eventMm(e);
-    if (mm) props.onProbeDrag?.(d.probeId, d.handle, planeToWorld(layout, mm[0], mm[1], d.depthMm), 'end');
+    if (mm) props.onProbeDrag?.(d.probeId, d.handle, planeToWorld(layout, mm[0] + d.offsetMm[0], mm[1] + d.offsetMm[1], d.depthMm), 'end');
   };
   const onWheel = (e: React.WheelEvent<HTMLCanvasElement>) => {
     if (!props.onCursor) return;
