@@ -11,6 +11,10 @@
  * (at its next chunk boundary, ~40 ms). Two live simulations would double the worker's memory and
  * share its CPU; waiting costs at most one chunk. If several changes arrive meanwhile, only the
  * newest is run.
+ *
+ * When a drag ends, the fine run refines the drag's last preview if that was of the same plan:
+ * the preview (a 2 mm run, a few hundred ms) is left to finish rather than cancelled, and stays
+ * on show where the fine run has not yet got to (SimulationState.preview).
  */
 
 import { proxy } from 'comlink';
@@ -63,8 +67,10 @@ export function startRunController(o: RunControllerOptions): RunController {
   const coarseMm = o.coarseSpacingMm ?? COARSE_SPACING_MM;
   const throttleMs = o.dragThrottleMs ?? 120;
   const wrapCallback = o.wrapCallback ?? ((fn) => proxy(fn));
-  let last: { plan: Plan; spacingMm: number; levels: string } | null = null;
+  let last: { plan: Plan; spacingMm: number; levels: string; coarse: boolean } | null = null;
   let currentId = o.sim.getState().runId;
+  /** A coarse preview left to finish because the run after it refines it (0: none). */
+  let finishingId = 0;
   let microtaskQueued = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastStartMs = -Infinity;
@@ -85,17 +91,28 @@ export function startRunController(o: RunControllerOptions): RunController {
     const levels = isoLevels();
     const levelsKey = levels.join(',');
     if (last && last.plan === plan && last.spacingMm === spacingMm && last.levels === levelsKey) return;
-    last = { plan, spacingMm, levels: levelsKey };
-    if (currentId > 0) o.engine.cancel(currentId);
+    // A finer run of exactly the plan (and isotherms) the last coarse run previews refines it.
+    const refines = !dragging && last !== null && last.coarse && last.plan === plan && last.levels === levelsKey && last.spacingMm > spacingMm;
+    last = { plan, spacingMm, levels: levelsKey, coarse: dragging };
+    if (finishingId > 0) o.engine.cancel(finishingId);
+    finishingId = 0;
+    if (refines) finishingId = currentId;
+    else if (currentId > 0) o.engine.cancel(currentId);
     const runId = ++currentId;
     lastStartMs = performance.now();
-    o.sim.getState().startRun(runId, { spacingMm, coarse: dragging, endS: protocolEndS(plan) });
+    const info = { spacingMm, coarse: dragging, endS: protocolEndS(plan) };
+    // A refining run becomes current when it is sent, so that the preview's last frames count.
+    if (!refines) o.sim.getState().startRun(runId, info);
     const onFrame = wrapCallback((frame: RunFrame) => {
       o.sim.getState().acceptFrame(frame);
     });
     const send = (): Promise<unknown> => {
       // Superseded while waiting for the previous run to stop: the newer one will be sent instead.
       if (disposed || runId !== currentId) return Promise.resolve();
+      if (refines) {
+        finishingId = 0;
+        o.sim.getState().startRun(runId, { ...info, refines: true });
+      }
       return o.engine
         .run(plan, {
           runId, spacingMm, isoLevels_C: levels,
@@ -146,6 +163,7 @@ export function startRunController(o: RunControllerOptions): RunController {
       unsubPlan();
       unsubView();
       if (timer !== null) clearTimeout(timer);
+      if (finishingId > 0) o.engine.cancel(finishingId);
       if (currentId > 0) o.engine.cancel(currentId);
     },
   };

@@ -11,7 +11,7 @@ import { meshProblem, meshToInline } from '../geometry/mesh.ts';
 import { parsePlanText, serializePlan } from '../plan/parse.ts';
 import type { Plan, PlanIssue } from '../plan/types.ts';
 import type { PlanStore } from '../store/planStore.ts';
-import { displayedFrame, displayedRecord, viewMarginMm, type SimulationStore } from '../store/simulationStore.ts';
+import { displayedFrame, displayedRecord, shownPreview, viewMarginMm, type SimulationStore } from '../store/simulationStore.ts';
 import type { ActionOutcome, AppServices, MeshTarget } from '../ui/context.tsx';
 import { formatMinSec } from '../ui/format.ts';
 import { downloadBlob, fileStem } from './download.ts';
@@ -51,13 +51,14 @@ export function createServices(o: {
 }): AppServices {
   /** Buffers back to the engine, transferred (they leave this page). */
   const handBack = (buffers: ArrayBuffer[]): void => void o.engine.recycle(transfer(buffers, buffers));
-  // The samples the timeline drops (a new run's start, thinning to its budget) give their fields
-  // back: later samples decimate into them instead of into new memory. Nothing else reads a
-  // sample's fields (a scrubbed picture is built from copies).
+  // The samples the timeline drops (a new run's start, thinning to its budget, a preview that is
+  // no longer needed) give their fields back: later samples decimate into them instead of into
+  // new memory. Nothing else reads a sample's fields (a scrubbed picture is built from copies).
   o.sim.subscribe((s, prev) => {
-    if (s.scrub === prev.scrub) return;
-    const kept = new Set(s.scrub);
-    const buffers = sampleBuffersOf(prev.scrub.filter((f) => !kept.has(f)));
+    if (s.scrub === prev.scrub && s.preview === prev.preview) return;
+    const kept = new Set([...s.scrub, ...(s.preview?.scrub ?? [])]);
+    const held = [...prev.scrub, ...(prev.preview && prev.preview !== s.preview ? prev.preview.scrub : [])];
+    const buffers = sampleBuffersOf(held.filter((f) => !kept.has(f)));
     if (buffers.length > 0) void o.engine.recycleSamples(transfer(buffers, buffers));
   });
   const loadChecked = (text: string, what: string): ActionOutcome => {
@@ -159,7 +160,7 @@ export function createServices(o: {
         record,
         bands: s.marginBands,
         viewMargin: picture ? { mm: viewMarginMm(s), spacingMm: picture.grid.spacingMm } : null,
-        spacingMm: s.spacingMm,
+        spacingMm: shownPreview(s)?.spacingMm ?? s.spacingMm,
         pngDataUrl: dataUrl,
         createdAt: new Date(),
       });

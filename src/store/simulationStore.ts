@@ -15,6 +15,11 @@
  * - Scrubbed (not following), the views show the retained sample at or before the timeline
  *   position, never the newest full frame, so what is shown at a time does not depend on when
  *   frames happened to arrive.
+ * - `preview`: a run that refines the coarse preview of the same plan (a drag's last 2 mm run, then
+ *   the fine run when the drag ends) keeps that preview's frames, and shows them wherever the fine
+ *   run has not yet got to: the ice ball the user placed the probe by stays on screen, labelled a
+ *   preview, instead of starting again from 0:00. Dropped when the fine run has run to its end, or
+ *   at the next run.
  */
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -42,6 +47,15 @@ export interface FrameRecord {
   sensors_C: Record<string, number>;
 }
 
+/** The coarse run of the same plan that the current run refines (see `preview` above). */
+export interface PreviewRun {
+  spacingMm: number;
+  latest: RunFrame;
+  latestRecord: FrameRecord;
+  history: FrameRecord[];
+  scrub: ScrubFrame[];
+}
+
 export interface SimulationState {
   /** Id of the run whose frames are shown; 0 before the first run. */
   runId: number;
@@ -58,6 +72,8 @@ export interface SimulationState {
   latestRecord: FrameRecord | null;
   history: FrameRecord[];
   scrub: ScrubFrame[];
+  /** The coarse preview this run refines, shown where the run has not yet got to; else null. */
+  preview: PreviewRun | null;
   scrubBytes: number;
   scrubBudgetBytes: number;
   historyLimit: number;
@@ -84,7 +100,11 @@ export interface MarginBandCounts {
 }
 
 export interface SimulationActions {
-  startRun(runId: number, info: { spacingMm: number; coarse: boolean; endS: number }): void;
+  /**
+   * A new run becomes current. With `refines` (a finer run of the plan the current coarse run
+   * previews) that run's frames stay on as the preview; otherwise any preview goes.
+   */
+  startRun(runId: number, info: { spacingMm: number; coarse: boolean; endS: number; refines?: boolean }): void;
   /** Stores a frame of the current run; false (and nothing stored) for a stale run. */
   acceptFrame(frame: RunFrame): boolean;
   finishRun(runId: number, result: RunResult | null): void;
@@ -127,6 +147,7 @@ export function createSimulationStore(
     latestRecord: null,
     history: [],
     scrub: [],
+    preview: null,
     scrubBytes: 0,
     scrubBudgetBytes: options.scrubBudgetBytes ?? DEFAULT_SCRUB_BUDGET_BYTES,
     historyLimit: options.historyLimit ?? DEFAULT_HISTORY_LIMIT,
@@ -141,7 +162,10 @@ export function createSimulationStore(
 
     startRun(runId, info) {
       const s = get();
+      const { latest, latestRecord, spacingMm } = s;
+      const keep = info.refines === true && !info.coarse && s.coarse && latest !== null && latestRecord !== null && spacingMm !== null;
       set({
+        preview: keep ? { spacingMm, latest, latestRecord, history: s.history, scrub: s.scrub } : null,
         runId,
         spacingMm: info.spacingMm,
         coarse: info.coarse,
@@ -191,7 +215,8 @@ export function createSimulationStore(
     finishRun(runId, result) {
       const s = get();
       if (runId !== s.runId || s.status !== 'running') return;
-      set({ status: result ? 'done' : 'cancelled', result });
+      // A finished run covers the whole protocol: its preview has nothing left to show.
+      set({ status: result ? 'done' : 'cancelled', result, preview: result ? null : s.preview });
     },
     failRun(runId, message) {
       if (runId !== get().runId) return;
@@ -204,11 +229,12 @@ export function createSimulationStore(
       set({ playbackS: t, following: atLiveEdge });
     },
     follow() {
-      set({ following: true, playing: false, playbackS: get().latest?.t_s ?? get().playbackS });
+      const s = get();
+      set({ following: true, playing: false, playbackS: s.latest || s.preview ? availableS(s) : s.playbackS });
     },
     play() {
       const s = get();
-      const end = s.latest?.t_s ?? 0;
+      const end = availableS(s);
       const fromStart = s.following || s.playbackS >= end;
       set({ playing: true, following: false, playbackS: fromStart ? 0 : s.playbackS });
     },
@@ -222,10 +248,10 @@ export function createSimulationStore(
     tick(realSeconds) {
       const s = get();
       if (!s.playing) return;
-      const available = s.latest?.t_s ?? 0;
+      const available = availableS(s);
       const t = Math.min(s.playbackS + realSeconds * PLAYBACK_RATE, available);
-      // Reached the end of a finished run: stop there, showing the newest frame.
-      const done = s.status !== 'running' && t >= available;
+      // Reached the end of a finished run (or of its preview): stop there, showing the newest frame.
+      const done = (s.status !== 'running' || (s.preview !== null && s.preview.latest.t_s >= available)) && t >= available;
       set({ playbackS: t, playing: !done, following: done });
     },
     setMarginBands(bands) {
@@ -237,34 +263,59 @@ export function createSimulationStore(
   }));
 }
 
+/** The newest simulated time there is anything to show for [s]: the run's or its preview's. */
+export function availableS(s: SimulationState): number {
+  return Math.max(s.latest?.t_s ?? 0, s.preview?.latest.t_s ?? 0);
+}
+
+/**
+ * The preview when the timeline position is shown from it (the run refining it has not got there
+ * yet, and the preview has got further), else null.
+ */
+export function shownPreview(s: SimulationState): PreviewRun | null {
+  const p = s.preview;
+  if (!p) return null;
+  const runS = s.latest?.t_s ?? -Infinity;
+  return p.latest.t_s > runS && (s.following || s.playbackS > runS + 1e-9) ? p : null;
+}
+
+/** The timeline position shown [s]: the newest frame's time when following. */
+export function shownTimeS(s: SimulationState): number {
+  if (!s.following) return s.playbackS;
+  return (shownPreview(s) ?? s).latest?.t_s ?? 0;
+}
+
+/** The entry of a time-ordered list at or before t, else its first. */
+function atOrBefore<E extends { t_s: number }>(list: readonly E[], t: number): E | undefined {
+  let best: E | undefined;
+  for (const e of list) {
+    if (e.t_s <= t + 1e-9) best = e;
+    else break;
+  }
+  return best ?? list[0];
+}
+
 /**
  * The picture shown at the timeline position: the newest frame (full resolution) when following,
  * else the retained ~2 mm sample at or before it (the first one before any), with its
- * isosurfaces rebuilt.
+ * isosurfaces rebuilt; from the preview where it shows (shownPreview).
  */
 export function displayedFrame(s: SimulationState): FramePicture | null {
-  if (s.following || !s.latest) return s.latest;
-  let best: ScrubFrame | null = null;
-  for (const f of s.scrub) {
-    if (f.t_s <= s.playbackS + 1e-9) best = f;
-    else break;
-  }
-  const pick = best ?? s.scrub[0];
-  return pick ? materialize(pick) : s.latest;
+  const from = shownPreview(s) ?? s;
+  if (s.following || !from.latest) return from.latest;
+  const pick = atOrBefore(from.scrub, s.playbackS);
+  return pick ? materialize(pick) : from.latest;
 }
 
 /**
  * The metric record shown at the timeline position: the newest frame's when following, else the
- * sample at or before it (every sample's metrics are kept, so finer than `scrub` once thinned).
+ * sample at or before it (every sample's metrics are kept, so finer than `scrub` once thinned);
+ * from the preview where it shows.
  */
 export function displayedRecord(s: SimulationState): FrameRecord | null {
-  if (s.following) return s.latestRecord;
-  let best: FrameRecord | null = null;
-  for (const r of s.history) {
-    if (r.t_s <= s.playbackS + 1e-9) best = r;
-    else break;
-  }
-  return best ?? s.history[0] ?? null;
+  const from = shownPreview(s) ?? s;
+  if (s.following) return from.latestRecord;
+  return atOrBefore(from.history, s.playbackS) ?? null;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import { useMemo } from 'react';
+import { shownTimeS } from '../store/simulationStore.ts';
 import { SensorChart } from './views/SensorChart.tsx';
 import { VolumeChart } from './views/VolumeChart.tsx';
 import { usePlan, useSim, useView } from './context.tsx';
@@ -14,7 +15,7 @@ const LEVELS = [0, -20, -40];
 
 export function ChartsPanel() {
   const history = useSim((s) => s.history);
-  const marker = useSim((s) => (s.following ? (s.latest?.t_s ?? null) : s.playbackS));
+  const marker = useSim((s) => (s.following && !s.latest && !s.preview ? null : shownTimeS(s)));
   const lethal = usePlan((s) => s.plan.lethal_C);
   // The protocol's end, once a run has one (0 before the first).
   const xEndS = useSim((s) => (s.endS > 0 ? s.endS : undefined));

@@ -3,7 +3,7 @@
  * isotherm volumes, the margin histogram over the tumour surface, organ-at-risk warnings.
  */
 
-import { displayedFrame, displayedRecord, viewMarginMm } from '../store/simulationStore.ts';
+import { displayedFrame, displayedRecord, shownPreview, viewMarginMm } from '../store/simulationStore.ts';
 import { usePlan, useSim } from './context.tsx';
 import { formatMinSec } from './format.ts';
 import { coverageRows, isothermRows, marginHistogramRows, organWarnings, type MetricRow } from './metrics.ts';
@@ -27,6 +27,7 @@ export function MetricsPanel() {
   const bands = useSim((s) => s.marginBands);
   const status = useSim((s) => s.status);
   const coarse = useSim((s) => s.coarse);
+  const previewMm = useSim((s) => shownPreview(s)?.spacingMm ?? null);
   const runSpacing = useSim((s) => s.spacingMm);
   const pictureSpacing = useSim((s) => displayedFrame(s)?.grid.spacingMm ?? null);
   const viewMm = useSim(viewMarginMm);
@@ -37,8 +38,8 @@ export function MetricsPanel() {
         <h2 id="metrics-title">Results</h2>
         {snapshot && (
           <span className="metrics-panel__time" data-testid="metrics-time">
-            at {formatMinSec(snapshot.t_s)} min:s{coarse ? ' (2 mm preview)' : ''}
-            {!coarse && pictureSpacing && runSpacing && pictureSpacing > runSpacing ? ` · views at ${pictureSpacing} mm` : ''}
+            at {formatMinSec(snapshot.t_s)} min:s{coarse ? ' (2 mm preview)' : previewMm !== null ? ` (${previewMm} mm preview, refining)` : ''}
+            {!coarse && previewMm === null && pictureSpacing && runSpacing && pictureSpacing > runSpacing ? ` · views at ${pictureSpacing} mm` : ''}
           </span>
         )}
       </div>

@@ -6,6 +6,7 @@
 import { useEffect } from 'react';
 import { protocolEndS } from '../plan/parse.ts';
 import type { Phase } from '../plan/types.ts';
+import { shownPreview, shownTimeS } from '../store/simulationStore.ts';
 import { useApp, usePlan, useSim } from './context.tsx';
 import { DurationField } from './fields.tsx';
 import { engineLabel, fmt, formatMinSec } from './format.ts';
@@ -34,7 +35,7 @@ export function Timeline() {
   const endS = useSim((s) => s.endS) || protocolEndS({ protocol });
   const latestS = useSim((s) => s.latest?.t_s ?? 0);
   const following = useSim((s) => s.following);
-  const playbackS = useSim((s) => (s.following ? (s.latest?.t_s ?? 0) : s.playbackS));
+  const playbackS = useSim(shownTimeS);
   const playing = useSim((s) => s.playing);
   const { seek, togglePlay, follow } = useSim((s) => s);
 
@@ -145,16 +146,20 @@ function RunStatus() {
   const wallS = useSim((s) => (s.latestAtMs - s.startedAtMs) / 1000);
   const runId = useSim((s) => s.runId);
   const engine = useSim((s) => s.engine);
+  const previewMm = useSim((s) => s.preview?.spacingMm ?? null);
+  const previewShown = useSim((s) => shownPreview(s) !== null);
   let text: string;
   if (status === 'error') text = `Simulation failed: ${error ?? 'unknown error'}`;
   else if (status === 'idle') text = 'Waiting for the engine…';
   else if (status === 'running') {
-    text = `${coarse ? 'Preview' : 'Simulating'} on a ${fmt(spacing ?? 0, spacing && spacing < 1 ? 2 : 0)} mm grid: ${formatMinSec(latestS)} of ${formatMinSec(endS)}`;
+    const what = coarse ? 'Preview' : previewMm !== null ? 'Refining' : 'Simulating';
+    text = `${what} on a ${fmt(spacing ?? 0, spacing && spacing < 1 ? 2 : 0)} mm grid: ${formatMinSec(latestS)} of ${formatMinSec(endS)}` +
+      (previewShown && previewMm !== null ? ` · showing the ${fmt(previewMm, 0)} mm preview` : '');
   } else if (status === 'done') text = `Done: ${formatMinSec(endS)} simulated in ${fmt(wallS, 1)} s on a ${fmt(spacing ?? 0, spacing && spacing < 1 ? 2 : 0)} mm grid`;
   else text = 'Stopped';
   return (
     <p className={`run-status run-status--${status}`} role="status" data-testid="run-status" data-status={status}
-      data-run-id={runId} data-latest-s={latestS} data-coarse={coarse ? 'true' : 'false'}>
+      data-run-id={runId} data-latest-s={latestS} data-coarse={coarse ? 'true' : 'false'} data-preview-shown={previewShown ? 'true' : 'false'}>
       {text}
       {engine && status !== 'error' ? <span className="run-status__engine" title={engine.reason ?? ''}> · {engineLabel(engine)}</span> : null}
     </p>

@@ -50,11 +50,14 @@ export function ViewsRegion() {
   const entryLengthsMm = usePlan((s) => s.entryLengthMm);
   const frame = useSim(displayedFrame);
   // A frame the engine sent (it has a runId; scrubbed pictures do not) gives its buffers back
-  // once nothing draws from them, unless it is still the newest (the timeline can follow it
-  // again): its fields once every view shows another picture (this effect's cleanup runs after
-  // they all committed it, and after their pending draws of this frame were cancelled), its
-  // surfaces of T once the 3D view's geometry holds the next frame's.
-  const releasable = useCallback((f: FramePicture) => 'runId' in f && f !== sim.getState().latest, [sim]);
+  // once nothing draws from them, unless it is still the newest or the preview's newest (the
+  // timeline can follow it again): its fields once every view shows another picture (this
+  // effect's cleanup runs after they all committed it, and after their pending draws of this frame
+  // were cancelled), its surfaces of T once the 3D view's geometry holds the next frame's.
+  const releasable = useCallback((f: FramePicture) => {
+    const s = sim.getState();
+    return 'runId' in f && f !== s.latest && f !== s.preview?.latest;
+  }, [sim]);
   useEffect(() => () => {
     if (frame && releasable(frame)) services.releaseFields(frame);
   }, [frame, releasable, services]);

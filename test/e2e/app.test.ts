@@ -257,6 +257,40 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await shot('full-hd');
   }, 240_000);
 
+  it('a probe dragged in a slice follows the pointer with 2 mm previews; on release the preview stays on show while the 1 mm run refines it', async () => {
+    await open();
+    const first = await waitForRun(page, 60);
+    const status = page.getByTestId('run-status');
+    const slice = page.getByTestId('slice-z').locator('canvas').first();
+    const box = (await slice.boundingBox())!;
+    // P1's marker in the axial slice of the liver sample (tip at x 8.7, y 0 mm) at 1280×720.
+    const [x0, y0] = [box.x + box.width * 0.617, box.y + box.height * 0.489];
+    await page.mouse.move(x0, y0);
+    await page.mouse.down();
+    for (let i = 1; i <= 12; i++) {
+      await page.mouse.move(x0 + i, y0, { steps: 2 });
+      await page.waitForTimeout(100);
+    }
+    // Held still: the last position's preview runs to the protocol's end.
+    await expect.poll(async () => `${await status.getAttribute('data-coarse')} ${await status.getAttribute('data-status')}`, POLL).toBe('true done');
+    await page.mouse.up();
+    await expect.poll(() => status.getAttribute('data-preview-shown'), POLL).toBe('true');
+    expect(await status.textContent()).toMatch(/^Refining on a 1 mm grid: \d+:\d\d of 28:00 · showing the 2 mm preview/);
+    expect(await page.getByTestId('metrics-time').textContent()).toBe('at 28:00 min:s (2 mm preview, refining)');
+    expect(Number(await status.getAttribute('data-latest-s'))).toBeLessThan(1680);
+    await shot('drag-released-refining');
+    await expect.poll(async () => `${await status.getAttribute('data-status')} ${await status.getAttribute('data-preview-shown')}`, { ...POLL, timeout: 150_000 }).toBe('done false');
+    expect(Number(await status.getAttribute('data-run-id'))).toBeGreaterThan(first.runId);
+    expect(await page.getByTestId('metrics-time').textContent()).toBe('at 28:00 min:s');
+    // 12 px to the right (at ~0.54 mm a pixel) moved the tip ~6.5 mm to the right, wherever on the
+    // marker it was grabbed (it jumped to the pointer before, and a slice view rescaled by each
+    // preview's grid moved it back and forth: 8.7 → 22 → 30 → 23 → 19.8 mm).
+    const tip = JSON.parse(await savePlanText()).probes[0].tip_mm as number[];
+    expect(tip[0] - 8.7).toBeGreaterThan(5);
+    expect(tip[0] - 8.7).toBeLessThan(8);
+    expect(Math.abs(tip[1])).toBeLessThan(0.5);
+  }, 300_000);
+
   it('places a virtual thermocouple by clicking a slice; its curve is charted', async () => {
     await open();
     const before = await runState(page);

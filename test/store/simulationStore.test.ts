@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE, viewMarginMm } from '../../src/store/simulationStore.ts';
+import type { RunResult } from '../../src/engine/types.ts';
+import {
+  availableS, createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE, shownPreview, shownTimeS, viewMarginMm,
+} from '../../src/store/simulationStore.ts';
 import { scrubFrameBytes, toScrubFrame } from '../../src/store/scrubFrames.ts';
 import { frame } from './fixtures.ts';
 
@@ -116,6 +119,58 @@ describe('simulation store', () => {
     expect(s.getState().playbackS).toBe(0);
     s.getState().togglePlay();
     expect(s.getState().playing).toBe(false);
+  });
+});
+
+describe('a preview refined by a finer run of the same plan', () => {
+  /** A finished coarse run (samples every 300 s) and a fine run that refines it, at 400 s so far. */
+  function refining() {
+    const s = createSimulationStore();
+    s.getState().startRun(1, { spacingMm: 2, coarse: true, endS: 1200 });
+    const coarseEnd = frame(1, 1200, 1200, [0, 300, 600, 900, 1200]);
+    s.getState().acceptFrame(coarseEnd);
+    s.getState().finishRun(1, { format: 'cryoplan-result/1' } as RunResult);
+    s.getState().startRun(2, { spacingMm: 1, coarse: false, endS: 1200, refines: true });
+    s.getState().acceptFrame(frame(2, 400, 1200, [0, 200, 400]));
+    return { s, coarseEnd };
+  }
+
+  it('is shown where the fine run has not got to: following, scrubbed past it and played into', () => {
+    const { s, coarseEnd } = refining();
+    expect(s.getState().preview?.spacingMm).toBe(2);
+    expect(displayedFrame(s.getState())).toBe(coarseEnd); // following: the preview's end, not 400 s
+    expect(displayedRecord(s.getState())?.t_s).toBe(1200);
+    expect(shownTimeS(s.getState())).toBe(1200);
+    expect(availableS(s.getState())).toBe(1200);
+    s.getState().seek(700); // past the fine run: the preview's sample at or before it
+    expect(shownPreview(s.getState())).not.toBeNull();
+    expect(displayedFrame(s.getState())?.t_s).toBe(600);
+    expect(displayedRecord(s.getState())?.t_s).toBe(600);
+    s.getState().seek(300); // within the fine run: its own sample
+    expect(shownPreview(s.getState())).toBeNull();
+    expect(displayedFrame(s.getState())?.t_s).toBe(200);
+    s.getState().play();
+    s.getState().tick(1000 / PLAYBACK_RATE); // plays on into the preview, to its end, and stops there
+    expect(s.getState().playbackS).toBe(1200);
+    expect(s.getState().playing).toBe(false);
+    expect(displayedFrame(s.getState())).toBe(coarseEnd);
+  });
+
+  it('gives way to the fine run as it catches up, and goes when it finishes or another run starts', () => {
+    const { s } = refining();
+    const caughtUp = frame(2, 1200, 1200, [600, 800, 1000, 1200]);
+    s.getState().acceptFrame(caughtUp);
+    expect(displayedFrame(s.getState())).toBe(caughtUp);
+    s.getState().finishRun(2, null); // cancelled: a next run decides
+    expect(s.getState().preview).not.toBeNull();
+    s.getState().startRun(3, { spacingMm: 1, coarse: false, endS: 1200, refines: true }); // not after a coarse run
+    expect(s.getState().preview).toBeNull();
+    const again = refining().s;
+    again.getState().finishRun(2, { format: 'cryoplan-result/1' } as RunResult);
+    expect(again.getState().preview).toBeNull();
+    const other = refining().s;
+    other.getState().startRun(3, { spacingMm: 2, coarse: true, endS: 1200 }); // a new drag
+    expect(other.getState().preview).toBeNull();
   });
 });
 

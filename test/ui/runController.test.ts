@@ -118,7 +118,7 @@ describe('run controller', () => {
   });
 
   it('runs coarse (2 mm) during a drag, throttled, and fine at the plan spacing when it ends', async () => {
-    const { calls, plan } = setup();
+    const { calls, cancelled, plan } = setup();
     await vi.advanceTimersByTimeAsync(0);
     plan.getState().beginGesture();
     for (let k = 0; k < 10; k++) {
@@ -133,9 +133,86 @@ describe('run controller', () => {
     expect(coarse[coarse.length - 1].plan.probes[0].tip_mm).toEqual([3, 0, -15]); // the last position got its run
     plan.getState().endGesture();
     await vi.advanceTimersByTimeAsync(0);
+    // The last preview is of this very plan: it finishes first (not cancelled), then the fine run.
+    const preview = calls[calls.length - 1];
+    expect(cancelled).not.toContain(preview.options.runId);
+    preview.resolve({ format: 'cryoplan-result/1' } as RunResult);
+    await flush();
     const fine = calls[calls.length - 1];
+    expect(fine).not.toBe(preview);
     expect(fine.options).toMatchObject({ spacingMm: 1, frameEveryMs: undefined, sampleEveryS: undefined });
     expect(fine.plan.probes[0].tip_mm).toEqual([3, 0, -15]);
+  });
+
+  /** A drag of P1 to x = 3 whose last position has had its coarse preview started. */
+  async function dragged(stopLater = false) {
+    const t = setup(stopLater);
+    await vi.advanceTimersByTimeAsync(0);
+    t.plan.getState().beginGesture();
+    t.plan.getState().translateProbe('P1', [3, 0, -15]);
+    await vi.advanceTimersByTimeAsync(200);
+    if (stopLater) {
+      t.calls[0].resolve(null); // the first run stops at its next chunk
+      await flush();
+    }
+    const preview = t.calls[t.calls.length - 1];
+    expect(preview.options.spacingMm).toBe(2);
+    return { ...t, preview };
+  }
+
+  it('when a drag ends, the fine run refines its last preview, which stays on show where the fine run has not got to', async () => {
+    const { calls, sim, plan, preview } = await dragged();
+    preview.onFrame(frame(preview.options.runId, 1680));
+    plan.getState().endGesture();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sim.getState()).toMatchObject({ runId: preview.options.runId, coarse: true }); // the preview is still current
+    preview.resolve({ format: 'cryoplan-result/1' } as RunResult);
+    await flush();
+    const fine = calls[calls.length - 1];
+    expect(fine.options.spacingMm).toBe(1);
+    expect(sim.getState()).toMatchObject({ runId: fine.options.runId, coarse: false, status: 'running' });
+    expect(sim.getState().preview?.latest.t_s).toBe(1680);
+    const early = frame(fine.options.runId, 200);
+    fine.onFrame(early);
+    expect(displayedFrame(sim.getState())?.t_s).toBe(1680); // the preview's end, not the fine run's 3:20
+    const last = frame(fine.options.runId, 1680);
+    fine.onFrame(last);
+    expect(displayedFrame(sim.getState())).toBe(last); // caught up: the fine run's own frame
+    fine.resolve({ format: 'cryoplan-result/1' } as RunResult);
+    await flush();
+    expect(sim.getState().preview).toBeNull();
+  });
+
+  it('a change while the last preview finishes cancels it and the refining run; nothing of the old plan stays', async () => {
+    const { calls, cancelled, sim, plan, preview, maxLive } = await dragged(true);
+    preview.onFrame(frame(preview.options.runId, 600));
+    plan.getState().endGesture();
+    await vi.advanceTimersByTimeAsync(0);
+    const refiningId = preview.options.runId + 1;
+    plan.getState().setLethal(-30);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cancelled).toContain(preview.options.runId);
+    expect(cancelled).toContain(refiningId);
+    expect(sim.getState()).toMatchObject({ runId: refiningId + 1, preview: null, latest: null });
+    preview.resolve(null);
+    await flush();
+    const next = calls[calls.length - 1];
+    expect(next.options.runId).toBe(refiningId + 1); // the refining run was never sent
+    expect(next.plan.lethal_C).toBe(-30);
+    expect(maxLive()).toBe(1);
+  });
+
+  it('a drag that ends before its last position got a preview starts the fine run at once, without a preview', async () => {
+    const { calls, cancelled, sim, plan, preview } = await dragged();
+    preview.onFrame(frame(preview.options.runId, 1680));
+    plan.getState().translateProbe('P1', [4, 0, -15]); // throttled: no preview of this position yet
+    plan.getState().endGesture();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cancelled).toContain(preview.options.runId);
+    const fine = calls[calls.length - 1];
+    expect(fine.options.spacingMm).toBe(1);
+    expect(fine.plan.probes[0].tip_mm).toEqual([4, 0, -15]);
+    expect(sim.getState()).toMatchObject({ runId: fine.options.runId, preview: null, latest: null });
   });
 
   it('a finished run is marked done; an engine error is shown as a failed run', async () => {

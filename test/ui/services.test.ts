@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createServices } from '../../src/app/services.ts';
+import type { RunResult } from '../../src/engine/types.ts';
 import type { RunSample } from '../../src/engine/workerApi.ts';
 import { createPlanStore } from '../../src/store/planStore.ts';
 import { createSimulationStore } from '../../src/store/simulationStore.ts';
@@ -37,5 +38,23 @@ describe('app services', () => {
     expect(engine.recycleSamples).toHaveBeenCalledTimes(2);
     expect(areFieldsOf(engine.recycleSamples.mock.calls[1][0], [first.samples[0], first.samples[2], ...second.samples])).toBe(true);
     expect(engine.recycle).not.toHaveBeenCalled();
+  });
+
+  it("keep a refined preview's samples while it is on show, and give them back once the fine run has finished", () => {
+    const sim = createSimulationStore();
+    const engine = { recycle: vi.fn(), recycleSamples: vi.fn() };
+    createServices({ plan: createPlanStore(twoProbePlan()), sim, baseUrl: '/', engine: engine as unknown as Parameters<typeof createServices>[0]['engine'] });
+    sim.getState().startRun(1, { spacingMm: 2, coarse: true, endS: 1200 });
+    const preview = frame(1, 1200, 1200, [0, 600, 1200]);
+    sim.getState().acceptFrame(preview);
+    sim.getState().finishRun(1, null);
+    sim.getState().startRun(2, { spacingMm: 1, coarse: false, endS: 1200, refines: true });
+    expect(engine.recycleSamples).not.toHaveBeenCalled(); // the preview still shows them
+    const fine = frame(2, 1200, 1200, [0, 1200]);
+    sim.getState().acceptFrame(fine);
+    expect(engine.recycleSamples).not.toHaveBeenCalled();
+    sim.getState().finishRun(2, { format: 'cryoplan-result/1' } as RunResult);
+    expect(engine.recycleSamples).toHaveBeenCalledTimes(1);
+    expect(areFieldsOf(engine.recycleSamples.mock.calls[0][0], preview.samples)).toBe(true);
   });
 });
