@@ -39,6 +39,11 @@ export interface RunControllerOptions {
   view: ViewStore;
   /** Spacing of preview runs during a drag [mm]. */
   coarseSpacingMm?: number;
+  /**
+   * Whether a run finer than the coarse spacing (on open, after an edit) is preceded by a coarse
+   * preview of the same plan, which it then refines (default true).
+   */
+  previewEdits?: boolean;
   /** Wall-clock milliseconds between streamed frames of a fine run (engine default when absent). */
   frameEveryMs?: number;
   dragThrottleMs?: number;
@@ -65,6 +70,7 @@ export interface RunController {
 
 export function startRunController(o: RunControllerOptions): RunController {
   const coarseMm = o.coarseSpacingMm ?? COARSE_SPACING_MM;
+  const previewEdits = o.previewEdits ?? true;
   const throttleMs = o.dragThrottleMs ?? 120;
   const wrapCallback = o.wrapCallback ?? ((fn) => proxy(fn));
   let last: { plan: Plan; spacingMm: number; levels: string; coarse: boolean } | null = null;
@@ -81,6 +87,42 @@ export function startRunController(o: RunControllerOptions): RunController {
   const isoLevels = (): number[] =>
     [...new Set([...DEFAULT_ISOTHERMS_C, ...o.view.getState().visibleIsotherms_C])].sort((a, b) => b - a);
 
+  /** Counts start() calls: a run whose start() has been superseded is not sent. */
+  let generation = 0;
+
+  /**
+   * Queues a run of `plan` (sent once the previous one has returned). A refining run becomes
+   * current when it is sent, so that the last frames of the preview it refines count.
+   */
+  const launch = (plan: Plan, spacingMm: number, coarse: boolean, refines: boolean, levels: number[]): void => {
+    const runId = ++currentId;
+    const gen = generation;
+    const info = { spacingMm, coarse, endS: protocolEndS(plan) };
+    if (!refines) o.sim.getState().startRun(runId, info);
+    const onFrame = wrapCallback((frame: RunFrame) => {
+      o.sim.getState().acceptFrame(frame);
+    });
+    const send = (): Promise<unknown> => {
+      // Superseded while waiting for the previous run to stop: the newer one will be sent instead.
+      if (disposed || gen !== generation) return Promise.resolve();
+      if (refines) {
+        finishingId = 0;
+        o.sim.getState().startRun(runId, { ...info, refines: true });
+      }
+      return o.engine
+        .run(plan, {
+          runId, spacingMm, isoLevels_C: levels,
+          frameEveryMs: coarse ? COARSE_FRAME_EVERY_MS : o.frameEveryMs,
+          sampleEveryS: coarse ? COARSE_SAMPLE_EVERY_S : undefined,
+        }, onFrame)
+        .then(
+          (result) => o.sim.getState().finishRun(runId, result),
+          (error: unknown) => o.sim.getState().failRun(runId, error instanceof Error ? error.message : String(error)),
+        );
+    };
+    previous = previous.then(send, send);
+  };
+
   const start = (): void => {
     microtaskQueued = false;
     if (disposed) return;
@@ -91,40 +133,24 @@ export function startRunController(o: RunControllerOptions): RunController {
     const levels = isoLevels();
     const levelsKey = levels.join(',');
     if (last && last.plan === plan && last.spacingMm === spacingMm && last.levels === levelsKey) return;
-    // A finer run of exactly the plan (and isotherms) the last coarse run previews refines it.
+    // A finer run of exactly the plan (and isotherms) the last coarse run previews refines it; any
+    // other run finer than a preview gets a preview of its own first.
     const refines = !dragging && last !== null && last.coarse && last.plan === plan && last.levels === levelsKey && last.spacingMm > spacingMm;
+    const previewFirst = !dragging && !refines && previewEdits && spacingMm < coarseMm;
     last = { plan, spacingMm, levels: levelsKey, coarse: dragging };
+    generation++;
     if (finishingId > 0) o.engine.cancel(finishingId);
     finishingId = 0;
     if (refines) finishingId = currentId;
     else if (currentId > 0) o.engine.cancel(currentId);
-    const runId = ++currentId;
     lastStartMs = performance.now();
-    const info = { spacingMm, coarse: dragging, endS: protocolEndS(plan) };
-    // A refining run becomes current when it is sent, so that the preview's last frames count.
-    if (!refines) o.sim.getState().startRun(runId, info);
-    const onFrame = wrapCallback((frame: RunFrame) => {
-      o.sim.getState().acceptFrame(frame);
-    });
-    const send = (): Promise<unknown> => {
-      // Superseded while waiting for the previous run to stop: the newer one will be sent instead.
-      if (disposed || runId !== currentId) return Promise.resolve();
-      if (refines) {
-        finishingId = 0;
-        o.sim.getState().startRun(runId, { ...info, refines: true });
-      }
-      return o.engine
-        .run(plan, {
-          runId, spacingMm, isoLevels_C: levels,
-          frameEveryMs: dragging ? COARSE_FRAME_EVERY_MS : o.frameEveryMs,
-          sampleEveryS: dragging ? COARSE_SAMPLE_EVERY_S : undefined,
-        }, onFrame)
-        .then(
-          (result) => o.sim.getState().finishRun(runId, result),
-          (error: unknown) => o.sim.getState().failRun(runId, error instanceof Error ? error.message : String(error)),
-        );
-    };
-    previous = previous.then(send, send);
+    if (previewFirst) {
+      launch(plan, coarseMm, true, false, levels);
+      finishingId = currentId;
+      launch(plan, spacingMm, false, true, levels);
+    } else {
+      launch(plan, spacingMm, dragging, refines, levels);
+    }
   };
 
   const schedule = (): void => {

@@ -81,14 +81,17 @@ export interface RunState {
   coarse: boolean;
 }
 
+/**
+ * The run status, read in one go: attribute by attribute, a read could take the preview's id and
+ * newest time and the next (fine) run's coarse flag, and pass for a fine run at the protocol end.
+ */
 export async function runState(page: Page): Promise<RunState> {
-  const el = page.getByTestId('run-status');
-  return {
-    runId: Number(await el.getAttribute('data-run-id')),
-    status: (await el.getAttribute('data-status')) ?? '',
-    latestS: Number(await el.getAttribute('data-latest-s')),
-    coarse: (await el.getAttribute('data-coarse')) === 'true',
-  };
+  return page.getByTestId('run-status').evaluate((el) => ({
+    runId: Number(el.getAttribute('data-run-id')),
+    status: el.getAttribute('data-status') ?? '',
+    latestS: Number(el.getAttribute('data-latest-s')),
+    coarse: el.getAttribute('data-coarse') === 'true',
+  }));
 }
 
 /** Waits until a fine run newer than `afterRunId` has reached `t_s`. */

@@ -53,12 +53,13 @@ describe('run controller', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] }));
   afterEach(() => vi.useRealTimers());
 
-  function setup(stopLater = false) {
+  /** Without previews before fine runs unless asked (most tests here are about cancelling and stale runs). */
+  function setup(stopLater = false, previewEdits = false) {
     const plan = createPlanStore(twoProbePlan());
     const sim = createSimulationStore();
     const view = createViewStore();
     const fake = fakeEngine(stopLater);
-    const ctl = startRunController({ engine: fake.engine, plan, sim, view, wrapCallback: (f) => f });
+    const ctl = startRunController({ engine: fake.engine, plan, sim, view, wrapCallback: (f) => f, previewEdits });
     return { plan, sim, view, ...fake, ctl };
   }
 
@@ -145,8 +146,8 @@ describe('run controller', () => {
   });
 
   /** A drag of P1 to x = 3 whose last position has had its coarse preview started. */
-  async function dragged(stopLater = false) {
-    const t = setup(stopLater);
+  async function dragged(stopLater = false, previewEdits = false) {
+    const t = setup(stopLater, previewEdits);
     await vi.advanceTimersByTimeAsync(0);
     t.plan.getState().beginGesture();
     t.plan.getState().translateProbe('P1', [3, 0, -15]);
@@ -213,6 +214,56 @@ describe('run controller', () => {
     expect(fine.options.spacingMm).toBe(1);
     expect(fine.plan.probes[0].tip_mm).toEqual([4, 0, -15]);
     expect(sim.getState()).toMatchObject({ runId: fine.options.runId, preview: null, latest: null });
+  });
+
+  it('on open and after an edit a 2 mm preview runs first, and the fine run refines it', async () => {
+    const { calls, cancelled, sim, plan } = setup(false, true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].options).toMatchObject({ runId: 1, spacingMm: 2, frameEveryMs: COARSE_FRAME_EVERY_MS, sampleEveryS: COARSE_SAMPLE_EVERY_S });
+    expect(sim.getState()).toMatchObject({ runId: 1, coarse: true });
+    calls[0].onFrame(frame(1, 1680));
+    calls[0].resolve({ format: 'cryoplan-result/1' } as RunResult);
+    await flush();
+    expect(calls[1].options).toMatchObject({ runId: 2, spacingMm: 1, frameEveryMs: undefined, sampleEveryS: undefined });
+    expect(calls[1].plan).toBe(calls[0].plan);
+    expect(sim.getState()).toMatchObject({ runId: 2, coarse: false, status: 'running' });
+    expect(sim.getState().preview?.latest.t_s).toBe(1680);
+    // An edit while the fine run refines: both stop, and the new plan's preview runs first.
+    plan.getState().setLethal(-30);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cancelled).toEqual([2]);
+    expect(sim.getState()).toMatchObject({ runId: 3, coarse: true, preview: null });
+    expect(calls[2].options).toMatchObject({ runId: 3, spacingMm: 2 });
+    expect(calls[2].plan.lethal_C).toBe(-30);
+  });
+
+  it('an edit while the preview before a fine run still runs cancels it, and the fine run is never sent', async () => {
+    const { calls, cancelled, sim, plan, maxLive } = setup(true, true);
+    await vi.advanceTimersByTimeAsync(0);
+    plan.getState().setLethal(-30);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cancelled).toEqual([1, 2]);
+    calls[0].resolve(null);
+    await flush();
+    expect(calls.map((c) => c.options.runId)).toEqual([1, 3]);
+    expect(sim.getState()).toMatchObject({ runId: 3, coarse: true });
+    expect(maxLive()).toBe(1);
+  });
+
+  it('with previews before fine runs, a drag that ends where no preview ran gets one of its own first', async () => {
+    const { calls, cancelled, sim, plan, preview } = await dragged(false, true);
+    plan.getState().translateProbe('P1', [4, 0, -15]);
+    plan.getState().endGesture();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(cancelled).toContain(preview.options.runId);
+    const own = calls[calls.length - 1];
+    expect(own.options).toMatchObject({ runId: preview.options.runId + 1, spacingMm: 2 });
+    expect(own.plan.probes[0].tip_mm).toEqual([4, 0, -15]);
+    own.resolve({ format: 'cryoplan-result/1' } as RunResult);
+    await flush();
+    expect(calls[calls.length - 1].options).toMatchObject({ runId: own.options.runId + 1, spacingMm: 1 });
+    expect(sim.getState().runId).toBe(own.options.runId + 1);
   });
 
   it('a finished run is marked done; an engine error is shown as a failed run', async () => {
