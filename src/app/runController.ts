@@ -12,9 +12,10 @@
  * share its CPU; waiting costs at most one chunk. If several changes arrive meanwhile, only the
  * newest is run.
  *
- * When a drag ends, the fine run refines the drag's last preview if that was of the same plan:
- * the preview (a 2 mm run, a few hundred ms) is left to finish rather than cancelled, and stays
- * on show where the fine run has not yet got to (SimulationState.preview).
+ * Fine runs refine a coarse preview of the same plan, which stays on show where the fine run has
+ * not yet got to (SimulationState.preview): when a drag ends, the drag's last preview if it was
+ * of the plan the drag ends on (left to finish rather than cancelled: a 2 mm run, a few hundred
+ * ms); otherwise (on open, after an edit) a preview run first (`previewEdits`).
  */
 
 import { proxy } from 'comlink';

@@ -418,6 +418,21 @@ async function browserBench(): Promise<void> {
       }
       return { totalMiB: r.bytes / 2 ** 20, byScopeMiB };
     });
+    // An edit as a user makes one (the selected probe's tip 4 mm along x, typed): how soon its 2 mm
+    // preview's end state is on show, and when the fine run that refines it is done.
+    await app.getByRole('button', { name: 'Plan & probes' }).click();
+    const tipX = app.getByTestId('tip-x').first();
+    await tipX.fill(String(Number(await tipX.inputValue()) + 4));
+    const editStart = Date.now();
+    await tipX.press('Enter');
+    const statusIs = (attrs: Record<string, string>) => app.waitForFunction((a) => {
+      const el = document.querySelector('[data-testid="run-status"]');
+      return Object.entries(a).every(([k, v]) => el?.getAttribute(k) === v);
+    }, attrs, { timeout: 1_800_000, polling: 20 });
+    await statusIs({ 'data-preview-shown': 'true' });
+    const editPreviewMs = Date.now() - editStart;
+    await statusIs({ 'data-status': 'done', 'data-coarse': 'false' });
+    const editDoneMs = Date.now() - editStart;
     const cdp = await context.newCDPSession(app);
     await cdp.send('HeapProfiler.collectGarbage');
     await new Promise((r) => setTimeout(r, 2000));
@@ -437,6 +452,7 @@ async function browserBench(): Promise<void> {
           `no script for the rest (paint, commit, garbage collection, waits on the GPU process)`
         : 'no long animation frame recorded around it'));
     });
+    console.log(`  an edit (a probe's tip moved 4 mm): its 2 mm preview's end state on show after ${editPreviewMs} ms, the 1 mm run refining it done after ${(editDoneMs / 1000).toFixed(1)} s`);
     console.log(`  tab memory = private footprint of the tab's renderer process (RssAnon + VmSwap, page and engine worker; Chrome's task manager "Memory footprint"), sampled every 250 ms: ` +
       `peak ${MiB(peakTab)}, at the end of the run ${MiB(afterRun)}, after a forced GC ${MiB(afterGc)}; renderer RSS peak ${MiB(peakTabRss)} (adds shared binary and font pages)`);
     console.log(`  GPU process private footprint peak ${MiB(peakGpu)} (shared by all tabs; software GL keeps buffers and textures in CPU memory); ` +

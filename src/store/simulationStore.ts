@@ -15,11 +15,11 @@
  * - Scrubbed (not following), the views show the retained sample at or before the timeline
  *   position, never the newest full frame, so what is shown at a time does not depend on when
  *   frames happened to arrive.
- * - `preview`: a run that refines the coarse preview of the same plan (a drag's last 2 mm run, then
- *   the fine run when the drag ends) keeps that preview's frames, and shows them wherever the fine
- *   run has not yet got to: the ice ball the user placed the probe by stays on screen, labelled a
- *   preview, instead of starting again from 0:00. Dropped when the fine run has run to its end, or
- *   at the next run.
+ * - `preview`: a run that refines the coarse preview of the same plan (the app's fine runs: after
+ *   a drag's last 2 mm run, or after a 2 mm run of their own) keeps that preview's frames, and
+ *   shows them wherever the fine run has not yet got to: the ice ball the user placed the probe
+ *   by stays on screen, labelled a preview, instead of starting again from 0:00. Dropped when the
+ *   fine run has run to its end, or at the next run.
  */
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
