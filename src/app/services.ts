@@ -55,6 +55,12 @@ export function createServices(o: {
   // no longer needed) give their fields back: later samples decimate into them instead of into
   // new memory. Nothing else reads a sample's fields (a scrubbed picture is built from copies).
   o.sim.subscribe((s, prev) => {
+    // A frame of a run refining a preview, superseded before the run got as far as the preview,
+    // was never drawn (the preview was on show, or a scrubbed sample): its buffers go back now.
+    const unseen = prev.latest;
+    if (unseen && s.latest !== unseen && prev.preview && prev.preview.latest.t_s > unseen.t_s) {
+      handBack([...fieldBuffersOf(unseen), ...surfaceBuffersOf(unseen)]);
+    }
     if (s.scrub === prev.scrub && s.preview === prev.preview) return;
     const kept = new Set([...s.scrub, ...(s.preview?.scrub ?? [])]);
     const held = [...prev.scrub, ...(prev.preview && prev.preview !== s.preview ? prev.preview.scrub : [])];

@@ -57,4 +57,25 @@ describe('app services', () => {
     expect(engine.recycleSamples).toHaveBeenCalledTimes(1);
     expect(areFieldsOf(engine.recycleSamples.mock.calls[0][0], preview.samples)).toBe(true);
   });
+
+  it("give back at once the buffers of a refining run's frames that were never drawn (the preview was on show)", () => {
+    const sim = createSimulationStore();
+    const engine = { recycle: vi.fn(), recycleSamples: vi.fn() };
+    createServices({ plan: createPlanStore(twoProbePlan()), sim, baseUrl: '/', engine: engine as unknown as Parameters<typeof createServices>[0]['engine'] });
+    sim.getState().startRun(1, { spacingMm: 2, coarse: true, endS: 1200 });
+    sim.getState().acceptFrame(frame(1, 1200));
+    sim.getState().startRun(2, { spacingMm: 1, coarse: false, endS: 1200, refines: true });
+    const hidden = frame(2, 400);
+    sim.getState().acceptFrame(hidden);
+    expect(engine.recycle).not.toHaveBeenCalled(); // the newest: the timeline may yet show it
+    const caughtUp = frame(2, 1200);
+    sim.getState().acceptFrame(caughtUp);
+    expect(engine.recycle).toHaveBeenCalledTimes(1);
+    const given = engine.recycle.mock.calls[0][0] as ArrayBuffer[];
+    expect(given).toHaveLength(2);
+    expect(given[0]).toBe(hidden.temperature_C.buffer);
+    expect(given[1]).toBe(hidden.minTemperature_C.buffer);
+    sim.getState().acceptFrame(frame(2, 1200)); // the caught-up frame may have been drawn: the views hand it back
+    expect(engine.recycle).toHaveBeenCalledTimes(1);
+  });
 });
