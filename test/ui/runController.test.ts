@@ -220,7 +220,8 @@ describe('run controller', () => {
     const { calls, cancelled, sim, plan } = setup(false, true);
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(1);
-    expect(calls[0].options).toMatchObject({ runId: 1, spacingMm: 2, frameEveryMs: COARSE_FRAME_EVERY_MS, sampleEveryS: COARSE_SAMPLE_EVERY_S });
+    // Its end state is what it is for: frames at the engine's cadence, not a drag's.
+    expect(calls[0].options).toMatchObject({ runId: 1, spacingMm: 2, frameEveryMs: undefined, sampleEveryS: COARSE_SAMPLE_EVERY_S });
     expect(sim.getState()).toMatchObject({ runId: 1, coarse: true });
     calls[0].onFrame(frame(1, 1680));
     calls[0].resolve({ format: 'cryoplan-result/1' } as RunResult);
