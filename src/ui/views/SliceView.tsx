@@ -19,6 +19,14 @@ import { probeOnSlice } from './sliceProbes.ts';
 export type ProbeHandle = 'tip' | 'entry';
 export type DragPhase = 'start' | 'move' | 'end';
 
+/** A probe handle under the pointer: its depth along the view's axis and its [u, v] position [mm]. */
+interface HandleHit {
+  probeId: string;
+  handle: ProbeHandle;
+  depthMm: number;
+  atMm: [number, number];
+}
+
 export interface SliceViewProps {
   /** 2 = axial, 1 = coronal, 0 = sagittal. */
   axis: Axis;
@@ -219,13 +227,13 @@ export function SliceView(props: SliceViewProps) {
     const r = c.getBoundingClientRect();
     return pxToMm(vp, e.clientX - r.left, e.clientY - r.top);
   };
-  const hitHandle = (e: React.PointerEvent): { probeId: string; handle: ProbeHandle; depthMm: number; atMm: [number, number] } | null => {
+  const hitHandle = (e: React.PointerEvent): HandleHit | null => {
     const vp = vpRef.current;
     const c = canvasRef.current;
     if (!vp || !c || !props.onProbeDrag) return null;
     const r = c.getBoundingClientRect();
     const px = e.clientX - r.left, py = e.clientY - r.top;
-    let best: { probeId: string; handle: ProbeHandle; depthMm: number; atMm: [number, number] } | null = null;
+    let best: HandleHit | null = null;
     let bestD = HIT_PX;
     for (const p of plan.probes) {
       const entry = entryPointMm(p, props.entryLengthsMm?.[p.id]);
