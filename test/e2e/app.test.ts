@@ -146,6 +146,9 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await d.fill('3:00');
     await d.press('Enter');
     await expect.poll(() => page.locator('.phasebar__seg').first().textContent(), POLL).toBe('freeze');
+    // The edit's 2 mm preview shows the new protocol's end state first; the 1 mm run refines it.
+    await expect.poll(() => page.getByTestId('run-status').getAttribute('data-preview-shown'), POLL).toBe('true');
+    expect(await page.getByTestId('metrics-time').textContent()).toBe('at 21:00 min:s (2 mm preview, refining)'); // 3 + 8 + 10 min
     const edited = await metricsAt(page, T, base.runId);
     const lethalBase = percent(base.iso['Volume ≤ −40 °C (lethal)']);
     const lethalEdited = percent(edited.iso['Volume ≤ −40 °C (lethal)']);
@@ -277,7 +280,7 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await page.mouse.up();
     await expect.poll(() => status.getAttribute('data-preview-shown'), POLL).toBe('true');
     expect(await status.textContent()).toMatch(/^Refining on a 1 mm grid: \d+:\d\d of 28:00 · showing the 2 mm preview/);
-    expect(await page.getByTestId('metrics-time').textContent()).toBe('at 28:00 min:s (2 mm preview, refining)');
+    expect(await page.getByTestId('metrics-time').textContent()).toBe('at 21:00 min:s (2 mm preview, refining)'); // 3 + 8 + 10 min
     expect(Number(await status.getAttribute('data-latest-s'))).toBeLessThan(1680);
     await shot('drag-released-refining');
     await expect.poll(() => attrs('data-status', 'data-preview-shown'), { ...POLL, timeout: 150_000 }).toBe('done false');
