@@ -306,6 +306,12 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await waitForRun(page, 120, before.runId);
     const plan = JSON.parse(await savePlanText());
     expect(plan.sensors.map((x: { name: string }) => x.name)).toContain('TC3');
+    // Charts and slices draw on CPU-backed 2D canvases: an accelerated chart canvas made the page
+    // wait ~0.5 s on GPU backpressure after a redraw under software GL.
+    const cpuBacked = await page.locator('[data-testid="charts"] canvas, [data-testid^="slice-"] canvas').evaluateAll((cs) =>
+      cs.map((c) => (c as HTMLCanvasElement).getContext('2d')?.getContextAttributes().willReadFrequently === true));
+    expect(cpuBacked.length).toBeGreaterThanOrEqual(5);
+    expect(cpuBacked.every(Boolean)).toBe(true);
     await shot('thermocouple');
   }, 240_000);
 });

@@ -106,7 +106,7 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
         }],
       },
     };
-    const u = new uPlot(opts, toData(t0, s0), el);
+    const u = cpuBackedUPlot(opts, toData(t0, s0), el);
     chart.current = u;
     const ro = new ResizeObserver(() => {
       const w = Math.max(100, el.clientWidth);
@@ -130,4 +130,24 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
   }, [markerT_s, refLines]);
 
   return <div ref={wrap} className={className} style={{ width: '100%', color: '#d6dee8', font: '11px system-ui', ...style }} />;
+}
+
+/**
+ * A uPlot chart whose canvas is CPU-backed (willReadFrequently), as the slice views' are. uPlot
+ * makes the 2D context itself, so the option is added to its getContext call here. Accelerated,
+ * the chart's redraw at a frame's arrival made the page wait ~0.5 s on GPU backpressure under
+ * software GL (a trace: CanvasRenderingContext2D::FinalizeFrame, SharedContextRateLimiter).
+ */
+function cpuBackedUPlot(opts: uPlot.Options, data: uPlot.AlignedData, el: HTMLElement): uPlot {
+  const proto = HTMLCanvasElement.prototype;
+  const getContext = proto.getContext;
+  const cpuBacked = function (this: HTMLCanvasElement, type: string, options?: object) {
+    return getContext.call(this, type, type === '2d' ? { ...options, willReadFrequently: true } : options);
+  };
+  proto.getContext = cpuBacked as typeof proto.getContext;
+  try {
+    return new uPlot(opts, data, el);
+  } finally {
+    proto.getContext = getContext;
+  }
 }
