@@ -98,7 +98,8 @@ export function startRunController(o: RunControllerOptions): RunController {
    * for its end state, and on software GL its frames at that cadence delayed it ~1.2 s against
    * ~0.65 s (liver, medians of 4 edits each).
    */
-  const launch = (plan: Plan, spacingMm: number, coarse: boolean, refines: boolean, levels: number[], dragStep: boolean): void => {
+  const launch = (plan: Plan, spacingMm: number, levels: number[], kind: { coarse: boolean; refines: boolean; dragStep: boolean }): void => {
+    const { coarse, refines, dragStep } = kind;
     const runId = ++currentId;
     const gen = generation;
     const info = { spacingMm, coarse, endS: protocolEndS(plan) };
@@ -149,11 +150,11 @@ export function startRunController(o: RunControllerOptions): RunController {
     else if (currentId > 0) o.engine.cancel(currentId);
     lastStartMs = performance.now();
     if (previewFirst) {
-      launch(plan, coarseMm, true, false, levels, false);
+      launch(plan, coarseMm, levels, { coarse: true, refines: false, dragStep: false });
       finishingId = currentId;
-      launch(plan, spacingMm, false, true, levels, false);
+      launch(plan, spacingMm, levels, { coarse: false, refines: true, dragStep: false });
     } else {
-      launch(plan, spacingMm, dragging, refines, levels, dragging);
+      launch(plan, spacingMm, levels, { coarse: dragging, refines, dragStep: dragging });
     }
   };
 

@@ -275,15 +275,14 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
       await page.waitForTimeout(100);
     }
     // Held still: the last position's preview runs to the protocol's end.
-    const attrs = (...names: string[]) => status.evaluate((el, n) => n.map((x) => el.getAttribute(x)).join(' '), names);
-    await expect.poll(() => attrs('data-coarse', 'data-status'), POLL).toBe('true done');
+    await expect.poll(async () => { const r = await runState(page); return `${r.coarse} ${r.status}`; }, POLL).toBe('true done');
     await page.mouse.up();
     await expect.poll(() => status.getAttribute('data-preview-shown'), POLL).toBe('true');
     expect(await status.textContent()).toMatch(/^Refining on a 1 mm grid: \d+:\d\d of 28:00 · showing the 2 mm preview/);
     expect(await page.getByTestId('metrics-time').textContent()).toBe('at 28:00 min:s (2 mm preview, refining)');
     expect(Number(await status.getAttribute('data-latest-s'))).toBeLessThan(1680);
     await shot('drag-released-refining');
-    await expect.poll(() => attrs('data-status', 'data-preview-shown'), { ...POLL, timeout: 150_000 }).toBe('done false');
+    await expect.poll(async () => { const r = await runState(page); return `${r.status} ${r.previewShown}`; }, { ...POLL, timeout: 150_000 }).toBe('done false');
     expect(Number(await status.getAttribute('data-run-id'))).toBeGreaterThan(first.runId);
     expect(await page.getByTestId('metrics-time').textContent()).toBe('at 28:00 min:s');
     // 12 px to the right (at ~0.54 mm a pixel) moved the tip ~6.5 mm to the right, wherever on the

@@ -79,6 +79,7 @@ export interface RunState {
   status: string;
   latestS: number;
   coarse: boolean;
+  previewShown: boolean;
 }
 
 /**
@@ -91,6 +92,7 @@ export async function runState(page: Page): Promise<RunState> {
     status: el.getAttribute('data-status') ?? '',
     latestS: Number(el.getAttribute('data-latest-s')),
     coarse: el.getAttribute('data-coarse') === 'true',
+    previewShown: el.getAttribute('data-preview-shown') === 'true',
   }));
 }
 

@@ -15,13 +15,19 @@ function areFieldsOf(got: unknown, samples: RunSample[]): boolean {
   return list.length === expected.length && new Set(list).size === list.length && list.every((b) => expected.includes(b));
 }
 
+/** Services on `sim` with an engine that records what it is handed back. */
+function servicesOn(sim: ReturnType<typeof createSimulationStore>) {
+  const engine = { recycle: vi.fn(), recycleSamples: vi.fn() };
+  // Comlink's remote type adds proxy methods the services never call.
+  createServices({ plan: createPlanStore(twoProbePlan()), sim, baseUrl: '/', engine: engine as unknown as Parameters<typeof createServices>[0]['engine'] });
+  return engine;
+}
+
 describe('app services', () => {
   it("give the engine back the fields of the samples the timeline drops: a new run's start, thinning to its budget", () => {
     // Room for four samples' fields.
     const sim = createSimulationStore({ scrubBudgetBytes: 4 * 500 });
-    const engine = { recycle: vi.fn(), recycleSamples: vi.fn() };
-    // Comlink's remote type adds proxy methods the services never call.
-    createServices({ plan: createPlanStore(twoProbePlan()), sim, baseUrl: '/', engine: engine as unknown as Parameters<typeof createServices>[0]['engine'] });
+    const engine = servicesOn(sim);
     sim.getState().startRun(1, { spacingMm: 1, coarse: false, endS: 1200 });
     const first = frame(1, 40, 1200, [0, 20, 40]);
     sim.getState().acceptFrame(first);
@@ -42,8 +48,7 @@ describe('app services', () => {
 
   it("keep a refined preview's samples while it is on show, and give them back once the fine run has finished", () => {
     const sim = createSimulationStore();
-    const engine = { recycle: vi.fn(), recycleSamples: vi.fn() };
-    createServices({ plan: createPlanStore(twoProbePlan()), sim, baseUrl: '/', engine: engine as unknown as Parameters<typeof createServices>[0]['engine'] });
+    const engine = servicesOn(sim);
     sim.getState().startRun(1, { spacingMm: 2, coarse: true, endS: 1200 });
     const preview = frame(1, 1200, 1200, [0, 600, 1200]);
     sim.getState().acceptFrame(preview);
@@ -60,8 +65,7 @@ describe('app services', () => {
 
   it("give back at once the buffers of a refining run's frames that were never drawn (the preview was on show)", () => {
     const sim = createSimulationStore();
-    const engine = { recycle: vi.fn(), recycleSamples: vi.fn() };
-    createServices({ plan: createPlanStore(twoProbePlan()), sim, baseUrl: '/', engine: engine as unknown as Parameters<typeof createServices>[0]['engine'] });
+    const engine = servicesOn(sim);
     sim.getState().startRun(1, { spacingMm: 2, coarse: true, endS: 1200 });
     sim.getState().acceptFrame(frame(1, 1200));
     sim.getState().startRun(2, { spacingMm: 1, coarse: false, endS: 1200, refines: true });
