@@ -279,6 +279,19 @@ export function shownPreview(s: SimulationState): PreviewRun | null {
   return p.latest.t_s > runS && (s.following || s.playbackS > runS + 1e-9) ? p : null;
 }
 
+/**
+ * The metric records the charts draw: at every time the one the timeline would show there. The
+ * run's own, then, while it refines a preview, the preview's after the run's newest frame. A
+ * refining run without frames yet charts the preview's own list (the same array), so the charts
+ * do not change when the refinement starts.
+ */
+export function chartRecords(history: FrameRecord[], previewHistory: FrameRecord[] | null, runLatestS: number | null): FrameRecord[] {
+  if (!previewHistory) return history;
+  if (runLatestS === null) return previewHistory;
+  const ahead = previewHistory.filter((r) => r.t_s > runLatestS + 1e-9);
+  return ahead.length === 0 ? history : [...history, ...ahead];
+}
+
 /** The timeline position shown [s]: the newest frame's time when following. */
 export function shownTimeS(s: SimulationState): number {
   if (!s.following) return s.playbackS;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/engine/types.ts';
 import {
-  availableS, createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE, shownPreview, shownTimeS, viewMarginMm,
+  availableS, chartRecords, createSimulationStore, displayedFrame, displayedRecord, PLAYBACK_RATE, shownPreview, shownTimeS, viewMarginMm,
 } from '../../src/store/simulationStore.ts';
 import { scrubFrameBytes, toScrubFrame } from '../../src/store/scrubFrames.ts';
 import { frame } from './fixtures.ts';
@@ -154,6 +154,22 @@ describe('a preview refined by a finer run of the same plan', () => {
     expect(s.getState().playbackS).toBe(1200);
     expect(s.getState().playing).toBe(false);
     expect(displayedFrame(s.getState())).toBe(coarseEnd);
+  });
+
+  it("is charted after the fine run's newest time, and the charts keep the preview's list until the fine run has frames", () => {
+    const { s } = refining();
+    const charted = (st: ReturnType<typeof s.getState>) => chartRecords(st.history, st.preview?.history ?? null, st.latest?.t_s ?? null);
+    expect(charted(s.getState()).map((r) => r.t_s)).toEqual([0, 200, 400, 600, 900, 1200]);
+    expect(charted(s.getState()).slice(0, 3)).toEqual(s.getState().history); // the fine run's own records first
+    s.getState().acceptFrame(frame(2, 1200, 1200, [600, 800, 1000, 1200]));
+    expect(charted(s.getState())).toBe(s.getState().history); // caught up: nothing of the preview
+    const fresh = createSimulationStore();
+    fresh.getState().startRun(1, { spacingMm: 2, coarse: true, endS: 1200 });
+    fresh.getState().acceptFrame(frame(1, 1200, 1200, [0, 600, 1200]));
+    const previewList = fresh.getState().history;
+    fresh.getState().startRun(2, { spacingMm: 1, coarse: false, endS: 1200, refines: true });
+    expect(charted(fresh.getState())).toBe(previewList); // the same array: the charts do not redraw
+    expect(chartRecords(previewList, null, 1200)).toBe(previewList); // no preview: the run's own
   });
 
   it('gives way to the fine run as it catches up, and goes when it finishes or another run starts', () => {
