@@ -80,7 +80,7 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes, onSurfacesLe
   const camera = useThree((s) => s.camera);
   useLayoutEffect(() => {
     const geometry = new BufferGeometry();
-    setSurface(geometry, new Float32Array(9), new Int8Array([0, 0, 127, 0, 0, 127, 0, 0, 127]), Uint32Array.of(0, 1, 2));
+    setSurface(geometry, new Float32Array(9), new Int8Array([0, 0, 127, 0, 0, 127, 0, 0, 127]), Uint32Array.of(0, 1, 2), { dims: [1, 1, 1], spacingMm: 1, originMm: [0, 0, 0] });
     const material = createShellMaterial('#ffffff', 0.5);
     updateShellMaterial(material, '#ffffff', 0.5, clippingPlanes);
     const holder = new Mesh(geometry, material);
@@ -112,7 +112,7 @@ export function Isosurfaces({ frame, visibleLevels, clippingPlanes, onSurfacesLe
     if (!frame) return;
     for (const s of frame.isosurfaces) {
       const key = isoKey(s);
-      setSurface(geometryFor(key), s.positions, s.normals, s.indices);
+      setSurface(geometryFor(key), s.positions, s.normals, s.indices, frame.grid);
       const m = meshes.current.get(key);
       if (m) m.visible = isLevelVisible(s, visibleLevels) && s.positions.length > 0;
     }

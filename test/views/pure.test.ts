@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferGeometry } from 'three';
+import { BufferGeometry, Vector3 } from 'three';
 import type { Grid } from '../../src/geometry/grid.ts';
 import { ellipsoidMesh, meshToSoup } from '../../src/geometry/mesh.ts';
 import { sampleTrilinear, trilinearCorners } from '../../src/geometry/sample.ts';
@@ -207,21 +207,40 @@ describe('isosurface buffers', () => {
     const positions = new Float32Array(3 * 12).fill(1);
     const normals = new Int8Array(3 * 12).fill(73);
     const indices = new Uint32Array(3 * 10).map((_, i) => i % 12);
-    setSurface(g, positions, normals, indices);
+    setSurface(g, positions, normals, indices, grid);
     expect(g.getAttribute('position').array).toBe(positions);
     expect(g.getAttribute('normal').array).toBe(normals);
     expect(g.getIndex()!.array).toBe(indices);
     expect(g.drawRange.count).toBe(30);
-    setSurface(g, positions, normals, indices); // the same surface again (another level toggled): nothing to do
+    setSurface(g, positions, normals, indices, grid); // the same surface again (another level toggled): nothing to do
     expect(disposed).toBe(1);
     const next = new Float32Array(3 * 20).fill(2);
     const nextIndices = new Uint32Array(3 * 20).map((_, i) => i % 20);
-    setSurface(g, next, null, nextIndices);
+    setSurface(g, next, null, nextIndices, grid);
     expect(disposed).toBe(2);
     expect(g.getAttribute('position').array).toBe(next);
     expect(g.getAttribute('normal')).toBeUndefined();
     expect(g.getIndex()!.array).toBe(nextIndices);
     expect(g.drawRange.count).toBe(60);
+  });
+  it("takes its bounds from the field's grid box, so three never scans the vertices for them", () => {
+    const g = new BufferGeometry();
+    // Vertices anywhere in the grid box ([10, 16] x [20, 24] x [30, 32] mm), corners included.
+    const positions = Float32Array.of(10, 20, 30, 16, 24, 32, 13, 21, 31, 16, 20, 30);
+    setSurface(g, positions, null, Uint32Array.of(0, 1, 2, 1, 2, 3), grid);
+    const sphere = g.boundingSphere!;
+    expect(sphere.center.toArray()).toEqual([13, 22, 31]);
+    expect(sphere.radius).toBeCloseTo(Math.hypot(3, 2, 1), 12);
+    for (let v = 0; v < 4; v++) {
+      expect(sphere.center.distanceTo(new Vector3().fromArray(positions, 3 * v))).toBeLessThanOrEqual(sphere.radius + 1e-9);
+    }
+    expect(g.boundingBox!.min.toArray()).toEqual([10, 20, 30]);
+    expect(g.boundingBox!.max.toArray()).toEqual([16, 24, 32]);
+    const kept = g.boundingSphere;
+    const shifted: Grid = { ...grid, originMm: [0, 0, 0] };
+    setSurface(g, Float32Array.of(0, 0, 0, 6, 4, 2, 1, 1, 1), null, Uint32Array.of(0, 1, 2), shifted); // the next frame's grid
+    expect(g.boundingSphere).toBe(kept); // updated in place
+    expect(g.boundingSphere!.center.toArray()).toEqual([3, 2, 1]);
   });
   it('styles and visibility', () => {
     expect(isoStyle({ field: 'current', level_C: 0 }).rank).toBeLessThan(isoStyle({ field: 'current', level_C: -20 }).rank);
