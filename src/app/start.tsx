@@ -4,7 +4,7 @@
  * touches localStorage.
  */
 
-import { startTransition, StrictMode } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { serializePlan } from '../plan/parse.ts';
 import type { Plan, Vec3 } from '../plan/types.ts';
@@ -108,15 +108,11 @@ export async function startApp(container: HTMLElement): Promise<void> {
   const startupNotice = initial.linkIssues
     ? `The shared link could not be opened (${initial.linkIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}); showing ${initial.source === 'autosave' ? 'your last plan' : 'the sample case'} instead.`
     : undefined;
-  // Rendered as a transition, in slices that let other tasks in: messages posted to the engine
-  // worker before its script has loaded (the first run's) wait in this page for a task that hands
-  // them over, and one render of the whole app (WebGL context included) held them ~1 s on
-  // software GL. Renal at 1 mm, fresh browser: the preview's end 3.5-4.1 s after opening -> 3.3-3.5.
-  startTransition(() => root.render(
+  root.render(
     <StrictMode>
       <AppProvider value={{ plan, sim, view, services, startupNotice }}>
         <AppShell />
       </AppProvider>
     </StrictMode>,
-  ));
+  );
 }
