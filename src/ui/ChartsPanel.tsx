@@ -2,7 +2,7 @@
  * Charts over the run so far, from the simulation store's metric history: ice-ball volumes per
  * isotherm and, when the plan has virtual thermocouples, their temperatures. A marker follows
  * the timeline position. While a run refines a preview, the preview's records go on after the
- * run's newest time (`chartRecords`), labelled in the heading.
+ * run's newest time (`chartRecords`), shaded and labelled in the plots.
  */
 
 import { useMemo } from 'react';
@@ -10,7 +10,7 @@ import { chartRecords, shownTimeS } from '../store/simulationStore.ts';
 import { SensorChart } from './views/SensorChart.tsx';
 import { VolumeChart } from './views/VolumeChart.tsx';
 import { usePlan, useSim, useView } from './context.tsx';
-import { fmt, formatMinSec } from './format.ts';
+import { fmt } from './format.ts';
 
 const LEVELS = [0, -20, -40];
 
@@ -21,6 +21,9 @@ export function ChartsPanel() {
   const runLatestS = useSim((s) => s.latest?.t_s ?? null);
   const records = useMemo(() => chartRecords(history, previewHistory, runLatestS), [history, previewHistory, runLatestS]);
   const previewFromS = previewHistory !== null && records !== history ? runLatestS ?? 0 : null;
+  // The preview's part of the curves is shaded in the plot (a note in the heading would shift the
+  // panel when the refinement ends).
+  const shade = useMemo(() => (previewFromS === null ? null : { fromS: previewFromS, label: `${previewMm} mm preview` }), [previewFromS, previewMm]);
   const marker = useSim((s) => (s.following && !s.latest && !s.preview ? null : shownTimeS(s)));
   const lethal = usePlan((s) => s.plan.lethal_C);
   // The protocol's end, once a run has one (0 before the first).
@@ -42,19 +45,12 @@ export function ChartsPanel() {
   // page's layout, which at a run's first frame cost a 5-34 ms forced layout on software GL.
   // Their time axis spans the whole protocol, so curves grow into it instead of rescaling.
   return (
-    <section className="panel charts" aria-label="Charts" data-testid="charts">
-      <h3>
-        Ice-ball volume <span className="unit">ml</span>
-        {previewFromS !== null && (
-          <span className="unit" data-testid="charts-preview">
-            {' '}· {previewMm} mm preview{previewFromS > 0 ? ` after ${formatMinSec(previewFromS)}` : ''}, refining
-          </span>
-        )}
-      </h3>
-      <VolumeChart t_s={data.t} volumes={data.volumes} markerT_s={marker} xEndS={xEndS} height={130} />
+    <section className="panel charts" aria-label="Charts" data-testid="charts" data-preview-from-s={previewFromS ?? undefined}>
+      <h3>Ice-ball volume <span className="unit">ml</span></h3>
+      <VolumeChart t_s={data.t} volumes={data.volumes} markerT_s={marker} xEndS={xEndS} shade={shade} height={130} />
       <h3>Thermocouples <span className="unit">°C</span></h3>
       {data.sensors.length > 0 && (
-        <SensorChart t_s={data.t} sensors={data.sensors} lethal_C={lethal} markerT_s={marker} xEndS={xEndS} height={130} />
+        <SensorChart t_s={data.t} sensors={data.sensors} lethal_C={lethal} markerT_s={marker} xEndS={xEndS} shade={shade} height={130} />
       )}
       <SensorList />
     </section>

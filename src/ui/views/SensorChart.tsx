@@ -1,5 +1,5 @@
 import { useMemo, type CSSProperties } from 'react';
-import { UPlotChart, type ChartSeries } from './UPlotChart.tsx';
+import { UPlotChart, type ChartSeries, type ChartShade } from './UPlotChart.tsx';
 import { SERIES_COLORS } from './chartFormat.ts';
 
 export interface SensorChartProps {
@@ -13,13 +13,15 @@ export interface SensorChartProps {
   markerT_s?: number | null;
   /** The time axis's end [s] (the protocol's); the data's last time when undefined. */
   xEndS?: number;
+  /** The part of the curves a coarse preview gives, shaded and labelled. */
+  shade?: ChartShade | null;
   height?: number;
   className?: string;
   style?: CSSProperties;
 }
 
 /** Virtual thermocouple temperatures over time (uPlot; data updated with setData). */
-export function SensorChart({ t_s, sensors, lethal_C, markerT_s, xEndS, height = 180, className, style }: SensorChartProps) {
+export function SensorChart({ t_s, sensors, lethal_C, markerT_s, xEndS, shade, height = 180, className, style }: SensorChartProps) {
   const series: ChartSeries[] = useMemo(
     () => sensors.map((s, i) => ({ label: s.name, color: SERIES_COLORS[i % SERIES_COLORS.length], values: s.T_C })),
     [sensors],
@@ -30,5 +32,5 @@ export function SensorChart({ t_s, sensors, lethal_C, markerT_s, xEndS, height =
     return r;
   }, [lethal_C]);
   return <UPlotChart t_s={t_s} series={series} yLabel="temperature (°C)" refLines={refLines}
-    markerT_s={markerT_s} xEndS={xEndS} height={height} className={className} style={style} />;
+    markerT_s={markerT_s} xEndS={xEndS} shade={shade} height={height} className={className} style={style} />;
 }

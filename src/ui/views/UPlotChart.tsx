@@ -22,9 +22,16 @@ interface Props {
   markerT_s?: number | null;
   /** Horizontal reference lines (value, colour), e.g. 0 °C and the lethal threshold. */
   refLines?: { value: number; color: string }[];
+  /** Shades the plot from this time [s] on, labelled (the part of the curves a coarse preview gives). */
+  shade?: ChartShade | null;
   height?: number;
   className?: string;
   style?: CSSProperties;
+}
+
+export interface ChartShade {
+  fromS: number;
+  label: string;
 }
 
 const AXIS = { stroke: '#9fb3c8', grid: { stroke: 'rgba(159,179,200,0.12)', width: 1 }, ticks: { stroke: 'rgba(159,179,200,0.25)', width: 1 } };
@@ -37,11 +44,13 @@ function toData(t: ArrayLike<number>, series: ChartSeries[]): uPlot.AlignedData 
  * Thin uPlot wrapper: the chart is created once per series layout (labels/colours) and fed new
  * data with setData; resizing follows the container.
  */
-export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refLines, height = 180, className, style }: Props) {
+export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refLines, shade, height = 180, className, style }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const marker = useRef<number | null>(markerT_s ?? null);
   const refs = useRef(refLines ?? []);
+  const shadeRef = useRef(shade ?? null);
+  shadeRef.current = shade ?? null;
   const xEnd = useRef(xEndS);
   xEnd.current = xEndS;
   marker.current = markerT_s ?? null;
@@ -78,6 +87,24 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
           const ctx = u.ctx;
           const { left, top, width, height: h } = u.bbox;
           ctx.save();
+          const sh = shadeRef.current;
+          const x0 = sh ? Math.max(left, u.valToPos(sh.fromS, 'x', true)) : Infinity;
+          if (sh && x0 < left + width) {
+            ctx.fillStyle = 'rgba(159,179,200,0.08)';
+            ctx.fillRect(x0, top, left + width - x0, h);
+            ctx.setLineDash([3, 3]);
+            ctx.strokeStyle = 'rgba(159,179,200,0.5)';
+            ctx.lineWidth = uPlot.pxRatio;
+            ctx.beginPath();
+            ctx.moveTo(x0, top);
+            ctx.lineTo(x0, top + h);
+            ctx.stroke();
+            ctx.fillStyle = 'rgba(214,222,232,0.85)';
+            ctx.font = `${10 * uPlot.pxRatio}px system-ui`;
+            ctx.textBaseline = 'top';
+            ctx.textAlign = x0 > left + width / 2 ? 'right' : 'left';
+            ctx.fillText(sh.label, ctx.textAlign === 'right' ? left + width - 3 * uPlot.pxRatio : x0 + 3 * uPlot.pxRatio, top + 2 * uPlot.pxRatio);
+          }
           for (const r of refs.current) {
             const y = u.valToPos(r.value, 'y', true);
             if (y < top || y > top + h) continue;
@@ -124,10 +151,10 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
   useEffect(() => {
     chart.current?.setData(toData(t_s, series));
   }, [t_s, series]);
-  // Marker/reference lines only: redraw without touching the data.
+  // Marker, reference lines and shade only: redraw without touching the data.
   useEffect(() => {
     chart.current?.redraw(false, false);
-  }, [markerT_s, refLines]);
+  }, [markerT_s, refLines, shade?.fromS, shade?.label]);
 
   return <div ref={wrap} className={className} style={{ width: '100%', color: '#d6dee8', font: '11px system-ui', ...style }} />;
 }
