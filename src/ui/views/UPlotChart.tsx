@@ -102,8 +102,10 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
             ctx.fillStyle = 'rgba(214,222,232,0.85)';
             ctx.font = `${10 * uPlot.pxRatio}px system-ui`;
             ctx.textBaseline = 'top';
-            ctx.textAlign = x0 > left + width / 2 ? 'right' : 'left';
-            ctx.fillText(sh.label, ctx.textAlign === 'right' ? left + width - 3 * uPlot.pxRatio : x0 + 3 * uPlot.pxRatio, top + 2 * uPlot.pxRatio);
+            // In the shaded part: against its right edge when it is narrow, else after its start.
+            const narrow = x0 > left + width / 2;
+            ctx.textAlign = narrow ? 'right' : 'left';
+            ctx.fillText(sh.label, narrow ? left + width - 3 * uPlot.pxRatio : x0 + 3 * uPlot.pxRatio, top + 2 * uPlot.pxRatio);
           }
           for (const r of refs.current) {
             const y = u.valToPos(r.value, 'y', true);
