@@ -149,14 +149,21 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
     };
   }, [layoutKey]);
 
-  // New data: setData on the existing chart.
+  // New data: setData on the existing chart (it draws with the current marker, lines and shade);
+  // else only those changed: a redraw without touching the data. One draw a commit: a run's frame
+  // brings new data and a new marker or shade together.
+  const drawn = useRef<{ chart: uPlot; t_s: ArrayLike<number>; series: ChartSeries[] } | null>(null);
   useEffect(() => {
-    chart.current?.setData(toData(t_s, series));
-  }, [t_s, series]);
-  // Marker, reference lines and shade only: redraw without touching the data.
-  useEffect(() => {
-    chart.current?.redraw(false, false);
-  }, [markerT_s, refLines, shade?.fromS, shade?.label]);
+    const u = chart.current;
+    if (!u) return;
+    const d = drawn.current;
+    if (d && d.chart === u && d.t_s === t_s && d.series === series) {
+      u.redraw(false, false);
+      return;
+    }
+    u.setData(toData(t_s, series));
+    drawn.current = { chart: u, t_s, series };
+  }, [t_s, series, markerT_s, refLines, shade?.fromS, shade?.label]);
 
   return <div ref={wrap} className={className} style={{ width: '100%', color: '#d6dee8', font: '11px system-ui', ...style }} />;
 }
