@@ -6,28 +6,42 @@
  * cases are resolved by the mean of the four corners (centre above: the above corners connect).
  */
 
-let out = new Float32Array(4 * 1024);
-let outLen = 0;
+import { chainSegments, type Polylines } from './segmentChains.ts';
 
-function push(x0: number, y0: number, x1: number, y1: number): void {
-  if (outLen + 4 > out.length) {
-    const g = new Float32Array(out.length * 2);
-    g.set(out);
-    out = g;
-  }
-  out[outLen] = x0;
-  out[outLen + 1] = y0;
-  out[outLen + 2] = x1;
-  out[outLen + 3] = y1;
-  outLen += 4;
-}
+// Scratch reused from call to call (the views contour every slice of every frame).
+/** Segments: their two crossing points (x0, y0, x1, y1). */
+let segPoints = new Float32Array(4 * 1024);
+/** Segments: the grid edge of each crossing point (see pushSegment). */
+let segEdges = new Int32Array(2 * 1024);
+let segCount = 0;
 
 /**
- * Contour segments of `values` (width × height samples) at `level`, as a flat Float32Array of
- * (x0, y0, x1, y1) in cell-index units. Squares with a NaN corner are skipped.
+ * Grid edge ids: the edge from sample (x, y) to (x + 1, y) is 2(x + width·y), the edge from
+ * (x, y) to (x, y + 1) is 2(x + width·y) + 1. Two squares that share an edge put their crossing
+ * of it on the same id, which is how segments are joined into paths (no comparison of floats).
  */
-export function contourLines(values: ArrayLike<number>, width: number, height: number, level: number): Float32Array {
-  outLen = 0;
+function pushSegment(x0: number, y0: number, edge0: number, x1: number, y1: number, edge1: number): void {
+  if (4 * segCount + 4 > segPoints.length) {
+    const p = new Float32Array(segPoints.length * 2);
+    p.set(segPoints);
+    segPoints = p;
+    const e = new Int32Array(segEdges.length * 2);
+    e.set(segEdges);
+    segEdges = e;
+  }
+  const o = 4 * segCount;
+  segPoints[o] = x0;
+  segPoints[o + 1] = y0;
+  segPoints[o + 2] = x1;
+  segPoints[o + 3] = y1;
+  segEdges[2 * segCount] = edge0;
+  segEdges[2 * segCount + 1] = edge1;
+  segCount++;
+}
+
+/** The segments of every square that the contour crosses, into the scratch above. */
+function marchSquares(values: ArrayLike<number>, width: number, height: number, level: number): void {
+  segCount = 0;
   for (let y = 0; y + 1 < height; y++) {
     for (let x = 0; x + 1 < width; x++) {
       const o = x + width * y;
@@ -37,33 +51,44 @@ export function contourLines(values: ArrayLike<number>, width: number, height: n
       if (code === 0 || code === 15) continue;
       if (v0 !== v0 || v1 !== v1 || v2 !== v2 || v3 !== v3) continue;
       // Crossing points on edges: e0 bottom (0–1), e1 right (1–2), e2 top (3–2), e3 left (0–3).
-      const e0x = x + (level - v0) / (v1 - v0), e0y = y;
-      const e1x = x + 1, e1y = y + (level - v1) / (v2 - v1);
-      const e2x = x + (level - v3) / (v2 - v3), e2y = y + 1;
-      const e3x = x, e3y = y + (level - v0) / (v3 - v0);
+      const e0x = x + (level - v0) / (v1 - v0), e0y = y, e0 = 2 * o;
+      const e1x = x + 1, e1y = y + (level - v1) / (v2 - v1), e1 = 2 * (o + 1) + 1;
+      const e2x = x + (level - v3) / (v2 - v3), e2y = y + 1, e2 = 2 * (o + width);
+      const e3x = x, e3y = y + (level - v0) / (v3 - v0), e3 = 2 * o + 1;
       switch (code) {
-        case 1: case 14: push(e3x, e3y, e0x, e0y); break;
-        case 2: case 13: push(e0x, e0y, e1x, e1y); break;
-        case 3: case 12: push(e3x, e3y, e1x, e1y); break;
-        case 4: case 11: push(e1x, e1y, e2x, e2y); break;
-        case 6: case 9: push(e0x, e0y, e2x, e2y); break;
-        case 7: case 8: push(e3x, e3y, e2x, e2y); break;
+        case 1: case 14: pushSegment(e3x, e3y, e3, e0x, e0y, e0); break;
+        case 2: case 13: pushSegment(e0x, e0y, e0, e1x, e1y, e1); break;
+        case 3: case 12: pushSegment(e3x, e3y, e3, e1x, e1y, e1); break;
+        case 4: case 11: pushSegment(e1x, e1y, e1, e2x, e2y, e2); break;
+        case 6: case 9: pushSegment(e0x, e0y, e0, e2x, e2y, e2); break;
+        case 7: case 8: pushSegment(e3x, e3y, e3, e2x, e2y, e2); break;
         case 5: case 10: {
           const centreAbove = (v0 + v1 + v2 + v3) / 4 >= level;
           // Case 5: corners 0 and 2 above. Cut off the corners that are separated from the centre.
           if ((code === 5) === centreAbove) {
             // Cut off corners 1 and 3.
-            push(e0x, e0y, e1x, e1y);
-            push(e2x, e2y, e3x, e3y);
+            pushSegment(e0x, e0y, e0, e1x, e1y, e1);
+            pushSegment(e2x, e2y, e2, e3x, e3y, e3);
           } else {
             // Cut off corners 0 and 2.
-            push(e3x, e3y, e0x, e0y);
-            push(e1x, e1y, e2x, e2y);
+            pushSegment(e3x, e3y, e3, e0x, e0y, e0);
+            pushSegment(e1x, e1y, e1, e2x, e2y, e2);
           }
           break;
         }
       }
     }
   }
-  return out.slice(0, outLen);
+}
+
+/**
+ * Contour of `values` (width × height samples) at `level` as connected paths in cell-index units.
+ * Each square the contour crosses gives a segment between two of its edges' crossing points;
+ * segments that meet on a grid edge (an edge belongs to two squares, and a square puts at most one
+ * crossing on it) are joined. A path ends open where it leaves the grid or meets a square with a
+ * NaN corner (skipped); otherwise it is a loop.
+ */
+export function contourPaths(values: ArrayLike<number>, width: number, height: number, level: number): Polylines {
+  marchSquares(values, width, height, level);
+  return chainSegments(segPoints, segEdges, segCount);
 }

@@ -11,8 +11,8 @@ import { setSurface } from '../../src/scene/isoBuffers.ts';
 import { isLevelVisible, isoStyle } from '../../src/scene/isoStyle.ts';
 import { buildTemperatureLut, colorizeTemperatures, temperatureRgb } from '../../src/ui/views/colormap.ts';
 import { fitViewport, mmToPx, planeToWorld, pxToMm, scaleBarMm, sliceIndex, sliceLayout, sliceValues } from '../../src/ui/views/sliceMapping.ts';
-import { meshPlaneSegments } from '../../src/ui/views/meshSlice.ts';
-import { contourLines } from '../../src/geometry/marchingSquares.ts';
+import { meshPlanePaths } from '../../src/ui/views/meshSlice.ts';
+import { contourPaths } from '../../src/geometry/marchingSquares.ts';
 import { formatMinSec, timeTicks } from '../../src/ui/views/chartFormat.ts';
 import { probeOnSlice } from '../../src/ui/views/sliceProbes.ts';
 import { STAGGER_MIN_CELLS, sliceDrawDelay } from '../../src/ui/views/drawDelay.ts';
@@ -313,24 +313,33 @@ describe('slice mapping', () => {
 });
 
 describe('outlines and contours', () => {
-  it('cuts a sphere mesh into a circle', () => {
+  it('cuts a sphere mesh into one closed circle', () => {
     const m = ellipsoidMesh([1, 2, 3], [10, 10, 10], 64);
-    const seg = meshPlaneSegments(m.positions, m.indices, 2, 3 + 6, 0, 1);
-    expect(seg.length).toBeGreaterThan(40);
-    for (let i = 0; i < seg.length; i += 2) {
-      expect(Math.hypot(seg[i] - 1, seg[i + 1] - 2)).toBeGreaterThan(7.5);
-      expect(Math.hypot(seg[i] - 1, seg[i + 1] - 2)).toBeLessThan(8.05);
+    const cut = meshPlanePaths(m.positions, m.indices, 2, 3 + 6, 0, 1);
+    // One loop: each triangle's segment joined to its neighbours' across the shared mesh edges.
+    expect(Array.from(cut.starts)).toEqual([0, cut.points.length / 2]);
+    expect(Array.from(cut.closed)).toEqual([1]);
+    expect(cut.points.length / 2).toBeGreaterThan(40);
+    for (let i = 0; i < cut.points.length; i += 2) {
+      expect(Math.hypot(cut.points[i] - 1, cut.points[i + 1] - 2)).toBeGreaterThan(7.5);
+      expect(Math.hypot(cut.points[i] - 1, cut.points[i + 1] - 2)).toBeLessThan(8.05);
     }
-    expect(meshPlaneSegments(m.positions, m.indices, 2, 20, 0, 1).length).toBe(0);
-    expect(meshToSoup(m).length).toBe(m.indices.length * 3);
+    expect(meshPlanePaths(m.positions, m.indices, 2, 20, 0, 1).points.length).toBe(0);
+    // A triangle soup shares no vertex indices: one open two-point path per crossing triangle.
+    const soup = meshToSoup(m);
+    expect(soup.length).toBe(m.indices.length * 3);
+    const soupCut = meshPlanePaths(soup, Uint32Array.from({ length: soup.length / 3 }, (_, i) => i), 2, 3 + 6, 0, 1);
+    expect(soupCut.starts.length - 1).toBe(cut.points.length / 2);
+    expect(Array.from(soupCut.closed).every((c) => c === 0)).toBe(true);
   });
-  it('contours a radial field into a circle', () => {
+  it('contours a radial field into one closed circle', () => {
     const n = 41;
     const v = new Float32Array(n * n);
     for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) v[x + n * y] = Math.hypot(x - 20, y - 20);
-    const seg = contourLines(v, n, n, 10);
-    expect(seg.length).toBeGreaterThan(100);
-    for (let i = 0; i < seg.length; i += 2) expect(Math.abs(Math.hypot(seg[i] - 20, seg[i + 1] - 20) - 10)).toBeLessThan(0.1);
+    const c = contourPaths(v, n, n, 10);
+    expect(Array.from(c.closed)).toEqual([1]);
+    expect(c.points.length / 2).toBeGreaterThan(50);
+    for (let i = 0; i < c.points.length; i += 2) expect(Math.abs(Math.hypot(c.points[i] - 20, c.points[i + 1] - 20) - 10)).toBeLessThan(0.1);
   });
   it('places probes on slices', () => {
     const probe = { id: 'P', type: 'x', tip_mm: [0, 0, -10] as [number, number, number], axis: [0, 0, 1] as [number, number, number] };
