@@ -15,7 +15,7 @@ import { meshPlanePaths } from '../../src/ui/views/meshSlice.ts';
 import { contourPaths } from '../../src/geometry/marchingSquares.ts';
 import { formatMinSec, timeTicks } from '../../src/ui/views/chartFormat.ts';
 import { probeOnSlice } from '../../src/ui/views/sliceProbes.ts';
-import { STAGGER_MIN_CELLS, sliceDrawDelay } from '../../src/ui/views/drawDelay.ts';
+import { RedrawScheduler } from '../../src/ui/views/redrawScheduler.ts';
 import { syntheticFrame, radiusOf, ICE_CENTRE, MIN_OFFSET_C } from './syntheticFrame.ts';
 
 const grid: Grid = { dims: [4, 3, 2], spacingMm: 2, originMm: [10, 20, 30] };
@@ -352,25 +352,40 @@ describe('outlines and contours', () => {
   });
 });
 
-describe('slice draw delay', () => {
-  it("staggers a run's later frames by axis and draws anything else at once", () => {
-    const first = { ...syntheticFrame(-40, 300, 30, 1), runId: 7 }; // 61³ = 227 k cells
-    const later = { ...first, t_s: 320 };
-    const otherRun = { ...first, runId: 8, t_s: 20 };
-    const { runId: _omit, ...scrubbed } = later;
-    for (const axis of [0, 1, 2]) {
-      expect(sliceDrawDelay(axis, first, later)).toBe(axis);
-      expect(sliceDrawDelay(axis, first, first)).toBe(0); // same frame again: an interaction redraw
-      expect(sliceDrawDelay(axis, later, first)).toBe(0); // earlier time
-      expect(sliceDrawDelay(axis, first, otherRun)).toBe(0); // a new run's frame
-      expect(sliceDrawDelay(axis, first, scrubbed)).toBe(0); // a scrubbed picture (no run id)
-      expect(sliceDrawDelay(axis, null, first)).toBe(0);
-      expect(sliceDrawDelay(axis, first, null)).toBe(0);
-    }
-    // A drag's 2 mm previews: fewer cells than STAGGER_MIN_CELLS, every frame at once.
-    const coarse = { ...syntheticFrame(-40, 300, 30, 2), runId: 9 }; // 31³ cells
-    expect(coarse.grid.dims[0] ** 3).toBeLessThan(STAGGER_MIN_CELLS);
-    for (const axis of [0, 1, 2]) expect(sliceDrawDelay(axis, coarse, { ...coarse, t_s: 320 })).toBe(0);
+describe('redraw scheduler', () => {
+  /** A scheduler on hand-run tasks; `log` records which draws ran. */
+  function rig() {
+    const tasks: (() => void)[] = [];
+    const log: string[] = [];
+    const scheduler = new RedrawScheduler((run) => tasks.push(run));
+    const runTasks = (): void => { while (tasks.length) tasks.shift()!(); };
+    const draw = (name: string) => () => log.push(name);
+    return { scheduler, tasks, log, runTasks, draw };
+  }
+
+  it('draws the latest request in a task of its own, once', () => {
+    const r = rig();
+    r.scheduler.request(r.draw('a'));
+    r.scheduler.request(r.draw('b'));
+    expect(r.log).toEqual([]); // not inside the request (the caller's task)
+    expect(r.tasks.length).toBe(1);
+    r.runTasks();
+    expect(r.log).toEqual(['b']);
+    r.runTasks();
+    expect(r.log).toEqual(['b']); // nothing pending: no second draw
+    r.scheduler.request(r.draw('c'));
+    r.runTasks();
+    expect(r.log).toEqual(['b', 'c']);
+  });
+
+  it('drops what is pending when disposed and ignores later requests', () => {
+    const r = rig();
+    r.scheduler.request(r.draw('a'));
+    r.scheduler.dispose();
+    r.runTasks();
+    r.scheduler.request(r.draw('b'));
+    r.runTasks();
+    expect(r.log).toEqual([]);
   });
 });
 

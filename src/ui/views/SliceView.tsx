@@ -13,7 +13,7 @@ import {
   fitViewport, gridExtentMm, mmToPx, planeToWorld, pxToMm, scaleBarMm, sliceIndex, sliceLayout, sliceValues,
   type Axis, type SliceViewport,
 } from './sliceMapping.ts';
-import { sliceDrawDelay } from './drawDelay.ts';
+import { RedrawScheduler, rasterizeNow } from './redrawScheduler.ts';
 import { meshPlanePaths } from './meshSlice.ts';
 import { probeOnSlice } from './sliceProbes.ts';
 
@@ -192,30 +192,18 @@ export function SliceView(props: SliceViewProps) {
     ctx.strokeRect(x0 - 0.5, y0 - 0.5, iw + 1, ih + 1);
     drawAnnotations(ctx, vp, w, h, slicePos, x0, y0, iw, ih);
     if (frame) drawContourLegend(ctx, w, isoLevels, showAblation ? lethal_C : null);
+    rasterizeNow(ctx);
   }, [viewport, size, frame, layout, slicePos, isoLevels, showAblation, lethal_C, outlines, plan, props.selectedProbeId, props.entryLengthsMm, cursorMm]);
 
-  // Redraw only when inputs change (coalesced to one paint per animation frame); a run's next
-  // frame a few animation frames later per view (sliceDrawDelay).
-  const drawnFrame = useRef<FramePicture | null>(null);
-  /** Animation frames until the pending draw (0: none pending). */
-  const framesToDraw = useRef(0);
+  // Redraw when inputs change, in a task of its own (RedrawScheduler; requests before it runs
+  // coalesce). The scheduler is made in an effect so that StrictMode's second mount gets a live one.
+  const redraws = useRef<RedrawScheduler | null>(null);
   useEffect(() => {
-    const due = sliceDrawDelay(axis, drawnFrame.current, frame) + 1;
-    // A draw already waiting keeps its place: frames arriving faster than the delay must not
-    // postpone it again and again.
-    framesToDraw.current = framesToDraw.current > 0 ? Math.min(framesToDraw.current, due) : due;
-    let id = 0;
-    const tick = (): void => {
-      if (--framesToDraw.current > 0) {
-        id = requestAnimationFrame(tick);
-        return;
-      }
-      drawnFrame.current = frame;
-      draw();
-    };
-    id = requestAnimationFrame(tick);
-    return () => cancelAnimationFrame(id);
-  }, [draw, frame, axis]);
+    const scheduler = new RedrawScheduler();
+    redraws.current = scheduler;
+    return () => scheduler.dispose();
+  }, []);
+  useEffect(() => redraws.current?.request(draw), [draw]);
 
   // --- interaction -------------------------------------------------------------------------
   // A probe drag keeps the handle where it was grabbed relative to the pointer ([u, v] offset, mm):

@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef, type CSSProperties } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatMinSec, timeTicks } from './chartFormat.ts';
+import { RedrawScheduler, rasterizeNow } from './redrawScheduler.ts';
 
 export interface ChartSeries {
   label: string;
@@ -132,6 +133,9 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
             }
           }
           ctx.restore();
+          // The chart's draw ends here (uPlot draws in a microtask of the task that asked it to):
+          // rasterize in this task, not in the page's paint.
+          rasterizeNow(ctx);
         }],
       },
     };
@@ -150,19 +154,28 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
   }, [layoutKey]);
 
   // New data: setData on the existing chart (it draws with the current marker, lines and shade);
-  // else only those changed: a redraw without touching the data. One draw a commit: a run's frame
-  // brings new data and a new marker or shade together.
+  // else only those changed: a redraw without touching the data. One draw a commit (a run's frame
+  // brings new data and a new marker or shade together), in a task of its own (RedrawScheduler;
+  // made in an effect for StrictMode's second mount).
+  const redraws = useRef<RedrawScheduler | null>(null);
+  useEffect(() => {
+    const scheduler = new RedrawScheduler();
+    redraws.current = scheduler;
+    return () => scheduler.dispose();
+  }, []);
   const drawn = useRef<{ chart: uPlot; t_s: ArrayLike<number>; series: ChartSeries[] } | null>(null);
   useEffect(() => {
-    const u = chart.current;
-    if (!u) return;
-    const d = drawn.current;
-    if (d && d.chart === u && d.t_s === t_s && d.series === series) {
-      u.redraw(false, false);
-      return;
-    }
-    u.setData(toData(t_s, series));
-    drawn.current = { chart: u, t_s, series };
+    redraws.current?.request(() => {
+      const u = chart.current;
+      if (!u) return;
+      const d = drawn.current;
+      if (d && d.chart === u && d.t_s === t_s && d.series === series) {
+        u.redraw(false, false);
+        return;
+      }
+      u.setData(toData(t_s, series));
+      drawn.current = { chart: u, t_s, series };
+    });
   }, [t_s, series, markerT_s, refLines, shade?.fromS, shade?.label]);
 
   return <div ref={wrap} className={className} style={{ width: '100%', color: '#d6dee8', font: '11px system-ui', ...style }} />;
