@@ -21,6 +21,7 @@ import { enthalpyOf, kirchhoffOf, makeTissueModel } from '../physics/tissueModel
 import type { StepFields } from '../physics/kernel.ts';
 import { parsePlanText } from '../plan/parse.ts';
 import type { Plan } from '../plan/types.ts';
+import type { Page } from 'playwright-core';
 
 const args = process.argv.slice(2);
 const argNum = (name: string, dflt: number): number => {
@@ -445,6 +446,7 @@ async function browserBench(): Promise<void> {
     const tipX = app.getByTestId('tip-x').first();
     await tipX.fill(String(Number(await tipX.inputValue()) + 4));
     const editStart = Date.now();
+    const editPageStart = await app.evaluate(() => performance.now());
     await tipX.press('Enter');
     const statusIs = (attrs: Record<string, string>) => app.waitForFunction((a) => {
       const el = document.querySelector('[data-testid="run-status"]');
@@ -454,11 +456,13 @@ async function browserBench(): Promise<void> {
     const editPreviewMs = Date.now() - editStart;
     await statusIs({ 'data-status': 'done', 'data-coarse': 'false' });
     const editDoneMs = Date.now() - editStart;
+    const editLongTasks = await longTasksSince(app, editPageStart);
     const cdp = await context.newCDPSession(app);
     await cdp.send('HeapProfiler.collectGarbage');
     await new Promise((r) => setTimeout(r, 2000));
     const afterGc = tabFootprint();
     clearInterval(timer);
+    const drag = await dragInAxialView(app, appUrl);
     await context.close();
     await previewServer.close();
     const longest = Math.max(0, ...seen.longTasks);
@@ -476,7 +480,10 @@ async function browserBench(): Promise<void> {
     const sec = (ms: number | undefined): string => (ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
     console.log(`  opening it (from navigation): the app mounted after ${sec(seen.opened.mounted)}, the 2 mm preview's end state in the page after ${sec(seen.opened.previewShown)} ` +
       `(the next animation frame after ${sec(seen.opened.previewDrawn)}), the 1 mm run refining it done after ${sec(seen.opened.done)}`);
-    console.log(`  an edit (a probe's tip moved 4 mm): its 2 mm preview's end state on show after ${editPreviewMs} ms, the 1 mm run refining it done after ${(editDoneMs / 1000).toFixed(1)} s`);
+    console.log(`  an edit (a probe's tip moved 4 mm): its 2 mm preview's end state on show after ${editPreviewMs} ms, the 1 mm run refining it done after ${(editDoneMs / 1000).toFixed(1)} s; ` +
+      `main-thread long tasks from the edit to the refined run's end ${formatLongTasks(editLongTasks)}`);
+    console.log(`  a drag (liver sample, P1's tip in the axial view 12 px right in 12 steps 100 ms apart, held until its 2 mm preview is done): ${drag.runs} runs in ` +
+      `${(drag.ms / 1000).toFixed(1)} s; main-thread long tasks ${formatLongTasks(drag.longTasks)}`);
     console.log(`  tab memory = private footprint of the tab's renderer process (RssAnon + VmSwap, page and engine worker; Chrome's task manager "Memory footprint"), sampled every 250 ms: ` +
       `peak ${MiB(peakTab)}, at the end of the run ${MiB(afterRun)}, after a forced GC ${MiB(afterGc)}; renderer RSS peak ${MiB(peakTabRss)} (adds shared binary and font pages)`);
     console.log(`  GPU process private footprint peak ${MiB(peakGpu)} (shared by all tabs; software GL keeps buffers and textures in CPU memory); ` +
@@ -485,6 +492,56 @@ async function browserBench(): Promise<void> {
     await browser.close();
     await server.close();
   }
+}
+
+/** Durations of the page's long tasks that began at or after `sinceMs` (performance.now()). */
+async function longTasksSince(page: Page, sinceMs: number): Promise<number[]> {
+  return page.evaluate((t) => (window as unknown as { __longTasks: { start: number; ms: number }[] }).__longTasks
+    .filter((e) => e.start >= t).map((e) => e.ms), sinceMs);
+}
+
+function formatLongTasks(ms: number[]): string {
+  return `${ms.length}${ms.length ? ` (${ms.map((x) => x.toFixed(0)).join(', ')} ms), longest ${Math.max(...ms).toFixed(0)} ms` : ''}`;
+}
+
+/**
+ * A probe drag as a user makes one, in the app tab: the liver sample opened and its 1 mm run left
+ * to finish, then P1's tip (its marker in the axial view at 1280×720, as test/e2e/app.test.ts
+ * drags it) moved 12 px right in 12 steps 100 ms apart and held until the last step's 2 mm
+ * preview is done (or a minute has passed). The long tasks from the press to then, and how many
+ * runs the drag started (none: the press missed the marker, and the row says so).
+ */
+async function dragInAxialView(app: Page, appUrl: string): Promise<{ ms: number; runs: number; longTasks: number[] }> {
+  const { deflateSync } = await import('node:zlib');
+  const liver = readFileSync(resolve('public/cases/liver-3probe.cryoplan.json'), 'utf8');
+  await app.goto(`${appUrl}#plan=${deflateSync(Buffer.from(liver)).toString('base64url')}`);
+  const statusIs = (attrs: Record<string, string>) => app.waitForFunction((a) => {
+    const el = document.querySelector('[data-testid="run-status"]');
+    return Object.entries(a).every(([k, v]) => el?.getAttribute(k) === v);
+  }, attrs, { timeout: 1_800_000, polling: 50 });
+  await statusIs({ 'data-status': 'done', 'data-coarse': 'false' });
+  await app.waitForTimeout(500);
+  const box = await app.getByTestId('slice-z').locator('canvas').first().boundingBox();
+  if (!box) throw new Error('the axial slice view is not on the page');
+  const [x0, y0] = [box.x + box.width * 0.617, box.y + box.height * 0.489];
+  const runId = Number(await app.getByTestId('run-status').getAttribute('data-run-id'));
+  const start = await app.evaluate(() => performance.now());
+  await app.mouse.move(x0, y0);
+  await app.mouse.down();
+  for (let i = 1; i <= 12; i++) {
+    await app.mouse.move(x0 + i, y0, { steps: 2 });
+    await app.waitForTimeout(100);
+  }
+  await app.waitForFunction((id) => {
+    const el = document.querySelector('[data-testid="run-status"]');
+    return Number(el?.getAttribute('data-run-id')) > id && el?.getAttribute('data-coarse') === 'true' && el.getAttribute('data-status') === 'done';
+  }, runId, { timeout: 60_000, polling: 20 }).catch(() => undefined);
+  const end = await app.evaluate(() => performance.now());
+  const runs = Number(await app.getByTestId('run-status').getAttribute('data-run-id')) - runId;
+  const longTasks = await app.evaluate(([a, b]) => (window as unknown as { __longTasks: { start: number; ms: number }[] }).__longTasks
+    .filter((e) => e.start >= a && e.start <= b).map((e) => e.ms), [start, end]);
+  await app.mouse.up();
+  return { ms: end - start, runs, longTasks };
 }
 
 async function main(): Promise<void> {
