@@ -11,14 +11,15 @@ import { chainSegments, type Polylines } from './segmentChains.ts';
 // Scratch reused from call to call (the views contour every slice of every frame).
 /** Segments: their two crossing points (x0, y0, x1, y1). */
 let segPoints = new Float32Array(4 * 1024);
-/** Segments: the grid edge of each crossing point (see pushSegment). */
+/** Segments: the grid edge id of each crossing point (see pushSegment). */
 let segEdges = new Int32Array(2 * 1024);
 let segCount = 0;
 
 /**
- * Grid edge ids: the edge from sample (x, y) to (x + 1, y) is 2(x + width·y), the edge from
- * (x, y) to (x, y + 1) is 2(x + width·y) + 1. Two squares that share an edge put their crossing
- * of it on the same id, which is how segments are joined into paths (no comparison of floats).
+ * Appends a segment between two crossing points, each with the id of the grid edge it lies on:
+ * the edge from sample (x, y) to (x + 1, y) is 2(x + width·y), the edge from (x, y) to (x, y + 1)
+ * is 2(x + width·y) + 1. Two squares that share an edge put their crossing of it on the same id,
+ * which is how segments are joined into paths (no comparison of floats).
  */
 function pushSegment(x0: number, y0: number, edge0: number, x1: number, y1: number, edge1: number): void {
   if (4 * segCount + 4 > segPoints.length) {
