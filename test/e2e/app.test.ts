@@ -302,7 +302,7 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     expect(Math.abs(tip[1])).toBeLessThan(0.5);
   }, 300_000);
 
-  it('places a virtual thermocouple by clicking a slice; its curve is charted', async () => {
+  it('places a virtual thermocouple by clicking a slice; its curve is charted; the wheel steps the slice, not the page', async () => {
     await open();
     const before = await runState(page);
     await page.getByTestId('place-sensor').click();
@@ -320,5 +320,27 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     expect(cpuBacked.length).toBeGreaterThanOrEqual(5);
     expect(cpuBacked.every(Boolean)).toBe(true);
     await shot('thermocouple');
+    // The page is the window's size (the side panel's hidden labels made it ~950 px taller), and
+    // the wheel over a slice steps the slice, not the page. (A wheel the page took scrolls it
+    // within a few frames: hence the waits.)
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+    const axialAt = async (): Promise<string | null> => slice.getAttribute('aria-label');
+    const axialBefore = await axialAt();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.mouse.wheel(0, 100);
+    await expect.poll(axialAt, POLL).not.toBe(axialBefore);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    // In a window shorter than the app's 640 px the page scrolls, but not from a wheel over a slice.
+    await page.setViewportSize({ width: 1280, height: 500 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight), POLL).toBeGreaterThan(500);
+    const short = (await slice.boundingBox())!;
+    const axialShort = await axialAt();
+    await page.mouse.move(short.x + short.width * 0.5, short.y + Math.min(short.height * 0.5, 480 - short.y));
+    await page.mouse.wheel(0, 100);
+    await expect.poll(axialAt, POLL).not.toBe(axialShort);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    await page.setViewportSize({ width: 1280, height: 720 });
   }, 240_000);
 });

@@ -269,8 +269,9 @@ export function SliceView(props: SliceViewProps) {
     const mm = eventMm(e);
     if (mm) props.onProbeDrag?.(d.probeId, d.handle, planeToWorld(layout, mm[0] + d.offsetMm[0], mm[1] + d.offsetMm[1], d.depthMm), 'end');
   };
-  const onWheel = (e: React.WheelEvent<HTMLCanvasElement>) => {
+  const onWheel = (e: WheelEvent) => {
     if (!props.onCursor) return;
+    e.preventDefault();
     const step = (frame?.grid.spacingMm ?? 1) * (e.shiftKey ? 5 : 1) * (e.deltaY > 0 ? -1 : 1);
     const next: Vec3 = [cursorMm[0], cursorMm[1], cursorMm[2]];
     next[axis] += step;
@@ -280,6 +281,17 @@ export function SliceView(props: SliceViewProps) {
     }
     props.onCursor(next);
   };
+  // The wheel steps the slice and only that: a native listener, since React's wheel listeners are
+  // passive and cannot keep the page from scrolling too.
+  const wheelRef = useRef(onWheel);
+  wheelRef.current = onWheel;
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const listener = (e: WheelEvent): void => wheelRef.current(e);
+    canvas.addEventListener('wheel', listener, { passive: false });
+    return () => canvas.removeEventListener('wheel', listener);
+  }, []);
 
   return (
     <div ref={wrapRef} className={props.className}
@@ -293,7 +305,6 @@ export function SliceView(props: SliceViewProps) {
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
         onPointerCancel={onPointerUp}
-        onWheel={onWheel}
       />
     </div>
   );
