@@ -493,7 +493,15 @@ function drawAnnotations(ctx: CanvasRenderingContext2D, vp: SliceViewport, w: nu
   ctx.textBaseline = 'top';
   ctx.textAlign = 'left';
   ctx.fillStyle = '#d6dee8';
-  ctx.fillText(`${L.name}  ${axisName} = ${slicePos.toFixed(1)} mm`, 8, 7);
+  // On one line unless it would run under the contour key (top right, CONTOUR_KEY_PX wide): the
+  // views are ~215 px wide in a 1024 px window.
+  const where = `${axisName} = ${slicePos.toFixed(1)} mm`;
+  const oneLine = `${L.name}  ${where}`;
+  if (8 + ctx.measureText(oneLine).width + 8 <= w - CONTOUR_KEY_PX) ctx.fillText(oneLine, 8, 7);
+  else {
+    ctx.fillText(L.name, 8, 7);
+    ctx.fillText(where, 8, 21);
+  }
   // Orientation letters at the middle of each edge.
   ctx.font = '700 13px system-ui, sans-serif';
   ctx.fillStyle = '#9fb3c8';
@@ -546,6 +554,9 @@ function drawAnnotations(ctx: CanvasRenderingContext2D, vp: SliceViewport, w: nu
   ctx.fillText('°C', cx + cw + 4, cy + ch + 1);
 }
 
+/** Width of the contour key drawn at a view's top right, with its margin [CSS px]. */
+const CONTOUR_KEY_PX = 102;
+
 function drawContourLegend(ctx: CanvasRenderingContext2D, w: number, levels: readonly number[], lethal: number | null): void {
   const rows: { label: string; color: string; dash: number[] }[] = levels.map((l) => ({ label: `${l} °C`, color: isothermColor(l), dash: [] }));
   if (lethal !== null) rows.push({ label: `lethal ${lethal} °C`, color: ABLATION_COLOR, dash: [6, 3] });
@@ -553,7 +564,7 @@ function drawContourLegend(ctx: CanvasRenderingContext2D, w: number, levels: rea
   ctx.font = '10px system-ui, sans-serif';
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  const bw = 96;
+  const bw = CONTOUR_KEY_PX - 6;
   ctx.fillStyle = 'rgba(11,15,20,0.72)';
   ctx.fillRect(w - bw - 6, 4, bw + 2, rows.length * 13 + 4);
   let y = 12;
