@@ -13,7 +13,7 @@ import {
   fitViewport, gridExtentMm, mmToPx, planeToWorld, pxToMm, scaleBarMm, sliceIndex, sliceLayout, sliceValues,
   type Axis, type SliceViewport,
 } from './sliceMapping.ts';
-import { RedrawScheduler, rasterizeNow } from './redrawScheduler.ts';
+import { rasterizeNow, useRedrawScheduler } from './redrawScheduler.ts';
 import { meshPlanePaths } from './meshSlice.ts';
 import { probeOnSlice } from './sliceProbes.ts';
 
@@ -196,13 +196,8 @@ export function SliceView(props: SliceViewProps) {
   }, [viewport, size, frame, layout, slicePos, isoLevels, showAblation, lethal_C, outlines, plan, props.selectedProbeId, props.entryLengthsMm, cursorMm]);
 
   // Redraw when inputs change, in a task of its own (RedrawScheduler; requests before it runs
-  // coalesce). The scheduler is made in an effect so that StrictMode's second mount gets a live one.
-  const redraws = useRef<RedrawScheduler | null>(null);
-  useEffect(() => {
-    const scheduler = new RedrawScheduler();
-    redraws.current = scheduler;
-    return () => scheduler.dispose();
-  }, []);
+  // coalesce).
+  const redraws = useRedrawScheduler();
   useEffect(() => redraws.current?.request(draw), [draw]);
 
   // --- interaction -------------------------------------------------------------------------

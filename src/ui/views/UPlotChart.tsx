@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef, type CSSProperties } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatMinSec, timeTicks } from './chartFormat.ts';
-import { RedrawScheduler, rasterizeNow } from './redrawScheduler.ts';
+import { rasterizeNow, useRedrawScheduler } from './redrawScheduler.ts';
 
 export interface ChartSeries {
   label: string;
@@ -155,14 +155,8 @@ export function UPlotChart({ t_s, series, yLabel, yRange, xEndS, markerT_s, refL
 
   // New data: setData on the existing chart (it draws with the current marker, lines and shade);
   // else only those changed: a redraw without touching the data. One draw a commit (a run's frame
-  // brings new data and a new marker or shade together), in a task of its own (RedrawScheduler;
-  // made in an effect for StrictMode's second mount).
-  const redraws = useRef<RedrawScheduler | null>(null);
-  useEffect(() => {
-    const scheduler = new RedrawScheduler();
-    redraws.current = scheduler;
-    return () => scheduler.dispose();
-  }, []);
+  // brings new data and a new marker or shade together), in a task of its own (RedrawScheduler).
+  const redraws = useRedrawScheduler();
   const drawn = useRef<{ chart: uPlot; t_s: ArrayLike<number>; series: ChartSeries[] } | null>(null);
   useEffect(() => {
     redraws.current?.request(() => {

@@ -1,3 +1,5 @@
+import { useEffect, useRef, type RefObject } from 'react';
+
 /**
  * A canvas view's redraws, each in a task of its own: the latest request is drawn in the next
  * task; requests made before it runs replace each other.
@@ -54,6 +56,20 @@ export class RedrawScheduler {
     this.pending = null;
     if (!this.disposed && draw !== null) draw();
   }
+}
+
+/**
+ * A view's RedrawScheduler for as long as it is mounted. Made in an effect, not during render, so
+ * that StrictMode's second mount gets a live one (the first is disposed on the first unmount).
+ */
+export function useRedrawScheduler(): RefObject<RedrawScheduler | null> {
+  const scheduler = useRef<RedrawScheduler | null>(null);
+  useEffect(() => {
+    const s = new RedrawScheduler();
+    scheduler.current = s;
+    return () => s.dispose();
+  }, []);
+  return scheduler;
 }
 
 /**
