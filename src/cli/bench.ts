@@ -401,10 +401,7 @@ async function browserBench(): Promise<void> {
       peakGpu = Math.max(peakGpu, ...procs.filter((p) => p.type === 'gpu-process').map((p) => p.privateFootprint));
     }, 250);
     await app.goto(`${appUrl}#plan=${deflateSync(Buffer.from(largest.text)).toString('base64url')}`);
-    await app.waitForFunction(() => {
-      const status = document.querySelector('[data-testid="run-status"]');
-      return status?.getAttribute('data-status') === 'done' && status.getAttribute('data-coarse') === 'false';
-    }, undefined, { timeout: 1_800_000, polling: 250 });
+    await statusIs(app, { 'data-status': 'done', 'data-coarse': 'false' });
     const afterRun = tabFootprint();
     const seen = await app.evaluate(() => {
       const w = window as unknown as { __frameTimes: number[]; __longTasks: { start: number; ms: number }[]; __frames: AnimationFrameCost[] };
@@ -448,15 +445,11 @@ async function browserBench(): Promise<void> {
     const editStart = Date.now();
     const editPageStart = await app.evaluate(() => performance.now());
     await tipX.press('Enter');
-    const statusIs = (attrs: Record<string, string>) => app.waitForFunction((a) => {
-      const el = document.querySelector('[data-testid="run-status"]');
-      return Object.entries(a).every(([k, v]) => el?.getAttribute(k) === v);
-    }, attrs, { timeout: 1_800_000, polling: 20 });
-    await statusIs({ 'data-preview-shown': 'true' });
+    await statusIs(app, { 'data-preview-shown': 'true' });
     const editPreviewMs = Date.now() - editStart;
-    await statusIs({ 'data-status': 'done', 'data-coarse': 'false' });
+    await statusIs(app, { 'data-status': 'done', 'data-coarse': 'false' });
     const editDoneMs = Date.now() - editStart;
-    const editLongTasks = await longTasksSince(app, editPageStart);
+    const editLongTasks = await longTasksBetween(app, editPageStart);
     const cdp = await context.newCDPSession(app);
     await cdp.send('HeapProfiler.collectGarbage');
     await new Promise((r) => setTimeout(r, 2000));
@@ -494,10 +487,18 @@ async function browserBench(): Promise<void> {
   }
 }
 
-/** Durations of the page's long tasks that began at or after `sinceMs` (performance.now()). */
-async function longTasksSince(page: Page, sinceMs: number): Promise<number[]> {
-  return page.evaluate((t) => (window as unknown as { __longTasks: { start: number; ms: number }[] }).__longTasks
-    .filter((e) => e.start >= t).map((e) => e.ms), sinceMs);
+/** Waits until the app's run status has these attribute values. */
+async function statusIs(app: Page, attrs: Record<string, string>): Promise<void> {
+  await app.waitForFunction((a) => {
+    const el = document.querySelector('[data-testid="run-status"]');
+    return Object.entries(a).every(([k, v]) => el?.getAttribute(k) === v);
+  }, attrs, { timeout: 1_800_000, polling: 20 });
+}
+
+/** Durations of the page's long tasks that began from `fromMs` to `toMs` (performance.now()). */
+async function longTasksBetween(page: Page, fromMs: number, toMs = Number.MAX_VALUE): Promise<number[]> {
+  return page.evaluate(([a, b]) => (window as unknown as { __longTasks: { start: number; ms: number }[] }).__longTasks
+    .filter((e) => e.start >= a && e.start <= b).map((e) => e.ms), [fromMs, toMs]);
 }
 
 function formatLongTasks(ms: number[]): string {
@@ -515,11 +516,7 @@ async function dragInAxialView(app: Page, appUrl: string): Promise<{ ms: number;
   const { deflateSync } = await import('node:zlib');
   const liver = readFileSync(resolve('public/cases/liver-3probe.cryoplan.json'), 'utf8');
   await app.goto(`${appUrl}#plan=${deflateSync(Buffer.from(liver)).toString('base64url')}`);
-  const statusIs = (attrs: Record<string, string>) => app.waitForFunction((a) => {
-    const el = document.querySelector('[data-testid="run-status"]');
-    return Object.entries(a).every(([k, v]) => el?.getAttribute(k) === v);
-  }, attrs, { timeout: 1_800_000, polling: 50 });
-  await statusIs({ 'data-status': 'done', 'data-coarse': 'false' });
+  await statusIs(app, { 'data-status': 'done', 'data-coarse': 'false' });
   await app.waitForTimeout(500);
   const box = await app.getByTestId('slice-z').locator('canvas').first().boundingBox();
   if (!box) throw new Error('the axial slice view is not on the page');
@@ -538,8 +535,7 @@ async function dragInAxialView(app: Page, appUrl: string): Promise<{ ms: number;
   }, runId, { timeout: 60_000, polling: 20 }).catch(() => undefined);
   const end = await app.evaluate(() => performance.now());
   const runs = Number(await app.getByTestId('run-status').getAttribute('data-run-id')) - runId;
-  const longTasks = await app.evaluate(([a, b]) => (window as unknown as { __longTasks: { start: number; ms: number }[] }).__longTasks
-    .filter((e) => e.start >= a && e.start <= b).map((e) => e.ms), [start, end]);
+  const longTasks = await longTasksBetween(app, start, end);
   await app.mouse.up();
   return { ms: end - start, runs, longTasks };
 }
