@@ -28,6 +28,27 @@ export function setModel(
 ): void {
   Ts = ts; Tl = tl; invW = invw; ks = k_s; kl = k_l; invCs = invcs; invCl = invcl; mushyB = mb; mushyBB = mbb; fourA = fa;
   Hl = hl; phiL = phil; halfDk = hdk; wc = w; wcTaQm = wtq;
+  setVector(V_TS, ts); setVector(V_TL, tl); setVector(V_INV_W, invw); setVector(V_KS, k_s); setVector(V_KL, k_l);
+  setVector(V_INV_CS, invcs); setVector(V_INV_CL, invcl); setVector(V_B, mb); setVector(V_BB, mbb); setVector(V_FOUR_A, fa);
+  setVector(V_HL, hl); setVector(V_PHI_L, phil); setVector(V_HALF_DK, hdk); setVector(V_WC, w); setVector(V_WC_TA_QM, wtq);
+  setVector(V_ZERO, 0); setVector(V_ONE, 1); setVector(V_TWO, 2); setVector(V_SIX, 6);
+}
+
+// stepBox's constants as f32x4 vectors in memory, loaded where they are used. Splats of them in
+// the loop (Node 20's V8 re-broadcasts a splat at each use and builds a constant vector in three
+// instructions) cost 2–12 % of the kernel there. Page 0 of the memory is the module's
+// (kernelWasm.ts); the module has no data segments, so an instance made later on a shared memory
+// (a slab thread) leaves these bytes alone, and its setModel writes the same values.
+const VECTORS: usize = 65536 - 512;
+const V_TS = 0, V_TL = 1, V_INV_W = 2, V_KS = 3, V_KL = 4, V_INV_CS = 5, V_INV_CL = 6, V_B = 7, V_BB = 8, V_FOUR_A = 9;
+const V_HL = 10, V_PHI_L = 11, V_HALF_DK = 12, V_WC = 13, V_WC_TA_QM = 14, V_ZERO = 15, V_ONE = 16, V_TWO = 17, V_SIX = 18;
+
+function setVector(q: i32, value: f32): void {
+  v128.store(VECTORS + ((<usize>q) << 4), f32x4.splat(value));
+}
+
+function vector(q: i32): v128 {
+  return v128.load(VECTORS + ((<usize>q) << 4));
 }
 
 /** Perfusion and metabolism [W/m³] at temperature t, scaled by the liquid fraction (scalar). */
@@ -96,11 +117,7 @@ export function stepBox(
   const nxy = nx * ny;
   const sx = (<usize>nx) << 2;
   const sxy = (<usize>nxy) << 2;
-  const vTs = f32x4.splat(Ts), vTl = f32x4.splat(Tl), vInvW = f32x4.splat(invW), vks = f32x4.splat(ks), vkl = f32x4.splat(kl);
-  const vInvCs = f32x4.splat(invCs), vInvCl = f32x4.splat(invCl), vB = f32x4.splat(mushyB), vBB = f32x4.splat(mushyBB);
-  const vFourA = f32x4.splat(fourA), vHl = f32x4.splat(Hl), vPhiL = f32x4.splat(phiL), vHalfDk = f32x4.splat(halfDk);
-  const vwc = f32x4.splat(wc), vWcTaQm = f32x4.splat(wcTaQm), vDt = f32x4.splat(dtS), vDtH2 = f32x4.splat(dtOverH2);
-  const zero = f32x4.splat(0), one = f32x4.splat(1), two = f32x4.splat(2), six = f32x4.splat(6);
+  const vDt = f32x4.splat(dtS), vDtH2 = f32x4.splat(dtOverH2);
   for (let k = k0; k < k1; k++) {
     for (let j = j0; j < j1; j++) {
       const range = rowRange(spans, sk0, j0, j1, j, k, i0, i1);
@@ -113,33 +130,33 @@ export function stepBox(
         const phiC = v128.load(p);
         const lap = f32x4.sub(
           f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(v128.load(p - 4), v128.load(p + 4)), v128.load(p - sx)), v128.load(p + sx)), v128.load(p - sxy)), v128.load(p + sxy)),
-          f32x4.mul(six, phiC),
+          f32x4.mul(vector(V_SIX), phiC),
         );
         const t = v128.load(Tin + o);
-        const source = sourceAt4(t, vTs, vInvW, vWcTaQm, vwc, zero, one);
+        const source = sourceAt4(t, vector(V_TS), vector(V_INV_W), vector(V_WC_TA_QM), vector(V_WC), vector(V_ZERO), vector(V_ONE));
         const h = f32x4.add(f32x4.add(v128.load(H + o), f32x4.mul(vDtH2, lap)), f32x4.mul(vDt, source));
         v128.store(H + o, h);
-        const liquid = f32x4.ge(h, vHl);
+        const liquid = f32x4.ge(h, vector(V_HL));
         let tNew: v128, phiNew: v128;
-        if (v128.all_true<i32>(liquid)) {
+        if (i32x4.bitmask(liquid) == 15) {
           // Warm tissue, the common case: one linear branch.
-          const u = f32x4.mul(f32x4.sub(h, vHl), vInvCl);
-          tNew = f32x4.add(vTl, u);
-          phiNew = f32x4.add(vPhiL, f32x4.mul(vkl, u));
-        } else if (v128.all_true<i32>(f32x4.le(h, zero))) {
-          const u = f32x4.mul(h, vInvCs);
-          tNew = f32x4.add(vTs, u);
-          phiNew = f32x4.mul(vks, u);
+          const u = f32x4.mul(f32x4.sub(h, vector(V_HL)), vector(V_INV_CL));
+          tNew = f32x4.add(vector(V_TL), u);
+          phiNew = f32x4.add(vector(V_PHI_L), f32x4.mul(vector(V_KL), u));
+        } else if (i32x4.bitmask(f32x4.le(h, vector(V_ZERO))) == 15) {
+          const u = f32x4.mul(h, vector(V_INV_CS));
+          tNew = f32x4.add(vector(V_TS), u);
+          phiNew = f32x4.mul(vector(V_KS), u);
         } else {
-          const frozen = f32x4.le(h, zero);
+          const frozen = f32x4.le(h, vector(V_ZERO));
           // Mixed or mushy: all three branches, lanes selected (NaNs of unused lanes drop out).
-          const uL = f32x4.mul(f32x4.sub(h, vHl), vInvCl);
-          const uS = f32x4.mul(h, vInvCs);
-          const d = f32x4.div(f32x4.mul(two, h), f32x4.add(vB, f32x4.sqrt(f32x4.add(vBB, f32x4.mul(vFourA, h)))));
-          const tM = f32x4.add(vTs, d);
-          const pM = f32x4.add(f32x4.mul(vks, d), f32x4.mul(f32x4.mul(vHalfDk, d), d));
-          tNew = v128.bitselect(f32x4.add(vTl, uL), v128.bitselect(f32x4.add(vTs, uS), tM, frozen), liquid);
-          phiNew = v128.bitselect(f32x4.add(vPhiL, f32x4.mul(vkl, uL)), v128.bitselect(f32x4.mul(vks, uS), pM, frozen), liquid);
+          const uL = f32x4.mul(f32x4.sub(h, vector(V_HL)), vector(V_INV_CL));
+          const uS = f32x4.mul(h, vector(V_INV_CS));
+          const d = f32x4.div(f32x4.mul(vector(V_TWO), h), f32x4.add(vector(V_B), f32x4.sqrt(f32x4.add(vector(V_BB), f32x4.mul(vector(V_FOUR_A), h)))));
+          const tM = f32x4.add(vector(V_TS), d);
+          const pM = f32x4.add(f32x4.mul(vector(V_KS), d), f32x4.mul(f32x4.mul(vector(V_HALF_DK), d), d));
+          tNew = v128.bitselect(f32x4.add(vector(V_TL), uL), v128.bitselect(f32x4.add(vector(V_TS), uS), tM, frozen), liquid);
+          phiNew = v128.bitselect(f32x4.add(vector(V_PHI_L), f32x4.mul(vector(V_KL), uL)), v128.bitselect(f32x4.mul(vector(V_KS), uS), pM, frozen), liquid);
         }
         v128.store(Tout + o, tNew);
         v128.store(phiOut + o, phiNew);

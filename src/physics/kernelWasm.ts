@@ -192,7 +192,10 @@ export function wasmSharedKernelModule(): WebAssembly.Module | null {
   return compiledShared;
 }
 
-/** Page 0 holds the module's own (tiny) data; pages 1…SUMS_REGIONS the per-plane source sums; fields follow. */
+/**
+ * Page 0 is the module's: it has no data segments, and stepBox's constant vectors sit in its last 512
+ * bytes (setModel); pages 1…SUMS_REGIONS hold the per-plane source sums; fields follow.
+ */
 const SUMS = 65536;
 /**
  * Pages of per-plane sums: one per region of a multi-rate slow step stepped at once on threads (four
@@ -254,7 +257,7 @@ export class WasmKernel {
     const pages = WasmKernel.pagesFor(cells, faceCapacity, arenaBytes);
     this.ownsMemory = !memory;
     this.shared = shared;
-    // Zeroed before instantiation, which writes the module's data into page 0.
+    // A kept memory comes zeroed, as a new one; the module writes nothing on instantiation (no data).
     this.memory = memory ?? zeroedMemory(pages, shared);
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, abort: () => {} } });
     this.exports = instance.exports as unknown as KernelExports;

@@ -6,7 +6,7 @@ import { TriangleIndex } from '../../src/geometry/triangleIndex.ts';
 import { cylinderBody } from '../../src/physics/bodies.ts';
 import { FastRegion, SPAN_MAX_SHARE, SPAN_MIN_BOX_CELLS } from '../../src/physics/fastRegion.ts';
 import { type StepFields, frozenBounds, kernelConstants, kernelState, stepBox } from '../../src/physics/kernel.ts';
-import { WasmKernel, wasmKernelModule } from '../../src/physics/kernelWasm.ts';
+import { WasmKernel, wasmKernelModule, wasmSharedKernelModule } from '../../src/physics/kernelWasm.ts';
 import { isothermMetricsAt } from '../../src/physics/metrics.ts';
 import { HeatSolver } from '../../src/physics/solver.ts';
 import { enthalpyOf, makeTissueModel } from '../../src/physics/tissueModel.ts';
@@ -214,6 +214,33 @@ describe('WebAssembly SIMD kernel', () => {
       expect(sumWasm).toBe(sumJs);
       for (const k of names) expect(Array.from(w[k])).toEqual(Array.from(js[k]));
     }
+  });
+
+  it('keeps stepping as the TypeScript kernel when another instance is made on its shared memory (a slab thread attaching)', () => {
+    // The kernel's constant vectors live in page 0 (setModel); instantiating the module again on
+    // the same memory must not overwrite them (the module has no data segments).
+    const tissue = makeTissueModel(tableTissue({ perfusion_W_m3K: 13680, metabolic_W_m3: 4200 }));
+    const constants = kernelConstants(tissue);
+    const [nx, ny, nz] = [14, 9, 7];
+    const n = nx * ny * nz;
+    const module = wasmSharedKernelModule()!;
+    const wasm = new WasmKernel(module, n, undefined, true);
+    wasm.setModel(tissue);
+    const w = wasm.allocateFields(nx, ny, nz);
+    const js = { nx, ny, nz, ...Object.fromEntries(['H', 'Tin', 'phiIn', 'Tout', 'phiOut', 'Tmin'].map((k) => [k, new Float32Array(n)])) } as unknown as StepFields;
+    for (let c = 0; c < n; c++) {
+      const t = Math.fround(-50 + 90 * ((c * 7919) % 1000) / 1000);
+      const state = kernelState(constants, Math.fround(enthalpyOf(tissue, t)));
+      w.H[c] = js.H[c] = Math.fround(enthalpyOf(tissue, t));
+      w.Tin[c] = js.Tin[c] = w.Tmin[c] = js.Tmin[c] = state.T;
+      w.phiIn[c] = js.phiIn[c] = state.phi;
+    }
+    new WasmKernel(module, n, wasm.memory);
+    for (let step = 0; step < 5; step++) {
+      wasm.stepBox(w, 0.05, 1e-3, 1, nx - 1, 1, ny - 1, 1, nz - 1);
+      stepBox(js, constants, 0.05, 1e-3, 1, nx - 1, 1, ny - 1, 1, nz - 1);
+    }
+    for (const k of ['H', 'Tin', 'phiIn', 'Tout', 'phiOut', 'Tmin'] as const) expect(Array.from(w[k])).toEqual(Array.from(js[k]));
   });
 
   it('builds isosurfaces with the same buffers as geometry/marchingCubes.ts (borders, NaN cells, flat gradients, levels between float32 values), null when its scratch is too small', () => {
