@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COARSE_FRAME_EVERY_MS, COARSE_SAMPLE_EVERY_S, startRunController, type EngineCalls } from '../../src/app/runController.ts';
+import { COARSE_FRAME_EVERY_MS, COARSE_SAMPLE_EVERY_S, REFINE_FRAME_EVERY_MS, startRunController, type EngineCalls } from '../../src/app/runController.ts';
 import type { RunFrame, RunOptions } from '../../src/engine/workerApi.ts';
 import type { RunResult } from '../../src/engine/types.ts';
 import type { Plan } from '../../src/plan/types.ts';
@@ -67,7 +67,8 @@ describe('run controller', () => {
     const { calls, sim } = setup();
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(1);
-    expect(calls[0].options).toMatchObject({ runId: 1, spacingMm: 1, isoLevels_C: [0, -20, -40] });
+    // No preview to refine: its frames are what the views show, at the engine's cadence.
+    expect(calls[0].options).toMatchObject({ runId: 1, spacingMm: 1, isoLevels_C: [0, -20, -40], frameEveryMs: undefined });
     expect(sim.getState()).toMatchObject({ runId: 1, status: 'running', coarse: false, endS: 1680 });
   });
 
@@ -141,7 +142,7 @@ describe('run controller', () => {
     await flush();
     const fine = calls[calls.length - 1];
     expect(fine).not.toBe(preview);
-    expect(fine.options).toMatchObject({ spacingMm: 1, frameEveryMs: undefined, sampleEveryS: undefined });
+    expect(fine.options).toMatchObject({ spacingMm: 1, frameEveryMs: REFINE_FRAME_EVERY_MS, sampleEveryS: undefined });
     expect(fine.plan.probes[0].tip_mm).toEqual([3, 0, -15]);
   });
 
@@ -226,7 +227,7 @@ describe('run controller', () => {
     calls[0].onFrame(frame(1, 1680));
     calls[0].resolve({ format: 'cryoplan-result/1' } as RunResult);
     await flush();
-    expect(calls[1].options).toMatchObject({ runId: 2, spacingMm: 1, frameEveryMs: undefined, sampleEveryS: undefined });
+    expect(calls[1].options).toMatchObject({ runId: 2, spacingMm: 1, frameEveryMs: REFINE_FRAME_EVERY_MS, sampleEveryS: undefined });
     expect(calls[1].plan).toBe(calls[0].plan);
     expect(sim.getState()).toMatchObject({ runId: 2, coarse: false, status: 'running' });
     expect(sim.getState().preview?.latest.t_s).toBe(1680);
