@@ -138,6 +138,7 @@ export function stepBox(
         v128.store(H + o, h);
         const liquid = f32x4.ge(h, vector(V_HL));
         let tNew: v128, phiNew: v128;
+        // All four lanes as a bitmask (Node's V8 tests all_true in seven instructions, this in three).
         if (i32x4.bitmask(liquid) == 15) {
           // Warm tissue, the common case: one linear branch.
           const u = f32x4.mul(f32x4.sub(h, vector(V_HL)), vector(V_INV_CL));
