@@ -322,7 +322,9 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     await shot('thermocouple');
     // The page is the window's size (the side panel's hidden labels made it ~950 px taller), and
     // the wheel over a slice steps the slice, not the page. (A wheel the page took scrolls it
-    // within a few frames: hence the waits.)
+    // within a few frames: hence the waits.) The run is let finish first: its status line's end
+    // can change the footer's height, and so where the slice is under the pointer.
+    await expect.poll(async () => { const r = await runState(page); return r.runId > before.runId && !r.coarse && r.status === 'done'; }, { ...POLL, timeout: 150_000 }).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
     const axialAt = async (): Promise<string | null> => slice.getAttribute('aria-label');
     const axialBefore = await axialAt();
@@ -334,9 +336,13 @@ describe.skipIf(!HAS_CHROMIUM)('planning app (e2e)', () => {
     // In a window shorter than the app's 640 px the page scrolls, but not from a wheel over a slice.
     await page.setViewportSize({ width: 1280, height: 500 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight), POLL).toBeGreaterThan(500);
+    // Laid out anew for the shorter window (the views shrink, so the slice moves up).
+    await expect.poll(async () => (await slice.boundingBox())!.y, POLL).toBeLessThan(box.y - 1);
     const short = (await slice.boundingBox())!;
     const axialShort = await axialAt();
-    await page.mouse.move(short.x + short.width * 0.5, short.y + Math.min(short.height * 0.5, 480 - short.y));
+    const [wx, wy] = [short.x + short.width * 0.5, short.y + Math.min(short.height * 0.5, 480 - short.y)];
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.getAttribute('data-testid'), [wx, wy])).toBe('slice-axial');
+    await page.mouse.move(wx, wy);
     await page.mouse.wheel(0, 100);
     await expect.poll(axialAt, POLL).not.toBe(axialShort);
     await page.waitForTimeout(500);
