@@ -1,5 +1,6 @@
 import type { Grid } from './grid.ts';
 import type { TriangleMesh } from './mesh.ts';
+import { doubled } from './typedArrays.ts';
 
 /**
  * An indexed isosurface [mm] with one unit normal per vertex as signed bytes (component × 127,
@@ -74,15 +75,9 @@ function rowRanges(field: ArrayLike<number>, nx: number, rows: number): void {
 }
 
 function growVertices(): void {
-  const p = new Float32Array(outPos.length * 2);
-  p.set(outPos);
-  outPos = p;
-  const n = new Float32Array(outNrm.length * 2);
-  n.set(outNrm);
-  outNrm = n;
-  const k = new Int32Array(outKey.length * 2);
-  k.set(outKey);
-  outKey = k;
+  outPos = doubled(outPos);
+  outNrm = doubled(outNrm);
+  outKey = doubled(outKey);
 }
 
 /**
@@ -131,11 +126,7 @@ function edgeVertex(s: number, a: number, b: number, level: number): void {
  * below-level corner `lo` to the above-level corner `hi` (toward increasing field values).
  */
 function emit(s0: number, s1: number, s2: number, lo: number, hi: number): void {
-  if (indexCount + 3 > outIdx.length) {
-    const n = new Uint32Array(outIdx.length * 2);
-    n.set(outIdx);
-    outIdx = n;
-  }
+  if (indexCount + 3 > outIdx.length) outIdx = doubled(outIdx);
   const o0 = s0 * 3, o1 = s1 * 3, o2 = s2 * 3;
   let v1 = evVertex[s1], v2 = evVertex[s2];
   const ux = ev[o1] - ev[o0], uy = ev[o1 + 1] - ev[o0 + 1], uz = ev[o1 + 2] - ev[o0 + 2];

@@ -7,6 +7,7 @@
  */
 
 import { chainSegments, type Polylines } from './segmentChains.ts';
+import { doubled } from './typedArrays.ts';
 
 // Scratch reused from call to call (the views contour every slice of every frame).
 /** Segments: their two crossing points (x0, y0, x1, y1). */
@@ -23,12 +24,8 @@ let segCount = 0;
  */
 function pushSegment(x0: number, y0: number, edge0: number, x1: number, y1: number, edge1: number): void {
   if (4 * segCount + 4 > segPoints.length) {
-    const p = new Float32Array(segPoints.length * 2);
-    p.set(segPoints);
-    segPoints = p;
-    const e = new Int32Array(segEdges.length * 2);
-    e.set(segEdges);
-    segEdges = e;
+    segPoints = doubled(segPoints);
+    segEdges = doubled(segEdges);
   }
   const o = 4 * segCount;
   segPoints[o] = x0;

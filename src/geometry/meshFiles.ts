@@ -1,4 +1,5 @@
 import { meshProblem, type TriangleMesh } from './mesh.ts';
+import { doubled } from './typedArrays.ts';
 
 /*
  * Triangle-mesh file formats, one parser each: STL (binary and ASCII), OBJ (v/f) and PLY (ascii,
@@ -61,11 +62,7 @@ class Builder {
       if (found !== undefined) return found;
       this.weld.set(key, this.nPos / 3);
     }
-    if (this.nPos + 3 > this.pos.length) {
-      const g = new Float32Array(this.pos.length * 2);
-      g.set(this.pos);
-      this.pos = g;
-    }
+    if (this.nPos + 3 > this.pos.length) this.pos = doubled(this.pos);
     this.pos[this.nPos++] = x;
     this.pos[this.nPos++] = y;
     this.pos[this.nPos++] = z;
@@ -73,11 +70,7 @@ class Builder {
   }
 
   triangle(a: number, b: number, c: number): void {
-    if (this.nIdx + 3 > this.idx.length) {
-      const g = new Uint32Array(this.idx.length * 2);
-      g.set(this.idx);
-      this.idx = g;
-    }
+    if (this.nIdx + 3 > this.idx.length) this.idx = doubled(this.idx);
     this.idx[this.nIdx++] = a;
     this.idx[this.nIdx++] = b;
     this.idx[this.nIdx++] = c;
